@@ -1,0 +1,66 @@
+/**
+ * The contract between the emulator and whoever hosts it (the app server in local mode, or
+ * `npm run emulator` standalone). Everything the emulator knows about "the Twilio account" comes
+ * from here, exactly as Twilio would know it from its console.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+
+export interface EmulatorAccount {
+  /** AC + 32 hex */
+  accountSid: string;
+  /** 32 hex; signs webhooks (X-Twilio-Signature) and authenticates REST calls. */
+  authToken: string;
+  /** API keys that may sign AccessTokens and authenticate REST calls. */
+  apiKeys: { sid: string; secret: string }[];
+}
+
+/** A TwiML App: where outgoing SDK calls (grant.outgoing.application_sid) fetch their TwiML. */
+export interface EmulatorApplication {
+  /** AP + 32 hex */
+  sid: string;
+  voiceUrl: string;
+  voiceMethod?: 'POST' | 'GET';
+  /** Optional status callback for calls made through this application. */
+  statusCallback?: string;
+}
+
+/** A phone number the account owns; calls from the simulated phone network to it run its TwiML. */
+export interface EmulatorNumber {
+  /** E.164 */
+  phoneNumber: string;
+  /** Calls to this number use this application's voiceUrl. */
+  voiceApplicationSid?: string;
+  /** Or a voice URL of its own. */
+  voiceUrl?: string;
+  /** Inbound messages from simulated phones to this number are POSTed here. */
+  smsUrl?: string;
+}
+
+/** What a simulated phone does by itself when it is called. */
+export type PhoneBehaviour =
+  | { kind: 'manual' } // rings until answered/rejected from the console or control API
+  | { kind: 'answer'; after?: number; audio: 'echo' | 'tone' | 'silence'; hangupAfter?: number }
+  | { kind: 'busy' }
+  | { kind: 'no-answer' };
+
+export interface SimulatedPhoneSpec {
+  /** E.164 */
+  number: string;
+  /** Shown in the console. */
+  name: string;
+  behaviour: PhoneBehaviour;
+}
+
+export interface EmulatorOptions {
+  account: EmulatorAccount;
+  applications: EmulatorApplication[];
+  numbers: EmulatorNumber[];
+  phones?: SimulatedPhoneSpec[];
+  /** Origin where this emulator is reachable by browsers, e.g. https://localhost:3000. */
+  publicOrigin: string;
+  /** PEM to trust when fetching webhooks from a self-signed HTTPS origin (local mode). */
+  webhookCa?: string;
+  /** Seconds to wait for a webhook before treating it as failed (Twilio: 15). */
+  webhookTimeoutSeconds?: number;
+  logger?: FastifyBaseLogger;
+}

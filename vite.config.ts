@@ -1,0 +1,28 @@
+import { defineConfig } from 'vitest/config';
+import react from '@vitejs/plugin-react';
+
+// The web app lives in web/; the server serves the build from dist/web.
+export default defineConfig({
+  root: 'web',
+  plugins: [react()],
+  build: {
+    outDir: '../dist/web',
+    emptyOutDir: true,
+    assetsDir: 'assets',
+    sourcemap: true,
+  },
+  server: {
+    // `npm run dev:web` proxies API and signaling to the running server.
+    proxy: {
+      '/api': { target: 'https://localhost:3000', secure: false },
+      '/sounds': { target: 'https://localhost:3000', secure: false },
+    },
+  },
+  test: {
+    root: '.',
+    include: ['server/**/*.test.ts', 'emulator/**/*.test.ts', 'web/**/*.test.{ts,tsx}'],
+    environment: 'node',
+    environmentMatchGlobs: undefined,
+    testTimeout: 20000,
+  },
+});
