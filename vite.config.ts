@@ -22,7 +22,6 @@ export default defineConfig({
     root: '.',
     include: ['server/**/*.test.ts', 'emulator/**/*.test.ts', 'web/**/*.test.{ts,tsx}'],
     environment: 'node',
-    environmentMatchGlobs: undefined,
     testTimeout: 20000,
   },
 });

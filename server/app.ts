@@ -1,0 +1,86 @@
+/**
+ * buildApp: the whole HTTP surface as a Fastify instance with no listening socket. The composition root
+ * (main.ts) decides the mode, loads secrets and listens; tests call `app.inject()`.
+ */
+import { fileURLToPath } from 'node:url';
+import rateLimit from '@fastify/rate-limit';
+import fastify from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { AppConfig } from './config';
+import { errorHandler, HttpError } from './http-errors';
+import { allowedOrigins, csrfHook } from './plugins/csrf';
+import { registerSecurityHeaders } from './plugins/security-headers';
+import { registerSession } from './plugins/session';
+import { configRoutes } from './routes/public-config';
+import { healthRoutes } from './routes/health';
+import { sessionRoutes } from './routes/session';
+import { soundRoutes } from './routes/sounds';
+import { staticRoutes } from './routes/static';
+import { tokenRoutes } from './routes/token';
+import { voiceRoutes } from './routes/voice';
+import { createUserDirectory } from './users';
+
+export interface BuildOptions {
+  /** TLS key and certificate (PEM); local mode always serves HTTPS because the Voice SDK only speaks wss://. */
+  https?: { key: string; cert: string };
+  /** Fastify logger options (true/false or pino options). Default: off. */
+  logger?: FastifyServerOptions['logger'];
+  /** An existing pino-compatible logger to use instead. */
+  loggerInstance?: FastifyBaseLogger;
+  /** Folder with the built web app. Default: dist/web next to this package. */
+  webRoot?: string;
+}
+
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../dist/web', import.meta.url));
+
+/** Lets a plugin add hooks, decorators and the not-found handler to the instance it is registered on. */
+function shared<T extends (...args: never[]) => unknown>(plugin: T): T {
+  Object.assign(plugin, { [Symbol.for('skip-override')]: true });
+  return plugin;
+}
+
+export function buildApp(config: AppConfig, opts: BuildOptions = {}): FastifyInstance {
+  const options: FastifyServerOptions & { https?: { key: string; cert: string } } = {
+    // Fastify also accepts a hop count here, which its types leave out.
+    trustProxy: config.trustProxy as FastifyServerOptions['trustProxy'],
+    // Keeps idle keep-alive sockets from delaying a graceful shutdown.
+    forceCloseConnections: 'idle',
+    ...(opts.loggerInstance ? { loggerInstance: opts.loggerInstance } : { logger: opts.logger ?? false }),
+    ...(opts.https ? { https: { key: opts.https.key, cert: opts.https.cert } } : {}),
+  };
+  const app = fastify(options) as unknown as FastifyInstance;
+  app.setErrorHandler(errorHandler);
+
+  app.register(shared(async (root: FastifyInstance) => registerSecurityHeaders(root, config)));
+  app.register(healthRoutes);
+  app.register(soundRoutes);
+  app.register(shared(staticRoutes), { webRoot: opts.webRoot ?? DEFAULT_WEB_ROOT });
+
+  // The browser API: sessions, CSRF checks, rate limits and JSON only in this scope.
+  app.register(async (api) => {
+    const users = await createUserDirectory(config);
+    await api.register(rateLimit, {
+      global: false,
+      errorResponseBuilder: (_request, context) =>
+        new HttpError(429, 'rate_limited', `Too many requests. Please wait ${context.after} and try again.`),
+    });
+    await registerSession(api, config);
+
+    // An empty body with Content-Type: application/json (e.g. a DELETE sent by fetch) means "no body".
+    const json = api.getDefaultJsonParser('error', 'error');
+    api.removeContentTypeParser('application/json');
+    api.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+      const text = typeof body === 'string' ? body : body.toString('utf8');
+      if (text.trim() === '') return done(null, {});
+      return json(request, text, done);
+    });
+    api.addHook('onRequest', csrfHook(allowedOrigins(config.publicBaseUrl, config.mode === 'local')));
+
+    await api.register(configRoutes, { config });
+    await api.register(sessionRoutes, { users });
+    await api.register(tokenRoutes, { config, users });
+  });
+
+  app.register(voiceRoutes, { config });
+  return app;
+}

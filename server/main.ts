@@ -1,0 +1,106 @@
+/**
+ * Composition root: reads the environment (and .env), decides the mode, loads local credentials when
+ * there is no Twilio account, builds the app, adds the local Twilio stand-in in local mode, listens, and
+ * shuts down cleanly on SIGTERM/SIGINT.
+ */
+import { config as loadDotenv } from 'dotenv';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app';
+import { ConfigError, parseConfig } from './config';
+import type { AppConfig } from './config';
+import { emulatorOptionsFor, loadLocalSetup, resolveLocalConfig } from './local-mode';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+function fail(line: string): never {
+  process.stderr.write(`${line}\n`);
+  process.exit(1);
+}
+
+function startBanner(config: AppConfig, host: string): string[] {
+  if (config.mode === 'local') {
+    const who = config.users.map((u) => u.name).join(', ');
+    return [
+      `Softphone (local mode, no Twilio account needed) at ${config.publicBaseUrl}`,
+      config.demoPassword === undefined
+        ? `Sign in as one of ${who} with the password set in SOFTPHONE_USERS.`
+        : `Sign in as ${who} with the password "${config.demoPassword}" (set DEMO_PASSWORD to change it).`,
+      `Local Twilio stand-in console: ${config.publicBaseUrl}/emulator`,
+      `The certificate is self-signed: accept the browser warning once (it is kept in ${config.localDataDir}/tls).`,
+    ];
+  }
+  return [
+    `Softphone (twilio mode) listening on ${host}:${config.port}, public URL ${config.publicBaseUrl}`,
+    `TwiML App Voice URL: ${config.publicBaseUrl}/handle_calls (webhook signatures are checked against it)`,
+  ];
+}
+
+async function main(): Promise<void> {
+  loadDotenv({ quiet: true });
+
+  let parsed;
+  try {
+    parsed = parseConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message);
+    throw err;
+  }
+
+  const logger = { level: parsed.logLevel };
+  let app: FastifyInstance;
+  let config: AppConfig;
+  let host: string;
+
+  if (parsed.mode === 'local') {
+    const local = await loadLocalSetup(parsed.localDataDir);
+    config = resolveLocalConfig(parsed, local.credentials);
+    app = buildApp(config, { https: local.tls, logger });
+    const { emulatorPlugin } = await import('../emulator/plugin');
+    const emulatorOptions = emulatorOptionsFor(local.credentials, local.tls, config.publicBaseUrl);
+    await app.register(emulatorPlugin, { ...emulatorOptions, logger: app.log });
+    // Loopback only: the local stand-in and the demo passwords are not for a network.
+    host = '127.0.0.1';
+    if (local.created.length > 0) {
+      app.log.info({ dataDir: local.dataDir, created: local.created }, 'generated local credentials/certificate');
+    }
+  } else {
+    config = parsed;
+    app = buildApp(config, { logger });
+    host = '0.0.0.0';
+  }
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      process.stderr.write(`Shutdown took longer than ${SHUTDOWN_GRACE_MS / 1000} s; exiting.\n`);
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    timer.unref();
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`Shutdown failed: ${(err as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+
+  try {
+    await app.listen({ port: config.port, host });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') fail(`PORT: ${config.port} is already in use; stop the other server or set PORT to a free port`);
+    if (code === 'EACCES') fail(`PORT: not allowed to listen on ${config.port}; use a port above 1023`);
+    throw err;
+  }
+  process.stdout.write(`${startBanner(config, host).join('\n')}\n`);
+}
+
+main().catch((err: unknown) => {
+  fail(`Could not start: ${(err as Error).stack ?? String(err)}`);
+});

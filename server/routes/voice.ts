@@ -1,0 +1,98 @@
+/**
+ * Twilio's voice webhooks. Everything here is form-encoded and signed: the signature is checked against
+ * PUBLIC_BASE_URL + the request's path and query (the URL Twilio called, whatever proxies or tunnels did to
+ * the Host header) before any TwiML is produced.
+ */
+import formbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import twilio from 'twilio';
+import type { AppConfig } from '../config';
+import { sendError } from '../http-errors';
+import { decideAfterDial, decideVoice, parseLeg } from '../voice/decide';
+import type { Params, VoiceContext } from '../voice/decide';
+import { renderAfterDial, renderVoice, webhookUrls } from '../voice/twiml';
+
+type FormBody = Record<string, string | string[] | undefined>;
+
+/** Twilio never repeats these parameters; if someone does, the first value is the one we look at. */
+export function formParams(body: unknown): Params {
+  const out: Record<string, string> = {};
+  if (typeof body !== 'object' || body === null) return out;
+  for (const [key, value] of Object.entries(body as FormBody)) {
+    const v = Array.isArray(value) ? value[0] : value;
+    if (typeof v === 'string') out[key] = v;
+  }
+  return out;
+}
+
+export function signatureUrl(publicBaseUrl: string, requestUrl: string): string {
+  return `${publicBaseUrl}${requestUrl}`;
+}
+
+export function isSignedByTwilio(authToken: string, signature: string | undefined, url: string, body: unknown): boolean {
+  if (typeof signature !== 'string' || signature === '') return false;
+  const params = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  return twilio.validateRequest(authToken, signature, url, params);
+}
+
+const STATUS_FIELDS = [
+  'CallSid', 'ParentCallSid', 'CallStatus', 'CallbackSource', 'Direction', 'From', 'To', 'Called',
+  'CallDuration', 'Duration', 'SequenceNumber', 'Timestamp', 'SipResponseCode', 'ErrorCode', 'ErrorMessage',
+] as const;
+
+export async function voiceRoutes(app: FastifyInstance, opts: { config: AppConfig }): Promise<void> {
+  const { config } = opts;
+  const urls = webhookUrls(config.publicBaseUrl);
+  const context: VoiceContext = {
+    teamNumber: config.account.teamNumber,
+    defaultCountry: config.defaultCountry,
+    allowedCountries: config.dialAllowedCountries,
+    users: config.users.map((u) => u.name),
+    ringGroup: config.ringGroup,
+    ringTimeoutSeconds: config.ringTimeoutSeconds,
+  };
+
+  // Form bodies are only ever parsed in this scope; the rest of the server (and the emulator) never sees them.
+  await app.register(formbody, { bodyLimit: 64 * 1024 });
+
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    const header = request.headers['x-twilio-signature'];
+    const signature = Array.isArray(header) ? header[0] : header;
+    const url = signatureUrl(config.publicBaseUrl, request.url);
+    if (!isSignedByTwilio(config.account.authToken, signature, url, request.body)) {
+      request.log.warn({ event: 'webhook-signature-rejected', url: request.url, signed: signature !== undefined }, 'webhook signature missing or wrong');
+      return sendError(reply, 403, 'bad_signature', 'This request is not signed by Twilio for this account.');
+    }
+  });
+
+  const twiml = (reply: FastifyReply, xml: string) => reply.type('text/xml; charset=utf-8').header('cache-control', 'no-store').send(xml);
+
+  app.post('/handle_calls', async (request, reply) => {
+    const params = formParams(request.body);
+    const decision = decideVoice(params, context);
+    request.log.info(
+      { event: 'voice-decision', callSid: params.CallSid, decision: decision.kind, ...(decision.kind === 'refuse' ? { reason: decision.reason } : {}) },
+      'voice webhook',
+    );
+    return twiml(reply, renderVoice(decision, urls));
+  });
+
+  app.post<{ Querystring: { leg?: string } }>('/handle_calls/after-dial', async (request, reply) => {
+    const params = formParams(request.body);
+    const leg = parseLeg(request.query.leg) ?? 'inbound';
+    const decision = decideAfterDial(params, leg);
+    request.log.info({ event: 'dial-ended', callSid: params.CallSid, leg, dialCallStatus: params.DialCallStatus }, 'dial ended');
+    return twiml(reply, renderAfterDial(decision));
+  });
+
+  app.post('/handle_calls/status', async (request, reply) => {
+    const params = formParams(request.body);
+    const leg: Record<string, string> = {};
+    for (const field of STATUS_FIELDS) {
+      const v = params[field];
+      if (v !== undefined) leg[field] = v.slice(0, 200);
+    }
+    request.log.info({ event: 'call-status', leg }, 'call leg status');
+    return reply.code(204).send();
+  });
+}

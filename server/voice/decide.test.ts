@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { decideAfterDial, decideVoice } from './decide';
+import type { DialLeg, Params, VoiceContext, VoiceDecision } from './decide';
+import { checkDestination } from './destination';
+import { renderAfterDial, renderVoice, webhookUrls } from './twiml';
+
+const ctx: VoiceContext = {
+  teamNumber: '+12025550100',
+  defaultCountry: 'US',
+  allowedCountries: ['US', 'CA'],
+  users: ['alice', 'bob', 'carol'],
+  ringGroup: ['alice', 'bob'],
+  ringTimeoutSeconds: 20,
+};
+const urls = webhookUrls('https://phone.example.com');
+
+const fromAlice = (To: string): Params => ({ From: 'client:alice', Caller: 'client:alice', To, CallSid: 'CA1' });
+const dialNumber = (number: string): VoiceDecision => ({ kind: 'dial-number', callerId: '+12025550100', number, timeout: 20 });
+const refused = (reason: string) => expect.objectContaining({ kind: 'refuse', reason });
+
+const rules: [string, Params, unknown][] = [
+  // Browser → phone number
+  ['E.164 number', fromAlice('+12025550123'), dialNumber('+12025550123')],
+  ['national format, team number region', fromAlice('(202) 555-0123'), dialNumber('+12025550123')],
+  ['dots and spaces', fromAlice(' 202.555.0123 '), dialNumber('+12025550123')],
+  ['allowed second country', fromAlice('+1 416 555 0123'), dialNumber('+14165550123')],
+  ['toll-free is fine', fromAlice('1-800-555-1212'), dialNumber('+18005551212')],
+  ['US premium rate 900', fromAlice('+19005550100'), refused('premium')],
+  ['premium rate in national form', fromAlice('900-555-0100'), refused('premium')],
+  ['other country (GB mobile)', fromAlice('+447911123456'), refused('country')],
+  ['other country premium is still refused', fromAlice('+448712345678'), refused('premium')],
+  ['non-geographic number', fromAlice('+80012345678'), refused('country')],
+  ['too short', fromAlice('+12345'), refused('invalid')],
+  ['empty To', fromAlice(''), refused('empty')],
+  ['missing To', { From: 'client:alice' }, refused('empty')],
+  ['vanity letters after digits', fromAlice('1-800-FLOWERS'), refused('invalid')],
+  ['extension', fromAlice('+12025550123 x12'), refused('invalid')],
+  ['injection: TwiML in To', fromAlice('<Hangup/>'), refused('invalid')],
+  ['injection: attribute break-out', fromAlice('"><Dial>+19005550100</Dial>'), refused('invalid')],
+  ['injection: digits then markup', fromAlice('+12025550123"><Play>x</Play>'), refused('invalid')],
+  ['very long input', fromAlice('1'.repeat(200)), refused('invalid')],
+  // Browser → colleague
+  ['colleague as client:bob', fromAlice('client:bob'), { kind: 'dial-client', identity: 'bob', timeout: 20 }],
+  ['colleague as plain name', fromAlice('bob'), { kind: 'dial-client', identity: 'bob', timeout: 20 }],
+  ['colleague name in other case', fromAlice('Client:Carol'), { kind: 'dial-client', identity: 'carol', timeout: 20 }],
+  ['unknown colleague', fromAlice('client:mallory'), refused('unknown-user')],
+  ['unknown plain name', fromAlice('dave'), refused('unknown-user')],
+  ['calling yourself', fromAlice('alice'), refused('self')],
+  ['injection: markup in client name', fromAlice('client:bob"><Hangup/>'), refused('unknown-user')],
+  ['injection: client name with XML', fromAlice('client:<Client>bob</Client>'), refused('unknown-user')],
+  // Unknown browser identity
+  ['browser identity not a user', { From: 'client:mallory', To: '+12025550123' }, refused('unknown-caller')],
+  // Phone network → team number
+  ['inbound to team number', { From: '+12025550199', To: '+12025550100' },
+    { kind: 'ring-group', callerId: '+12025550199', identities: ['alice', 'bob'], timeout: 20 }],
+  ['inbound from abroad keeps caller ID', { From: '+447911123456', To: '+12025550100' },
+    { kind: 'ring-group', callerId: '+447911123456', identities: ['alice', 'bob'], timeout: 20 }],
+  ['inbound anonymous caller', { From: 'anonymous', To: '+12025550100' },
+    { kind: 'ring-group', identities: ['alice', 'bob'], timeout: 20 }],
+  ['inbound with markup in From', { From: '+1"><Hangup/>', To: '+12025550100' },
+    { kind: 'ring-group', identities: ['alice', 'bob'], timeout: 20 }],
+  // Anything else
+  ['phone call to another number', { From: '+12025550199', To: '+12025550111' }, refused('not-a-team-number')],
+  ['no parameters at all', {}, refused('not-a-team-number')],
+];
+
+describe('decideVoice', () => {
+  it.each(rules)('%s', (_name, params, expected) => {
+    expect(decideVoice(params, ctx)).toEqual(expected);
+  });
+
+  it('refuses with a short spoken reason that never repeats the request', () => {
+    for (const [, params] of rules) {
+      const decision = decideVoice(params, ctx);
+      if (decision.kind !== 'refuse') continue;
+      expect(decision.message.length).toBeLessThan(100);
+      if (params.To && params.To.length > 2) expect(decision.message).not.toContain(params.To);
+    }
+  });
+});
+
+describe('checkDestination', () => {
+  it.each([
+    ['+12025550123', 'US', ['US'], true],
+    ['02079460123', 'GB', ['GB'], true],
+    ['0033 1 42 68 53 00', 'GB', ['FR'], true],
+    ['+33892123456', 'FR', ['FR'], false], // French premium rate
+  ] as const)('%s from %s', (raw, region, allowed, ok) => {
+    expect(checkDestination(raw, { defaultCountry: region, allowedCountries: allowed }).ok).toBe(ok);
+  });
+});
+
+const twiml: [string, VoiceDecision, string[]][] = [
+  ['number', dialNumber('+12025550123'), [
+    '<Dial callerId="+12025550100" answerOnBridge="true" timeout="20" action="https://phone.example.com/handle_calls/after-dial?leg=number" method="POST"><Number ',
+    'statusCallback="https://phone.example.com/handle_calls/status"',
+    'statusCallbackEvent="initiated ringing answered completed"',
+    '>+12025550123</Number></Dial></Response>',
+  ]],
+  ['colleague', { kind: 'dial-client', identity: 'bob', timeout: 20 }, [
+    '<Dial answerOnBridge="true" timeout="20" action="https://phone.example.com/handle_calls/after-dial?leg=client" method="POST"><Client ',
+    '>bob</Client></Dial>',
+  ]],
+  ['ring group', { kind: 'ring-group', callerId: '+12025550199', identities: ['alice', 'bob'], timeout: 20 }, [
+    '<Dial callerId="+12025550199" answerOnBridge="true" timeout="20" action="https://phone.example.com/handle_calls/after-dial?leg=inbound" method="POST">',
+    '>alice</Client><Client ',
+    '>bob</Client></Dial></Response>',
+  ]],
+  ['empty ring group', { kind: 'ring-group', identities: [], timeout: 20 }, ['<Say>Sorry, no one is available', '<Hangup/></Response>']],
+  ['refusal', { kind: 'refuse', reason: 'premium', message: 'Sorry, calls to premium rate numbers are not allowed from this phone.' }, [
+    '<Response><Say>Sorry, calls to premium rate numbers are not allowed from this phone.</Say><Hangup/></Response>',
+  ]],
+];
+
+describe('renderVoice', () => {
+  it.each(twiml)('%s', (_name, decision, fragments) => {
+    const xml = renderVoice(decision, urls);
+    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?><Response>')).toBe(true);
+    for (const fragment of fragments) expect(xml).toContain(fragment);
+  });
+
+  it('never renders a <Dial> for a refused destination, whatever the input', () => {
+    for (const [, params] of rules) {
+      const decision = decideVoice(params, ctx);
+      const xml = renderVoice(decision, urls);
+      if (decision.kind === 'refuse') {
+        expect(xml).not.toContain('<Dial');
+        expect(xml).toContain('<Hangup/>');
+      }
+      // Exactly one Response element: nothing from the request became markup.
+      expect(xml.match(/<Response>/g)).toHaveLength(1);
+      expect(xml).not.toContain('<Play');
+    }
+  });
+
+  it('escapes text it is given (defence in depth)', () => {
+    const xml = renderVoice({ kind: 'refuse', reason: 'invalid', message: '</Say><Dial>+1900</Dial>' }, urls);
+    expect(xml).toContain('&lt;/Say&gt;&lt;Dial&gt;');
+    expect(xml).not.toContain('<Dial>');
+  });
+});
+
+const afterDial: [DialLeg, string, string | undefined][] = [
+  ['inbound', 'no-answer', 'no one is available'],
+  ['inbound', 'busy', 'no one is available'],
+  ['inbound', 'failed', 'no one is available'],
+  ['inbound', '', 'no one is available'],
+  ['inbound', 'completed', undefined],
+  ['inbound', 'canceled', undefined],
+  ['number', 'busy', 'busy'],
+  ['number', 'no-answer', 'no answer'],
+  ['number', 'completed', undefined],
+  ['client', 'no-answer', 'not available'],
+];
+
+describe('decideAfterDial', () => {
+  it.each(afterDial)('%s leg, DialCallStatus=%s', (leg, status, phrase) => {
+    const decision = decideAfterDial({ DialCallStatus: status }, leg);
+    const xml = renderAfterDial(decision);
+    expect(xml).toContain('<Hangup/>');
+    if (phrase === undefined) {
+      expect(decision).toEqual({ kind: 'hangup' });
+      expect(xml).not.toContain('<Say');
+    } else {
+      expect(decision.kind).toBe('say-and-hangup');
+      expect(xml).toContain(phrase);
+    }
+  });
+});

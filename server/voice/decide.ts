@@ -1,0 +1,119 @@
+/**
+ * What to do with a call, decided from the webhook's form parameters alone. Pure functions: the route
+ * passes the parameters in and renders the decision with twiml.ts.
+ */
+import type { CountryCode } from 'libphonenumber-js/max';
+import { asE164, checkDestination } from './destination';
+import type { BlockReason } from './destination';
+
+export interface VoiceContext {
+  teamNumber: string;
+  defaultCountry: CountryCode;
+  allowedCountries: readonly CountryCode[];
+  users: readonly string[];
+  ringGroup: readonly string[];
+  ringTimeoutSeconds: number;
+}
+
+/** Which kind of <Dial> an after-dial request follows (carried in the action URL's query). */
+export type DialLeg = 'number' | 'client' | 'inbound';
+
+export type RefuseReason = BlockReason | 'unknown-user' | 'self' | 'unknown-caller' | 'not-a-team-number';
+
+export type VoiceDecision =
+  | { kind: 'dial-number'; callerId: string; number: string; timeout: number }
+  | { kind: 'dial-client'; identity: string; timeout: number }
+  | { kind: 'ring-group'; callerId?: string; identities: string[]; timeout: number }
+  | { kind: 'refuse'; reason: RefuseReason; message: string };
+
+export type AfterDialDecision = { kind: 'hangup' } | { kind: 'say-and-hangup'; message: string };
+
+export type Params = Readonly<Record<string, string | undefined>>;
+
+const REFUSALS: Record<Exclude<RefuseReason, BlockReason>, string> = {
+  'unknown-user': 'Sorry, there is no colleague with that name.',
+  self: 'You cannot call yourself.',
+  'unknown-caller': 'Sorry, this phone is not allowed to place calls.',
+  'not-a-team-number': 'Sorry, this number does not take calls.',
+};
+
+const refuse = (reason: Exclude<RefuseReason, BlockReason>): VoiceDecision => ({
+  kind: 'refuse',
+  reason,
+  message: REFUSALS[reason],
+});
+
+const CLIENT_PREFIX = 'client:';
+/** A colleague is addressed as `client:bob` or just `bob`; phone numbers never start with a letter. */
+const LOOKS_LIKE_NAME = /^[A-Za-z]/;
+
+export function decideVoice(params: Params, ctx: VoiceContext): VoiceDecision {
+  const from = params.From ?? '';
+  const to = (params.To ?? '').trim();
+
+  if (from.startsWith(CLIENT_PREFIX)) {
+    const caller = from.slice(CLIENT_PREFIX.length);
+    if (!ctx.users.includes(caller)) return refuse('unknown-caller');
+
+    if (to.toLowerCase().startsWith(CLIENT_PREFIX) || LOOKS_LIKE_NAME.test(to)) {
+      const name = (to.toLowerCase().startsWith(CLIENT_PREFIX) ? to.slice(CLIENT_PREFIX.length) : to).toLowerCase();
+      if (!ctx.users.includes(name)) return refuse('unknown-user');
+      if (name === caller) return refuse('self');
+      return { kind: 'dial-client', identity: name, timeout: ctx.ringTimeoutSeconds };
+    }
+
+    const destination = checkDestination(to, {
+      defaultCountry: ctx.defaultCountry,
+      allowedCountries: ctx.allowedCountries,
+    });
+    if (!destination.ok) return { kind: 'refuse', reason: destination.reason, message: destination.message };
+    return { kind: 'dial-number', callerId: ctx.teamNumber, number: destination.e164, timeout: ctx.ringTimeoutSeconds };
+  }
+
+  if (asE164(to) === ctx.teamNumber) {
+    const callerId = asE164(from);
+    return {
+      kind: 'ring-group',
+      ...(callerId === undefined ? {} : { callerId }),
+      identities: [...ctx.ringGroup],
+      timeout: ctx.ringTimeoutSeconds,
+    };
+  }
+
+  return refuse('not-a-team-number');
+}
+
+export const AFTER_DIAL_MESSAGES: Record<DialLeg, Partial<Record<string, string>>> = {
+  inbound: {
+    'no-answer': 'Sorry, no one is available to take your call. Please try again later. Goodbye.',
+    busy: 'Sorry, no one is available to take your call. Please try again later. Goodbye.',
+    failed: 'Sorry, no one is available to take your call. Please try again later. Goodbye.',
+  },
+  number: {
+    busy: 'The number you called is busy.',
+    'no-answer': 'There was no answer.',
+    failed: 'The call could not be connected.',
+  },
+  client: {
+    busy: 'Your colleague is busy.',
+    'no-answer': 'Your colleague is not available.',
+    failed: 'Your colleague is not available.',
+  },
+};
+
+export function parseLeg(raw: string | undefined): DialLeg | undefined {
+  return raw === 'number' || raw === 'client' || raw === 'inbound' ? raw : undefined;
+}
+
+/**
+ * After a <Dial> ends. `completed` means the call was answered and is over; `canceled` means the caller
+ * hung up first, so there is nobody left to hear a message.
+ */
+export function decideAfterDial(params: Params, leg: DialLeg): AfterDialDecision {
+  const status = params.DialCallStatus ?? '';
+  if (status === 'completed' || status === 'answered' || status === 'canceled') return { kind: 'hangup' };
+  const message =
+    AFTER_DIAL_MESSAGES[leg][status] ??
+    (leg === 'inbound' ? AFTER_DIAL_MESSAGES.inbound['no-answer']! : 'The call could not be connected.');
+  return { kind: 'say-and-hangup', message };
+}

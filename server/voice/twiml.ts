@@ -1,0 +1,80 @@
+/**
+ * Renders decisions as TwiML with the twilio helper's VoiceResponse, which escapes every text and
+ * attribute value, so nothing from a request can become markup.
+ */
+import twilio from 'twilio';
+import type { AfterDialDecision, DialLeg, VoiceDecision } from './decide';
+
+const { VoiceResponse } = twilio.twiml;
+
+export interface WebhookUrls {
+  afterDial(leg: DialLeg): string;
+  status: string;
+}
+
+export function webhookUrls(publicBaseUrl: string): WebhookUrls {
+  return {
+    afterDial: (leg) => `${publicBaseUrl}/handle_calls/after-dial?leg=${leg}`,
+    status: `${publicBaseUrl}/handle_calls/status`,
+  };
+}
+
+const STATUS_EVENTS: ('initiated' | 'ringing' | 'answered' | 'completed')[] = ['initiated', 'ringing', 'answered', 'completed'];
+
+export function renderVoice(decision: VoiceDecision, urls: WebhookUrls): string {
+  const response = new VoiceResponse();
+  const leg = { statusCallback: urls.status, statusCallbackMethod: 'POST', statusCallbackEvent: STATUS_EVENTS };
+  switch (decision.kind) {
+    case 'dial-number': {
+      const dial = response.dial({
+        callerId: decision.callerId,
+        answerOnBridge: true,
+        timeout: decision.timeout,
+        action: urls.afterDial('number'),
+        method: 'POST',
+      });
+      dial.number(leg, decision.number);
+      break;
+    }
+    case 'dial-client': {
+      const dial = response.dial({
+        answerOnBridge: true,
+        timeout: decision.timeout,
+        action: urls.afterDial('client'),
+        method: 'POST',
+      });
+      dial.client(leg, decision.identity);
+      break;
+    }
+    case 'ring-group': {
+      if (decision.identities.length === 0) {
+        response.say('Sorry, no one is available to take your call. Please try again later. Goodbye.');
+        response.hangup();
+        break;
+      }
+      const dial = response.dial({
+        ...(decision.callerId === undefined ? {} : { callerId: decision.callerId }),
+        answerOnBridge: true,
+        timeout: decision.timeout,
+        action: urls.afterDial('inbound'),
+        method: 'POST',
+      });
+      for (const identity of decision.identities) {
+        dial.client(leg, identity);
+      }
+      break;
+    }
+    case 'refuse':
+      response.say(decision.message);
+      response.hangup();
+      break;
+  }
+  return response.toString();
+}
+
+export function renderAfterDial(decision: AfterDialDecision): string {
+  const response = new VoiceResponse();
+  if (decision.kind === 'say-and-hangup') response.say(decision.message);
+  response.hangup();
+  return response.toString();
+}
