@@ -1,0 +1,347 @@
+/**
+ * The real, unmodified Voice SDK in Chromium (fake microphone) against the local Twilio Voice
+ * emulator served by the app in local mode: registration, calls both ways with media measured from
+ * WebRTC stats, forking, DTMF into <Gather>, token expiry and signaling loss.
+ */
+import { readFileSync } from 'node:fs';
+import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import twilio from 'twilio';
+import { DEMO_PASSWORD, E2E_BASE_URL } from './support/browser';
+import { emulatorRequestClient } from '../emulator/rest/twilio-client';
+
+const ECHO_PHONE = '+12025550101';
+const MANUAL_PHONE = '+12025550102';
+const TEAM_NUMBER = '+12025550100';
+
+interface Credentials { accountSid: string; authToken: string; apiKeySid: string; apiKeySecret: string; twimlAppSid: string; teamNumber: string }
+const credentials = (): Credentials => JSON.parse(readFileSync('.local/e2e/credentials.json', 'utf8')) as Credentials;
+const certificate = (): string => readFileSync('.local/e2e/tls/cert.pem', 'utf8');
+
+const contexts: BrowserContext[] = [];
+test.afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((c) => c.close()));
+});
+
+/** Everything the page keeps about its Device and calls, for the test to read. */
+declare global {
+  interface Window {
+    Twilio: any;
+    device: any;
+    calls: any[];
+    deviceErrors: { code: number; name: string; message: string }[];
+    deviceEvents: string[];
+    peerConnections: RTCPeerConnection[];
+    mediaStats(index?: number): Promise<{ packetsReceived: number; packetsSent: number; energyIn: number; energyOut: number }>;
+  }
+}
+
+async function signedInPage(browser: Browser, user: string): Promise<Page> {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, bypassCSP: true, permissions: ['microphone'] });
+  contexts.push(context);
+  const page = await context.newPage();
+  // Every RTCPeerConnection the SDK makes is kept, so the test can read WebRTC stats the standard way.
+  await page.addInitScript(() => {
+    const Native = window.RTCPeerConnection;
+    window.peerConnections = [];
+    window.RTCPeerConnection = class extends Native {
+      constructor(config?: RTCConfiguration) {
+        super(config);
+        window.peerConnections.push(this);
+      }
+    } as typeof RTCPeerConnection;
+    window.mediaStats = async (index = -1) => {
+      const pc = window.peerConnections.at(index);
+      const out = { packetsReceived: 0, packetsSent: 0, energyIn: 0, energyOut: 0 };
+      if (!pc) return out;
+      (await pc.getStats()).forEach((r: any) => {
+        if (r.type === 'inbound-rtp' && r.kind === 'audio') { out.packetsReceived = r.packetsReceived ?? 0; out.energyIn = r.totalAudioEnergy ?? 0; }
+        if (r.type === 'outbound-rtp' && r.kind === 'audio') out.packetsSent = r.packetsSent ?? 0;
+        if (r.type === 'media-source' && r.kind === 'audio') out.energyOut = r.totalAudioEnergy ?? 0;
+      });
+      return out;
+    };
+  });
+  await page.goto('/healthz');
+  await page.addScriptTag({ path: 'node_modules/@twilio/voice-sdk/dist/twilio.min.js' });
+  const status = await page.evaluate(async ({ user, password }) => {
+    const res = await fetch('/api/session', {
+      method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: user, password }),
+    });
+    return res.status;
+  }, { user, password: DEMO_PASSWORD });
+  expect(status).toBe(200);
+  return page;
+}
+
+async function fetchToken(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const res = await fetch('/api/token', { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    return ((await res.json()) as { token: string }).token;
+  });
+}
+
+/** Creates window.device with the app's own deviceOptions and registers it. */
+async function registeredDevice(browser: Browser, user: string, token?: string): Promise<Page> {
+  const page = await signedInPage(browser, user);
+  const jwt = token ?? (await fetchToken(page));
+  await page.evaluate(async (jwt) => {
+    const config = await (await fetch('/api/config')).json();
+    window.calls = [];
+    window.deviceErrors = [];
+    window.deviceEvents = [];
+    const device = new window.Twilio.Device(jwt, { ...config.deviceOptions, logLevel: 'warn' });
+    window.device = device;
+    device.on('error', (e: any) => window.deviceErrors.push({ code: e.code, name: e.name, message: e.message }));
+    for (const name of ['registered', 'unregistered', 'tokenWillExpire']) device.on(name, () => window.deviceEvents.push(name));
+    device.on('incoming', (call: any) => {
+      window.calls.push(call);
+      call.events = [];
+      for (const ev of ['accept', 'cancel', 'disconnect', 'reject', 'reconnecting', 'reconnected']) call.on(ev, () => call.events.push(ev));
+    });
+    await device.register();
+  }, jwt);
+  await expect.poll(() => page.evaluate(() => window.device.state)).toBe('registered');
+  return page;
+}
+
+/** Places a call with device.connect and keeps it as window.calls[n]; resolves with the index. */
+async function connect(page: Page, to: string, params: Record<string, string> = {}): Promise<number> {
+  return page.evaluate(async ({ to, params }) => {
+    const call = await window.device.connect({ params: { To: to, ...params } });
+    call.events = [];
+    for (const ev of ['accept', 'ringing', 'cancel', 'disconnect', 'reject', 'reconnecting', 'reconnected', 'error']) {
+      call.on(ev, (arg: any) => call.events.push(ev === 'error' ? `error:${arg?.code}` : ev));
+    }
+    window.calls.push(call);
+    return window.calls.length - 1;
+  }, { to, params });
+}
+
+const callStatus = (page: Page, i: number) => page.evaluate((i) => window.calls[i]?.status(), i);
+const callEvents = (page: Page, i: number) => page.evaluate((i) => window.calls[i]?.events as string[], i);
+const callSid = (page: Page, i: number) => page.evaluate((i) => window.calls[i]?.parameters.CallSid as string, i);
+
+async function controlApi<T = any>(page: Page, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await page.request.fetch(`${E2E_BASE_URL}/emulator/api${path}`, {
+    method, ...(body !== undefined ? { data: body } : {}),
+  });
+  expect(res.ok(), `${method} ${path}: ${res.status()} ${await res.text()}`).toBe(true);
+  return (res.status() === 204 ? null : await res.json()) as T;
+}
+const phonePath = (n: string) => `/phones/${encodeURIComponent(n)}`;
+
+/** The twilio helper library, pointed at the emulator's REST API. */
+function restClient() {
+  const c = credentials();
+  return twilio(c.apiKeySid, c.apiKeySecret, { accountSid: c.accountSid, httpClient: emulatorRequestClient(E2E_BASE_URL, certificate()) });
+}
+
+test.describe('Twilio Voice emulator with the real Voice SDK', () => {
+  test('registers a device and shows it as a registered client', async ({ browser }) => {
+    const page = await registeredDevice(browser, 'alice');
+    const state = await controlApi(page, 'GET', '/state');
+    expect(state.clients).toEqual(expect.arrayContaining([expect.objectContaining({ identity: 'alice', registered: true, reachable: true })]));
+    expect(await page.evaluate(() => window.device.identity)).toBe('alice');
+    await page.evaluate(() => window.device.unregister());
+    await expect.poll(() => page.evaluate(() => window.device.state)).toBe('unregistered');
+  });
+
+  test('calls the echo phone: audio flows both ways and the phone hears the browser', async ({ browser }) => {
+    const page = await registeredDevice(browser, 'alice');
+    const i = await connect(page, ECHO_PHONE);
+    await expect.poll(() => callStatus(page, i), { timeout: 15_000 }).toBe('open');
+    const sid = await callSid(page, i);
+    expect(sid).toMatch(/^CA[0-9a-f]{32}$/);
+
+    // Packets and audio energy both ways, from the page's own WebRTC stats.
+    await expect.poll(async () => {
+      const s = await page.evaluate(() => window.mediaStats());
+      return s.packetsReceived > 100 && s.packetsSent > 100 && s.energyIn > 0 && s.energyOut > 0;
+    }, { timeout: 15_000 }).toBe(true);
+
+    // The phone "hears" the browser's fake microphone through the emulator's media endpoint.
+    await expect.poll(async () => {
+      const phone = await controlApi(page, 'GET', phonePath(ECHO_PHONE));
+      return phone.state === 'in-call' && phone.heard.packetsReceived > 50 && phone.heard.peakLevelDbfs > -60;
+    }, { timeout: 10_000 }).toBe(true);
+
+    const detail = await controlApi(page, 'GET', `/calls/${sid}`);
+    expect(detail.status).toBe('in-progress');
+    expect(detail.media.codec).toBe('PCMU');
+    expect(detail.children).toHaveLength(1);
+    const child = await controlApi(page, 'GET', `/calls/${detail.children[0]}`);
+    expect(child).toMatchObject({ to: ECHO_PHONE, direction: 'outbound-dial', status: 'in-progress', parentCallSid: sid });
+    console.log(`call set-up: invite → ringing ${detail.ringingMs} ms (TwiML fetched, early media), invite → answer ${detail.setupMs} ms (includes the phone ringing 800 ms)`);
+
+    await page.evaluate((i) => window.calls[i].disconnect(), i);
+    await expect.poll(async () => (await controlApi(page, 'GET', `/calls/${sid}`)).status).toBe('completed');
+    await expect.poll(async () => (await controlApi(page, 'GET', phonePath(ECHO_PHONE))).state).toBe('idle');
+  });
+
+  test('a phone calls the team number: the ring group rings and the page that answers gets the call', async ({ browser }) => {
+    const alice = await registeredDevice(browser, 'alice');
+    const bob = await registeredDevice(browser, 'bob');
+    const { callSid: parentSid } = await controlApi(alice, 'POST', `${phonePath(MANUAL_PHONE)}/call`, { to: TEAM_NUMBER });
+    expect(parentSid).toMatch(/^CA[0-9a-f]{32}$/);
+    await expect.poll(() => alice.evaluate(() => window.calls.length), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => bob.evaluate(() => window.calls.length)).toBe(1);
+    const incoming = await alice.evaluate(() => ({ from: window.calls[0].parameters.From, to: window.calls[0].parameters.To, sid: window.calls[0].parameters.CallSid }));
+    expect(incoming.from).toBe(MANUAL_PHONE);
+    expect(incoming.to).toBe('client:alice');
+    expect(incoming.sid).toMatch(/^CA[0-9a-f]{32}$/);
+
+    await alice.evaluate(() => window.calls[0].accept());
+    await expect.poll(() => callStatus(alice, 0)).toBe('open');
+    await expect.poll(() => callEvents(bob, 0)).toContain('cancel');
+    await expect.poll(async () => {
+      const s = await alice.evaluate(() => window.mediaStats());
+      return s.packetsReceived > 50 && s.packetsSent > 50 && s.energyIn > 0;
+    }, { timeout: 15_000 }).toBe(true);
+    const phone = await controlApi(alice, 'GET', phonePath(MANUAL_PHONE));
+    expect(phone.state).toBe('in-call');
+    await expect.poll(async () => (await controlApi(alice, 'GET', phonePath(MANUAL_PHONE))).heard.packetsReceived).toBeGreaterThan(20);
+
+    // The phone hangs up; the browser sees the call end.
+    await controlApi(alice, 'POST', `${phonePath(MANUAL_PHONE)}/hangup`);
+    await expect.poll(() => callEvents(alice, 0)).toContain('disconnect');
+    await expect.poll(async () => (await controlApi(alice, 'GET', `/calls/${parentSid}`)).status).toBe('completed');
+  });
+
+  test('rejecting an incoming call ends it for the caller as busy', async ({ browser }) => {
+    const page = await registeredDevice(browser, 'carol');
+    const client = restClient();
+    const call = await client.calls.create({ to: 'client:carol', from: TEAM_NUMBER, twiml: '<Response><Say>Never heard</Say></Response>' });
+    await expect.poll(() => page.evaluate(() => window.calls.length), { timeout: 15_000 }).toBe(1);
+    expect(await page.evaluate(() => window.calls[0].parameters.CallSid)).toBe(call.sid);
+    await page.evaluate(() => window.calls[0].reject());
+    await expect.poll(() => callStatus(page, 0)).toBe('closed');
+    await expect.poll(async () => (await client.calls(call.sid).fetch()).status).toBe('busy');
+  });
+
+  test('a caller who hangs up before the answer cancels the ringing phone', async ({ browser }) => {
+    const page = await registeredDevice(browser, 'alice');
+    const i = await connect(page, MANUAL_PHONE);
+    await expect.poll(async () => (await controlApi(page, 'GET', phonePath(MANUAL_PHONE))).state, { timeout: 15_000 }).toBe('ringing');
+    await expect.poll(() => callEvents(page, i)).toContain('ringing');
+    const sid = await callSid(page, i);
+    await page.evaluate((i) => window.calls[i].disconnect(), i);
+    await expect.poll(async () => (await controlApi(page, 'GET', phonePath(MANUAL_PHONE))).state).toBe('idle');
+    const detail = await controlApi(page, 'GET', `/calls/${sid}`);
+    expect(detail.status).toBe('canceled');
+    const child = await controlApi(page, 'GET', `/calls/${detail.children[0]}`);
+    expect(child.status).toBe('canceled');
+  });
+
+  test('client to client: alice calls bob, both hear each other through the emulator', async ({ browser }) => {
+    const alice = await registeredDevice(browser, 'alice');
+    const bob = await registeredDevice(browser, 'bob');
+    const i = await connect(alice, 'client:bob');
+    await expect.poll(() => bob.evaluate(() => window.calls.length), { timeout: 15_000 }).toBe(1);
+    expect(await bob.evaluate(() => window.calls[0].parameters.From)).toBe('client:alice');
+    await expect.poll(() => callStatus(alice, i)).toBe('ringing');
+    await bob.evaluate(() => window.calls[0].accept());
+    await expect.poll(() => callStatus(alice, i), { timeout: 15_000 }).toBe('open');
+    await expect.poll(() => callStatus(bob, 0)).toBe('open');
+    for (const page of [alice, bob]) {
+      await expect.poll(async () => {
+        const s = await page.evaluate(() => window.mediaStats());
+        return s.packetsReceived > 100 && s.energyIn > 0;
+      }, { timeout: 15_000 }).toBe(true);
+    }
+    const sid = await callSid(alice, i);
+    const detail = await controlApi(alice, 'GET', `/calls/${sid}`);
+    expect(detail.bridged).toBe(true);
+    // A figure, not an assertion: server CPU while one call is bridged (includes the app; machines are noisy).
+    const m1 = await controlApi(alice, 'GET', '/metrics');
+    await alice.waitForTimeout(3000);
+    const m2 = await controlApi(alice, 'GET', '/metrics');
+    const cpuMs = (m2.cpuUserMicros + m2.cpuSystemMicros - m1.cpuUserMicros - m1.cpuSystemMicros) / 1000;
+    console.log(`server CPU with ${m2.bridgedCalls} bridged call(s): ${((cpuMs / (m2.at - m1.at)) * 100).toFixed(1)}% of one core`);
+    await bob.evaluate(() => window.calls[0].disconnect());
+    await expect.poll(() => callEvents(alice, i)).toContain('disconnect');
+  });
+
+  test('two registrations of one identity: answering in one cancels the other', async ({ browser }) => {
+    const tab1 = await registeredDevice(browser, 'bob');
+    const tab2 = await registeredDevice(browser, 'bob');
+    const alice = await registeredDevice(browser, 'alice');
+    await connect(alice, 'client:bob');
+    await expect.poll(() => tab1.evaluate(() => window.calls.length), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => tab2.evaluate(() => window.calls.length)).toBe(1);
+    expect(await tab1.evaluate(() => window.calls[0].parameters.CallSid)).toBe(await tab2.evaluate(() => window.calls[0].parameters.CallSid));
+    await tab2.evaluate(() => window.calls[0].accept());
+    await expect.poll(() => callStatus(tab2, 0)).toBe('open');
+    await expect.poll(() => callEvents(tab1, 0)).toContain('cancel');
+    expect(await callStatus(tab1, 0)).toBe('closed');
+  });
+
+  test('Call.sendDigits is heard by a <Gather> and posted to its action', async ({ browser }) => {
+    const page = await registeredDevice(browser, 'alice');
+    const client = restClient();
+    const action = `${E2E_BASE_URL}/emulator/twiml/say?text=${encodeURIComponent('You pressed {Digits}')}`;
+    const call = await client.calls.create({
+      to: 'client:alice', from: TEAM_NUMBER,
+      twiml: `<Response><Gather numDigits="4" timeout="10" action="${action.replace(/&/g, '&amp;')}"><Say>Enter your code</Say></Gather><Say>No input</Say></Response>`,
+    });
+    await expect.poll(() => page.evaluate(() => window.calls.length), { timeout: 15_000 }).toBe(1);
+    await page.evaluate(() => window.calls[0].accept());
+    await expect.poll(() => callStatus(page, 0)).toBe('open');
+    await expect.poll(async () => (await page.evaluate(() => window.mediaStats())).packetsReceived, { timeout: 10_000 }).toBeGreaterThan(10);
+    await page.evaluate(() => window.calls[0].sendDigits('1234'));
+    await expect.poll(async () => {
+      const detail = await controlApi(page, 'GET', `/calls/${call.sid}`);
+      return detail.events.map((e: { text: string }) => e.text);
+    }, { timeout: 15_000 }).toEqual(expect.arrayContaining(['Gather got "1234"', 'Say "You pressed 1234"']));
+    const detail = await controlApi(page, 'GET', `/calls/${call.sid}`);
+    expect(detail.media.digits).toBe('1234');
+    await client.calls(call.sid).update({ status: 'completed' });
+    await expect.poll(() => callStatus(page, 0)).toBe('closed');
+  });
+
+  test('token expiry: 31205 (AccessTokenExpired), then updateToken keeps the device registered', async ({ browser }) => {
+    const c = credentials();
+    const mint = (ttl: number) => {
+      const token = new twilio.jwt.AccessToken(c.accountSid, c.apiKeySid, c.apiKeySecret, { identity: 'carol', ttl });
+      token.addGrant(new twilio.jwt.AccessToken.VoiceGrant({ incomingAllow: true, outgoingApplicationSid: c.twimlAppSid }));
+      return token.toJwt();
+    };
+    const page = await registeredDevice(browser, 'carol', mint(12));
+    await expect.poll(() => page.evaluate(() => window.deviceEvents), { timeout: 10_000 }).toContain('tokenWillExpire');
+    await expect.poll(() => page.evaluate(() => window.deviceErrors.map((e) => e.code)), { timeout: 20_000 }).toContain(20104);
+    expect(await page.evaluate(() => window.deviceErrors.find((e) => e.code === 20104)?.name)).toBe('AccessTokenExpired');
+    const state = await controlApi(page, 'GET', '/state');
+    expect(state.clients.find((x: { identity: string }) => x.identity === 'carol').tokenExpired).toBe(true);
+
+    await page.evaluate((jwt) => window.device.updateToken(jwt), mint(600));
+    await expect.poll(async () => {
+      const s = await controlApi(page, 'GET', '/state');
+      return s.clients.some((x: { identity: string; reachable: boolean }) => x.identity === 'carol' && x.reachable);
+    }).toBe(true);
+    expect(await page.evaluate(() => window.device.state)).toBe('registered');
+    // Still reachable: a call to carol rings this device.
+    await controlApi(page, 'POST', `${phonePath(MANUAL_PHONE)}/call`, { to: 'client:carol' });
+    await expect.poll(() => page.evaluate(() => window.calls.length), { timeout: 15_000 }).toBe(1);
+    await page.evaluate(() => window.calls[0].reject());
+  });
+
+  test('the signaling socket drops mid-call: the SDK reconnects and the call survives', async ({ browser }) => {
+    const page = await registeredDevice(browser, 'bob');
+    const i = await connect(page, ECHO_PHONE);
+    await expect.poll(() => callStatus(page, i), { timeout: 15_000 }).toBe('open');
+    const sid = await callSid(page, i);
+    const { dropped } = await controlApi(page, 'POST', '/faults/drop-signaling', { identity: 'bob' });
+    expect(dropped).toBe(1);
+    await expect.poll(() => callEvents(page, i), { timeout: 15_000 }).toEqual(expect.arrayContaining(['reconnecting', 'reconnected']));
+    expect(await callStatus(page, i)).toBe('open');
+    const before = (await page.evaluate(() => window.mediaStats())).packetsReceived;
+    await expect.poll(async () => (await page.evaluate(() => window.mediaStats())).packetsReceived).toBeGreaterThan(before + 25);
+    const detail = await controlApi(page, 'GET', `/calls/${sid}`);
+    expect(detail.status).toBe('in-progress');
+    expect(detail.endpoint.signalingConnected).toBe(true);
+    await expect.poll(() => page.evaluate(() => window.device.state), { timeout: 15_000 }).toBe('registered');
+    // Signaling works again: hanging up reaches the emulator.
+    await page.evaluate((i) => window.calls[i].disconnect(), i);
+    await expect.poll(async () => (await controlApi(page, 'GET', `/calls/${sid}`)).status).toBe('completed');
+  });
+});

@@ -1,0 +1,283 @@
+/**
+ * The emulator console (browser side): polls the control API and lets a person work the simulated
+ * phones, including operating one with this page's own microphone and speaker over WebRTC.
+ */
+interface Heard { says: string[]; digits: string; levelDbfs: number; peakLevelDbfs: number; packetsReceived: number }
+interface Phone {
+  number: string; name: string; state: string; callSid: string | null; operatedFromConsole: boolean; ephemeral: boolean;
+  behaviour: { kind: string; audio?: string }; heard: Heard;
+  messages: { sid: string; direction: string; from: string; to: string; body: string; at: string }[];
+}
+interface Client { sessionId: string; identity: string | null; registered: boolean; reachable: boolean; tokenExpired: boolean; tokenExpiresAt: string | null; connectedAt: string }
+interface CallEvent { at: string; kind: string; text: string }
+interface CallView {
+  sid: string; parentCallSid: string | null; from: string; to: string; direction: string; status: string;
+  duration: number | null; setupMs: number | null; bridged: boolean; peerCallSid: string | null;
+  endpoint: { kind: string; identity?: string; number?: string; signalingConnected?: boolean };
+  media: { packetsReceived: number; packetsSent: number; levelDbfs: number; codec: string | null; iceState: string; digits: string } | null;
+  events: CallEvent[];
+}
+interface State {
+  account: { accountSid: string; numbers: { phoneNumber: string }[] };
+  clients: Client[]; phones: Phone[]; calls: CallView[];
+  messages: { sid: string; from: string; to: string; body: string; status: string; direction: string; at: string }[];
+}
+
+const api = '/emulator/api';
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+let state: State | null = null;
+const openCalls = new Set<string>();
+const operated = new Map<string, RTCPeerConnection>();
+
+function say(text: string): void {
+  $('status').textContent = text;
+}
+
+async function call(method: string, path: string, body?: unknown): Promise<any> {
+  const res = await fetch(api + path, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  const data = res.status === 204 ? null : await res.json().catch(() => null);
+  if (!res.ok) throw new Error(data?.error ?? `${res.status} ${res.statusText}`);
+  return data;
+}
+
+async function act(label: string, fn: () => Promise<unknown>): Promise<void> {
+  try {
+    await fn();
+    say(`${label}: done`);
+    await refresh();
+  } catch (e) {
+    say(`${label}: ${(e as Error).message}`);
+  }
+}
+
+const phonePath = (n: string) => `/phones/${encodeURIComponent(n)}`;
+
+function meter(dbfs: number): string {
+  const pct = Math.max(0, Math.min(100, ((dbfs + 70) / 70) * 100));
+  return `<meter min="0" max="100" value="${pct.toFixed(0)}" aria-hidden="true"></meter> ${dbfs <= -127 ? 'silence' : `${dbfs.toFixed(0)} dBFS`}`;
+}
+
+function targets(): string[] {
+  if (!state) return [];
+  const ids = new Set(state.clients.map((c) => c.identity).filter((x): x is string => !!x));
+  return [...state.account.numbers.map((n) => n.phoneNumber), ...[...ids].map((i) => `client:${i}`), ...state.phones.map((p) => p.number)];
+}
+
+function phoneCard(p: Phone): HTMLElement {
+  const card = document.createElement('article');
+  card.className = 'card';
+  card.dataset.number = p.number;
+  card.innerHTML = `
+    <h3></h3>
+    <div class="row"><span class="state"></span><span class="muted behaviour"></span></div>
+    <div class="row">
+      <label>Call <input class="to" list="targets" size="16" aria-label="Number or user to call"></label>
+      <button class="do-call">Call</button>
+    </div>
+    <div class="row">
+      <button class="answer do-answer">Answer</button>
+      <button class="do-reject">Reject</button>
+      <button class="hangup do-hangup">Hang up</button>
+    </div>
+    <div class="row">
+      <label>Keys <input class="digits" size="8" aria-label="Digits to send"></label>
+      <button class="do-dtmf">Send DTMF</button>
+    </div>
+    <div class="row">
+      <button class="do-operate"></button>
+      <span class="muted operate-note"></span>
+    </div>
+    <div class="heard" aria-live="polite"></div>
+    <details class="sms"><summary>Text messages</summary>
+      <div class="row"><label>To <input class="sms-to" list="targets" size="14"></label>
+      <label>Text <input class="sms-body" size="18"></label><button class="do-sms">Send</button></div>
+      <ul class="inbox"></ul>
+    </details>`;
+  const q = <T extends HTMLElement>(sel: string) => card.querySelector(sel) as T;
+  const n = p.number;
+  q('.do-call').addEventListener('click', () => {
+    const to = q<HTMLInputElement>('.to').value.trim();
+    void act(`Call from ${n}`, () => call('POST', `${phonePath(n)}/call`, { to }));
+  });
+  q('.do-answer').addEventListener('click', () => void act('Answer', () => call('POST', `${phonePath(n)}/answer`)));
+  q('.do-reject').addEventListener('click', () => void act('Reject', () => call('POST', `${phonePath(n)}/reject`)));
+  q('.do-hangup').addEventListener('click', () => void act('Hang up', () => call('POST', `${phonePath(n)}/hangup`)));
+  q('.do-dtmf').addEventListener('click', () => {
+    const digits = q<HTMLInputElement>('.digits').value.trim();
+    void act('DTMF', () => call('POST', `${phonePath(n)}/dtmf`, { digits }));
+  });
+  q('.do-sms').addEventListener('click', () => {
+    const to = q<HTMLInputElement>('.sms-to').value.trim();
+    const body = q<HTMLInputElement>('.sms-body').value;
+    void act('Text', async () => {
+      const r = await call('POST', `${phonePath(n)}/sms`, { to, body });
+      if (r.error) throw new Error(r.error);
+    });
+  });
+  q('.do-operate').addEventListener('click', () => void toggleOperate(n));
+  return card;
+}
+
+function updatePhoneCard(card: HTMLElement, p: Phone): void {
+  const q = <T extends HTMLElement>(sel: string) => card.querySelector(sel) as T;
+  q('h3').textContent = `${p.name} · ${p.number}`;
+  const st = q('.state');
+  st.textContent = p.state;
+  st.className = `state ${p.state}`;
+  q('.behaviour').textContent = p.operatedFromConsole ? 'operated from this console' : p.behaviour.kind === 'answer' ? `answers (${p.behaviour.audio})` : p.behaviour.kind;
+  q<HTMLButtonElement>('.do-answer').disabled = p.state !== 'ringing';
+  q<HTMLButtonElement>('.do-reject').disabled = p.state !== 'ringing';
+  q<HTMLButtonElement>('.do-hangup').disabled = p.state === 'idle';
+  q<HTMLButtonElement>('.do-call').disabled = p.state !== 'idle';
+  q<HTMLButtonElement>('.do-dtmf').disabled = p.state !== 'in-call';
+  const mine = operated.has(p.number);
+  q('.do-operate').textContent = mine ? 'Stop using my microphone' : 'Use my microphone and speaker';
+  q<HTMLButtonElement>('.do-operate').disabled = !mine && p.state !== 'idle';
+  q('.operate-note').textContent = p.operatedFromConsole && !mine ? '(by another console)' : '';
+  const h = p.heard;
+  q('.heard').innerHTML = p.state === 'idle' && !h.says.length && !h.digits
+    ? '<span class="muted">Hears nothing (idle)</span>'
+    : `Hears: ${meter(h.levelDbfs)} · ${h.packetsReceived} packets<br>
+       Digits: <b>${esc(h.digits || '—')}</b><br>
+       Said to it: ${h.says.length ? h.says.map((s) => `“${esc(s)}”`).join(' ') : '—'}`;
+  q('.inbox').innerHTML = p.messages.slice(-8).reverse()
+    .map((m) => `<li>${m.direction === 'received' ? '⬇' : '⬆'} ${esc(m.direction === 'received' ? m.from : m.to)}: ${esc(m.body)}</li>`).join('');
+}
+
+function renderPhones(s: State): void {
+  const box = $('phones');
+  const seen = new Set<string>();
+  for (const p of s.phones) {
+    seen.add(p.number);
+    let card = box.querySelector<HTMLElement>(`[data-number="${CSS.escape(p.number)}"]`);
+    if (!card) {
+      card = phoneCard(p);
+      box.appendChild(card);
+    }
+    updatePhoneCard(card, p);
+  }
+  for (const card of [...box.querySelectorAll<HTMLElement>('[data-number]')]) {
+    if (!seen.has(card.dataset.number!)) card.remove();
+  }
+  let list = document.getElementById('targets') as HTMLDataListElement | null;
+  if (!list) {
+    list = document.createElement('datalist');
+    list.id = 'targets';
+    document.body.appendChild(list);
+  }
+  list.innerHTML = targets().map((t) => `<option value="${esc(t)}">`).join('');
+}
+
+function renderClients(s: State): void {
+  $('clients').innerHTML = s.clients.length
+    ? `<table><thead><tr><th>Identity</th><th>Registered</th><th>Token</th><th>Connected</th></tr></thead><tbody>${s.clients.map((c) => `
+      <tr><td>${esc(c.identity ?? '(no token yet)')}</td><td>${c.registered ? (c.reachable ? 'yes' : 'yes (unreachable)') : 'no'}</td>
+      <td>${c.tokenExpired ? '<b>expired</b>' : c.tokenExpiresAt ? `until ${new Date(c.tokenExpiresAt).toLocaleTimeString()}` : '—'}</td>
+      <td>${new Date(c.connectedAt).toLocaleTimeString()}</td></tr>`).join('')}</tbody></table>`
+    : '<p class="muted">No Voice SDK device is connected. Sign in to the softphone in another tab.</p>';
+}
+
+function renderCalls(s: State): void {
+  const box = $('calls');
+  for (const d of box.querySelectorAll<HTMLDetailsElement>('details[data-sid]')) {
+    if (d.open) openCalls.add(d.dataset.sid!); else openCalls.delete(d.dataset.sid!);
+  }
+  if (!s.calls.length) {
+    box.innerHTML = '<p class="muted">No calls yet.</p>';
+    return;
+  }
+  box.innerHTML = s.calls.map((c) => {
+    const who = c.endpoint.kind === 'client' ? `client ${esc(c.endpoint.identity)}${c.endpoint.signalingConnected === false ? ' (signaling lost)' : ''}` : `phone ${esc(c.endpoint.number)}`;
+    const media = c.media
+      ? `${esc(c.media.codec ?? '?')} · ICE ${esc(c.media.iceState)} · in ${c.media.packetsReceived} / out ${c.media.packetsSent} packets · ${meter(c.media.levelDbfs)}${c.media.digits ? ` · digits ${esc(c.media.digits)}` : ''}`
+      : 'no media leg';
+    return `<div class="call">
+      <div class="row"><b>${esc(c.from)} → ${esc(c.to)}</b><span class="state ${esc(c.status)}">${esc(c.status)}</span>
+        <span class="muted">${esc(c.direction)} · ${esc(c.sid)}${c.parentCallSid ? ` · child of ${esc(c.parentCallSid)}` : ''}${c.duration !== null ? ` · ${c.duration} s` : ''}${c.setupMs !== null ? ` · set-up ${c.setupMs} ms` : ''}</span>
+        ${['completed', 'busy', 'failed', 'no-answer', 'canceled'].includes(c.status) ? '' : `<button data-hangup="${esc(c.sid)}" class="hangup">Hang up</button>`}</div>
+      <div class="muted">Leg: ${who}${c.bridged ? ` · bridged to ${esc(c.peerCallSid)}` : c.peerCallSid ? ` · with ${esc(c.peerCallSid)}` : ''} · ${media}</div>
+      <details data-sid="${esc(c.sid)}"${openCalls.has(c.sid) ? ' open' : ''}><summary>Event log (${c.events.length})</summary>
+        <ol class="events">${c.events.map((e) => `<li class="${esc(e.kind)}">${esc(e.at.slice(11, 23))} [${esc(e.kind)}] ${esc(e.text)}</li>`).join('')}</ol>
+      </details></div>`;
+  }).join('');
+  for (const b of box.querySelectorAll<HTMLButtonElement>('button[data-hangup]')) {
+    b.addEventListener('click', () => void act('Hang up', () => call('POST', `/calls/${b.dataset.hangup}/hangup`)));
+  }
+}
+
+function renderMessages(s: State): void {
+  $('messages').innerHTML = s.messages.length
+    ? `<table><thead><tr><th>When</th><th>From</th><th>To</th><th>Text</th><th>Status</th></tr></thead><tbody>${s.messages.map((m) => `
+      <tr><td>${new Date(m.at).toLocaleTimeString()}</td><td>${esc(m.from)}</td><td>${esc(m.to)}</td><td>${esc(m.body)}</td><td>${esc(m.status)}</td></tr>`).join('')}</tbody></table>`
+    : '<p class="muted">No messages yet.</p>';
+}
+
+async function toggleOperate(number: string): Promise<void> {
+  const existing = operated.get(number);
+  if (existing) {
+    existing.getSenders().forEach((s) => s.track?.stop());
+    existing.close();
+    operated.delete(number);
+    await act('Stop operating', () => call('DELETE', `${phonePath(number)}/operate`));
+    return;
+  }
+  await act(`Operate ${number} with this microphone`, async () => {
+    const mic = await navigator.mediaDevices.getUserMedia({ audio: true });
+    const { sdp } = await call('POST', `${phonePath(number)}/operate`);
+    const pc = new RTCPeerConnection();
+    mic.getTracks().forEach((t) => pc.addTrack(t, mic));
+    pc.ontrack = (ev) => {
+      const audio = $<HTMLAudioElement>('phone-audio');
+      audio.srcObject = ev.streams[0] ?? new MediaStream([ev.track]);
+      void audio.play().catch(() => say('Click anywhere to let the page play the phone audio'));
+    };
+    await pc.setRemoteDescription({ type: 'offer', sdp });
+    await pc.setLocalDescription(await pc.createAnswer());
+    await new Promise<void>((resolve) => {
+      if (pc.iceGatheringState === 'complete') return resolve();
+      const t = setTimeout(resolve, 3000);
+      pc.addEventListener('icegatheringstatechange', () => {
+        if (pc.iceGatheringState === 'complete') { clearTimeout(t); resolve(); }
+      });
+    });
+    await call('POST', `${phonePath(number)}/operate/answer`, { sdp: pc.localDescription!.sdp });
+    operated.set(number, pc);
+  });
+}
+
+async function refresh(): Promise<void> {
+  try {
+    const res = await fetch(`${api}/state`);
+    if (!res.ok) throw new Error(`${res.status}`);
+    state = (await res.json()) as State;
+    $('account').textContent = `Account ${state.account.accountSid} · numbers ${state.account.numbers.map((n) => n.phoneNumber).join(', ')}`;
+    renderClients(state);
+    renderPhones(state);
+    renderCalls(state);
+    renderMessages(state);
+  } catch (e) {
+    say(`Cannot reach the emulator (${(e as Error).message}); retrying…`);
+  }
+}
+
+function setupAddPhone(): void {
+  const form = $<HTMLFormElement>('add-phone');
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const data = new FormData(form);
+    const kind = String(data.get('kind'));
+    const behaviour = kind.startsWith('answer-') ? { kind: 'answer', audio: kind.slice(7) } : { kind };
+    void act('Add phone', () => call('POST', '/phones', { number: data.get('number'), name: data.get('name'), behaviour }));
+  });
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  setupAddPhone();
+  void refresh();
+  setInterval(() => void refresh(), 1000);
+});

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import twilio from 'twilio';
+import { parseTwiml, TwimlError } from './parse';
+import { parseXml } from './xml';
+
+describe('parseXml', () => {
+  it('reads elements, attributes, entities, CDATA and skips comments and the declaration', () => {
+    const el = parseXml(`<?xml version="1.0" encoding="UTF-8"?><!-- hi --><A x='1' y="&lt;&amp;&#65;&#x42;"><B/>t&gt;<![CDATA[<raw>]]></A>`);
+    expect(el).toEqual({ name: 'A', attrs: { x: '1', y: '<&AB' }, children: [{ name: 'B', attrs: {}, children: [] }, 't>', '<raw>'] });
+  });
+  it.each([
+    ['unclosed', '<A><B></A>'],
+    ['mismatched', '<A></B>'],
+    ['trailing', '<A/><B/>'],
+    ['unknown entity', '<A>&nbsp;</A>'],
+    ['doctype', '<!DOCTYPE x><A/>'],
+    ['duplicate attribute', '<A x="1" x="2"/>'],
+    ['empty', ''],
+  ])('rejects %s', (_name, xml) => {
+    expect(() => parseXml(xml)).toThrow();
+  });
+});
+
+describe('parseTwiml', () => {
+  it('reads what the twilio helper library writes', () => {
+    const r = new twilio.twiml.VoiceResponse();
+    r.say({ voice: 'alice' }, 'Hello & welcome');
+    const g = r.gather({ numDigits: 2, action: '/next', timeout: 3 });
+    g.say('Press two digits');
+    r.pause({ length: 2 });
+    const d = r.dial({ callerId: '+12025550100', answerOnBridge: true, timeout: 20, action: '/after' });
+    d.client({ statusCallback: '/cb', statusCallbackEvent: ['ringing', 'answered'] }, 'bob');
+    d.number('+1 202 555 0101');
+    r.redirect({ method: 'GET' }, '/again');
+    r.hangup();
+    expect(parseTwiml(r.toString())).toEqual([
+      { verb: 'Say', text: 'Hello & welcome', voice: 'alice', loop: 1 },
+      { verb: 'Gather', action: '/next', method: 'POST', timeout: 3, numDigits: 2, finishOnKey: '#', actionOnEmptyResult: false, input: 'dtmf', prompts: [{ verb: 'Say', text: 'Press two digits', loop: 1 }] },
+      { verb: 'Pause', length: 2 },
+      {
+        verb: 'Dial', callerId: '+12025550100', answerOnBridge: true, timeout: 20, timeLimit: 14400, action: '/after', method: 'POST', hangupOnStar: false,
+        targets: [
+          { kind: 'client', identity: 'bob', params: {}, statusCallback: { url: '/cb', method: 'POST', events: ['ringing', 'answered'] } },
+          { kind: 'number', number: '+12025550101' },
+        ],
+      },
+      { verb: 'Redirect', url: '/again', method: 'GET' },
+      { verb: 'Hangup' },
+    ]);
+  });
+
+  it('reads <Client><Identity> with <Parameter>s, bare <Dial> numbers, <Reject reason> and defaults', () => {
+    expect(parseTwiml('<Response><Dial><Client><Identity>carol</Identity><Parameter name="ticket" value="42"/></Client></Dial></Response>'))
+      .toEqual([{ verb: 'Dial', targets: [{ kind: 'client', identity: 'carol', params: { ticket: '42' } }], answerOnBridge: false, timeout: 30, timeLimit: 14400, method: 'POST', hangupOnStar: false }]);
+    expect(parseTwiml('<Response><Dial>+12025550102</Dial></Response>')[0]).toMatchObject({ targets: [{ kind: 'number', number: '+12025550102' }] });
+    expect(parseTwiml('<Response><Reject reason="busy"/><Reject/></Response>')).toEqual([{ verb: 'Reject', reason: 'busy' }, { verb: 'Reject', reason: 'rejected' }]);
+    expect(parseTwiml('<Response><Gather/></Response>')[0]).toEqual({ verb: 'Gather', method: 'POST', timeout: 5, finishOnKey: '#', actionOnEmptyResult: false, input: 'dtmf', prompts: [] });
+    expect(parseTwiml('<Response/>')).toEqual([]);
+  });
+
+  it('keeps real but unimplemented verbs so running them is a visible error', () => {
+    expect(parseTwiml('<Response><Record/><Say>x</Say></Response>')).toEqual([{ verb: 'Unsupported', name: 'Record' }, { verb: 'Say', text: 'x', loop: 1 }]);
+  });
+
+  it.each([
+    ['not XML', 'hello'],
+    ['wrong root', '<Foo/>'],
+    ['unknown verb', '<Response><Dance/></Response>'],
+    ['bad method', '<Response><Redirect method="PUT">/x</Redirect></Response>'],
+    ['bad timeout', '<Response><Dial timeout="soon">+1</Dial></Response>'],
+    ['empty dial', '<Response><Dial></Dial></Response>'],
+    ['Dial Sip', '<Response><Dial><Sip>sip:a@b</Sip></Dial></Response>'],
+    ['verb inside Gather', '<Response><Gather><Dial>+1</Dial></Gather></Response>'],
+    ['empty redirect', '<Response><Redirect/></Response>'],
+  ])('refuses %s with a TwimlError', (_name, xml) => {
+    expect(() => parseTwiml(xml)).toThrow(TwimlError);
+  });
+});

@@ -1,0 +1,157 @@
+/**
+ * TwiML text → verbs. Twilio rejects a document that is not well-formed or has a root other than
+ * <Response> (error 12100); verbs that exist in Twilio but not in the emulator are kept as
+ * "Unsupported" so running them is a visible error, never silence.
+ */
+import { parseXml, textOf, XmlParseError, type XmlElement } from './xml';
+import type {
+  DialTarget, DialVerb, GatherVerb, Method, PromptVerb, StatusCallbackSpec, Verb,
+} from './verbs';
+
+export class TwimlError extends Error {
+  constructor(message: string, readonly code = 12100) {
+    super(message);
+  }
+}
+
+/** Twilio voice verbs the emulator does not run. */
+const KNOWN_UNSUPPORTED = new Set([
+  'Record', 'Enqueue', 'Leave', 'Queue', 'Conference', 'Sip', 'Connect', 'Stream', 'Start', 'Stop', 'Pay',
+  'Refer', 'Sms', 'Message', 'Echo', 'Prompt',
+]);
+
+const elements = (el: XmlElement): XmlElement[] => el.children.filter((c): c is XmlElement => typeof c !== 'string');
+
+function method(value: string | undefined): Method {
+  if (value === undefined || value === '') return 'POST';
+  const upper = value.toUpperCase();
+  if (upper !== 'GET' && upper !== 'POST') throw new TwimlError(`Invalid method "${value}"`);
+  return upper;
+}
+
+function int(value: string | undefined, fallback: number, name: string, min = 0): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new TwimlError(`Invalid ${name} "${value}"`);
+  return n;
+}
+
+function bool(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  return value.toLowerCase() === 'true';
+}
+
+function prompt(el: XmlElement): PromptVerb {
+  switch (el.name) {
+    case 'Say':
+      return {
+        verb: 'Say', text: textOf(el).trim(), loop: int(el.attrs.loop, 1, 'loop'),
+        ...(el.attrs.voice ? { voice: el.attrs.voice } : {}),
+        ...(el.attrs.language ? { language: el.attrs.language } : {}),
+      };
+    case 'Play': {
+      const url = textOf(el).trim();
+      const digits = el.attrs.digits;
+      if (!url && !digits) throw new TwimlError('<Play> needs a URL or digits');
+      return { verb: 'Play', url, loop: int(el.attrs.loop, 1, 'loop'), ...(digits ? { digits } : {}) };
+    }
+    case 'Pause':
+      return { verb: 'Pause', length: int(el.attrs.length, 1, 'length') };
+    default:
+      throw new TwimlError(`<${el.name}> is not allowed here`);
+  }
+}
+
+function statusCallback(el: XmlElement): StatusCallbackSpec | undefined {
+  const url = el.attrs.statusCallback;
+  if (!url) return undefined;
+  const events = (el.attrs.statusCallbackEvent ?? 'completed').split(/[\s,]+/).filter(Boolean);
+  for (const e of events) {
+    if (!['initiated', 'ringing', 'answered', 'completed'].includes(e)) throw new TwimlError(`Invalid statusCallbackEvent "${e}"`);
+  }
+  return { url, method: method(el.attrs.statusCallbackMethod), events: events as StatusCallbackSpec['events'] };
+}
+
+function dialTarget(el: XmlElement): DialTarget {
+  const sc = statusCallback(el);
+  const common = { ...(sc ? { statusCallback: sc } : {}), ...(el.attrs.url ? { url: el.attrs.url } : {}) };
+  if (el.name === 'Number') {
+    const number = textOf(el).replace(/[\s()-]/g, '');
+    if (!number) throw new TwimlError('<Number> is empty');
+    return { kind: 'number', number, ...common, ...(el.attrs.sendDigits ? { sendDigits: el.attrs.sendDigits } : {}) };
+  }
+  if (el.name === 'Client') {
+    const identityEl = elements(el).find((c) => c.name === 'Identity');
+    const identity = (identityEl ? textOf(identityEl) : el.children.filter((c) => typeof c === 'string').join('')).trim();
+    if (!identity) throw new TwimlError('<Client> has no identity');
+    const params: Record<string, string> = {};
+    for (const p of elements(el).filter((c) => c.name === 'Parameter')) {
+      if (p.attrs.name) params[p.attrs.name] = p.attrs.value ?? '';
+    }
+    return { kind: 'client', identity, params, ...common };
+  }
+  throw new TwimlError(`<Dial><${el.name}> is not supported by the emulator`, 13201);
+}
+
+function dial(el: XmlElement): DialVerb {
+  const nouns = elements(el);
+  const targets: DialTarget[] = nouns.length
+    ? nouns.map(dialTarget)
+    : [{ kind: 'number', number: textOf(el).replace(/[\s()-]/g, '') }];
+  if (targets.some((t) => t.kind === 'number' && !t.number)) throw new TwimlError('<Dial> has nothing to dial');
+  return {
+    verb: 'Dial', targets,
+    ...(el.attrs.callerId ? { callerId: el.attrs.callerId } : {}),
+    answerOnBridge: bool(el.attrs.answerOnBridge, false),
+    timeout: int(el.attrs.timeout, 30, 'timeout', 1),
+    timeLimit: int(el.attrs.timeLimit, 14400, 'timeLimit', 1),
+    ...(el.attrs.action ? { action: el.attrs.action } : {}),
+    method: method(el.attrs.method),
+    hangupOnStar: bool(el.attrs.hangupOnStar, false),
+  };
+}
+
+function gather(el: XmlElement): GatherVerb {
+  const numDigits = el.attrs.numDigits === undefined ? undefined : int(el.attrs.numDigits, 1, 'numDigits', 1);
+  return {
+    verb: 'Gather',
+    ...(el.attrs.action ? { action: el.attrs.action } : {}),
+    method: method(el.attrs.method),
+    timeout: int(el.attrs.timeout, 5, 'timeout'),
+    ...(numDigits !== undefined ? { numDigits } : {}),
+    finishOnKey: el.attrs.finishOnKey ?? '#',
+    actionOnEmptyResult: bool(el.attrs.actionOnEmptyResult, false),
+    input: el.attrs.input ?? 'dtmf',
+    prompts: elements(el).map(prompt),
+  };
+}
+
+function verb(el: XmlElement): Verb {
+  switch (el.name) {
+    case 'Say': case 'Play': case 'Pause': return prompt(el);
+    case 'Gather': return gather(el);
+    case 'Dial': return dial(el);
+    case 'Hangup': return { verb: 'Hangup' };
+    case 'Reject': return { verb: 'Reject', reason: el.attrs.reason === 'busy' ? 'busy' : 'rejected' };
+    case 'Redirect': {
+      const url = textOf(el).trim();
+      if (!url) throw new TwimlError('<Redirect> has no URL');
+      return { verb: 'Redirect', url, method: method(el.attrs.method) };
+    }
+    default:
+      if (KNOWN_UNSUPPORTED.has(el.name)) return { verb: 'Unsupported', name: el.name };
+      throw new TwimlError(`<${el.name}> is not a TwiML verb`);
+  }
+}
+
+export function parseTwiml(source: string): Verb[] {
+  let root: XmlElement;
+  try {
+    root = parseXml(source);
+  } catch (e) {
+    if (e instanceof XmlParseError) throw new TwimlError(`Document parse failure: ${e.message}`);
+    throw e;
+  }
+  if (root.name !== 'Response') throw new TwimlError(`Root element must be <Response>, not <${root.name}>`);
+  return elements(root).map(verb);
+}

@@ -1,0 +1,51 @@
+/** TwiML voice verbs as the emulator understands them, with Twilio's defaults applied. */
+export type Method = 'GET' | 'POST';
+
+export interface SayVerb { verb: 'Say'; text: string; voice?: string; language?: string; loop: number }
+export interface PlayVerb { verb: 'Play'; url: string; loop: number; digits?: string }
+export interface PauseVerb { verb: 'Pause'; length: number }
+export type PromptVerb = SayVerb | PlayVerb | PauseVerb;
+
+export interface GatherVerb {
+  verb: 'Gather';
+  action?: string;
+  method: Method;
+  /** Seconds to wait for the next digit. */
+  timeout: number;
+  numDigits?: number;
+  finishOnKey: string;
+  actionOnEmptyResult: boolean;
+  input: string;
+  prompts: PromptVerb[];
+}
+
+export interface StatusCallbackSpec {
+  url: string;
+  method: Method;
+  events: ('initiated' | 'ringing' | 'answered' | 'completed')[];
+}
+
+export type DialTarget =
+  | { kind: 'number'; number: string; statusCallback?: StatusCallbackSpec; sendDigits?: string; url?: string }
+  | { kind: 'client'; identity: string; params: Record<string, string>; statusCallback?: StatusCallbackSpec; url?: string };
+
+export interface DialVerb {
+  verb: 'Dial';
+  targets: DialTarget[];
+  callerId?: string;
+  answerOnBridge: boolean;
+  /** Seconds to ring before giving up (no-answer). */
+  timeout: number;
+  timeLimit: number;
+  action?: string;
+  method: Method;
+  hangupOnStar: boolean;
+}
+
+export interface HangupVerb { verb: 'Hangup' }
+export interface RejectVerb { verb: 'Reject'; reason: 'rejected' | 'busy' }
+export interface RedirectVerb { verb: 'Redirect'; url: string; method: Method }
+/** A real TwiML verb the emulator does not implement; running it logs an error and moves on. */
+export interface UnsupportedVerb { verb: 'Unsupported'; name: string }
+
+export type Verb = PromptVerb | GatherVerb | DialVerb | HangupVerb | RejectVerb | RedirectVerb | UnsupportedVerb;
