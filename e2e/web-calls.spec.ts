@@ -1,0 +1,110 @@
+/** The web UI against the local emulator: outgoing and incoming calls with simulated phones. */
+import { expect, test } from '@playwright/test';
+import {
+  PHONES,
+  TEAM_NUMBER,
+  callStatus,
+  dial,
+  expectMediaBothWays,
+  expectPhoneState,
+  expectTimerRunning,
+  newPhonePage,
+  phone,
+  phoneAction,
+  phoneCalls,
+  signIn,
+} from './web-helpers';
+
+test.describe('web: calls to and from simulated phones', () => {
+  test('sign in, dial a phone: ringing → in call with a running timer, mute, DTMF heard, hang up', async ({ browser, request }) => {
+    const { context, page } = await newPhonePage(browser);
+    const registeredAfterMs = await signIn(page, 'alice');
+    console.log(`registered ${Math.round(registeredAfterMs)} ms after page load`);
+    await expect(page.getByTestId('identity')).toHaveText('alice');
+    await expect(page.getByTestId('team-number')).toHaveText('(202) 555-0100');
+
+    const dialog = await dial(page, '202 555 0102');
+    await expect(dialog).toHaveAccessibleName('Call with (202) 555-0102');
+    await expect(callStatus(page)).toHaveAttribute('data-state', 'ringing');
+    await expectPhoneState(request, PHONES.manual, 'ringing');
+
+    await phoneAction(request, PHONES.manual, 'answer');
+    await expect(callStatus(page)).toHaveAttribute('data-state', 'inCall');
+    await expectTimerRunning(page);
+    await expectMediaBothWays(page);
+
+    const mute = dialog.getByRole('button', { name: 'Mute' });
+    await mute.click();
+    await expect(dialog.getByRole('button', { name: 'Unmute' })).toBeVisible();
+    await expect(dialog.getByText('Your microphone is muted.')).toBeVisible();
+    await dialog.getByRole('button', { name: 'Unmute' }).click();
+    await expect(dialog.getByRole('button', { name: 'Mute' })).toBeVisible();
+
+    await dialog.getByRole('button', { name: 'Keypad' }).click();
+    await dialog.getByRole('button', { name: '1', exact: true }).click();
+    await page.keyboard.press('9');
+    await page.keyboard.press('#');
+    await expect.poll(async () => (await phone(request, PHONES.manual)).heard.digits, { timeout: 10_000 }).toBe('19#');
+
+    await dialog.getByRole('button', { name: 'Hang up' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByTestId('registration')).toHaveAttribute('data-state', 'registered');
+    await expectPhoneState(request, PHONES.manual, 'idle');
+    await context.close();
+  });
+
+  test('the far end hanging up closes the call dialog', async ({ browser, request }) => {
+    const { context, page } = await newPhonePage(browser);
+    await signIn(page, 'alice');
+    const dialog = await dial(page, PHONES.tone);
+    await expect(callStatus(page)).toHaveAttribute('data-state', 'inCall', { timeout: 15_000 });
+    await expectTimerRunning(page);
+    await phoneAction(request, PHONES.tone, 'hangup');
+    await expect(dialog).toBeHidden();
+    await context.close();
+  });
+
+  test('a phone calls the team number: caller ID shown, accept, talk, hang up', async ({ browser, request }) => {
+    const { context, page } = await newPhonePage(browser);
+    await signIn(page, 'alice');
+    await phoneCalls(request, PHONES.manual, TEAM_NUMBER);
+    const incoming = page.getByRole('alertdialog', { name: 'Incoming call' });
+    await expect(incoming).toBeVisible();
+    await expect(incoming.getByTestId('caller-id')).toHaveText('(202) 555-0102');
+    await expect(incoming.getByRole('button', { name: 'Accept' })).toBeFocused();
+    await incoming.getByRole('button', { name: 'Accept' }).click();
+    await expect(incoming).toBeHidden();
+    await expect(callStatus(page)).toHaveAttribute('data-state', 'inCall');
+    await expectTimerRunning(page);
+    await expectMediaBothWays(page);
+    await expectPhoneState(request, PHONES.manual, 'in-call');
+    await page.getByRole('button', { name: 'Hang up' }).click();
+    await expectPhoneState(request, PHONES.manual, 'idle');
+    await context.close();
+  });
+
+  test('a phone calls the team number: reject closes the dialog and the caller is not left ringing', async ({ browser, request }) => {
+    const { context, page } = await newPhonePage(browser);
+    await signIn(page, 'alice');
+    await phoneCalls(request, PHONES.manual, TEAM_NUMBER);
+    const incoming = page.getByRole('alertdialog', { name: 'Incoming call' });
+    await expect(incoming).toBeVisible();
+    await incoming.getByRole('button', { name: 'Reject' }).click();
+    await expect(incoming).toBeHidden();
+    await expect(page.getByRole('dialog')).toHaveCount(0);
+    // With nobody else signed in, the call goes to the team's after-dial message and ends.
+    await expectPhoneState(request, PHONES.manual, 'idle');
+    await context.close();
+  });
+
+  test('the caller hanging up closes the incoming dialog', async ({ browser, request }) => {
+    const { context, page } = await newPhonePage(browser);
+    await signIn(page, 'alice');
+    await phoneCalls(request, PHONES.manual, TEAM_NUMBER);
+    const incoming = page.getByRole('alertdialog', { name: 'Incoming call' });
+    await expect(incoming).toBeVisible();
+    await phoneAction(request, PHONES.manual, 'hangup');
+    await expect(incoming).toBeHidden();
+    await context.close();
+  });
+});

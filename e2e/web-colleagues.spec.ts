@@ -1,0 +1,61 @@
+/** Two people, two browsers: alice calls bob by name and they hear each other. */
+import { expect, test } from '@playwright/test';
+import { PHONES, TEAM_NUMBER, callStatus, dial, expectMediaBothWays, expectTimerRunning, newPhonePage, phoneAction, phoneCalls, signIn } from './web-helpers';
+
+test.describe('web: colleague to colleague', () => {
+  test('alice dials bob from the dial pad, bob accepts, both talk, alice mutes and hangs up', async ({ browser }) => {
+    const alice = await newPhonePage(browser);
+    const bob = await newPhonePage(browser);
+    await signIn(alice.page, 'alice');
+    await signIn(bob.page, 'bob');
+
+    const aliceCall = await dial(alice.page, 'bob');
+    await expect(aliceCall).toHaveAccessibleName('Call with bob');
+    const incoming = bob.page.getByRole('alertdialog', { name: 'Incoming call' });
+    await expect(incoming).toBeVisible();
+    await expect(incoming.getByTestId('caller-id')).toHaveText('alice');
+    await expect(incoming.getByText('Colleague')).toBeVisible();
+    await incoming.getByRole('button', { name: 'Accept' }).click();
+
+    await expect(callStatus(alice.page)).toHaveAttribute('data-state', 'inCall');
+    await expect(callStatus(bob.page)).toHaveAttribute('data-state', 'inCall');
+    await expectTimerRunning(alice.page);
+    await expectTimerRunning(bob.page);
+    const aliceMedia = await expectMediaBothWays(alice.page);
+    const bobMedia = await expectMediaBothWays(bob.page);
+    console.log('alice media', aliceMedia, 'bob media', bobMedia);
+
+    await aliceCall.getByRole('button', { name: 'Mute' }).click();
+    await expect(aliceCall.getByRole('button', { name: 'Unmute' })).toBeVisible();
+    await aliceCall.getByRole('button', { name: 'Unmute' }).click();
+    await expect(aliceCall.getByRole('button', { name: 'Mute' })).toBeVisible();
+
+    await aliceCall.getByRole('button', { name: 'Hang up' }).click();
+    await expect(aliceCall).toBeHidden();
+    await expect(bob.page.getByRole('dialog', { name: /^Call with/ })).toBeHidden();
+    await expect(alice.page.getByTestId('registration')).toHaveAttribute('data-state', 'registered');
+    await expect(bob.page.getByTestId('registration')).toHaveAttribute('data-state', 'registered');
+    await alice.context.close();
+    await bob.context.close();
+  });
+
+  test('a call to the team number rings everyone signed in; either can answer', async ({ browser, request }) => {
+    const alice = await newPhonePage(browser);
+    const bob = await newPhonePage(browser);
+    await signIn(alice.page, 'alice');
+    await signIn(bob.page, 'bob');
+    await phoneCalls(request, PHONES.manual, TEAM_NUMBER);
+    const aliceIncoming = alice.page.getByRole('alertdialog', { name: 'Incoming call' });
+    const bobIncoming = bob.page.getByRole('alertdialog', { name: 'Incoming call' });
+    await expect(aliceIncoming).toBeVisible();
+    await expect(bobIncoming).toBeVisible();
+    await bobIncoming.getByRole('button', { name: 'Accept' }).click();
+    await expect(callStatus(bob.page)).toHaveAttribute('data-state', 'inCall');
+    // The other person's dialog closes once the call is taken.
+    await expect(aliceIncoming).toBeHidden();
+    await phoneAction(request, PHONES.manual, 'hangup');
+    await expect(bob.page.getByRole('dialog', { name: /^Call with/ })).toBeHidden();
+    await alice.context.close();
+    await bob.context.close();
+  });
+});

@@ -1,0 +1,148 @@
+import { EventEmitter } from 'node:events';
+import type { AudioHelperLike, CallLike, DeviceLike, OutputDevicesLike } from '../types';
+
+/** Test double for the SDK's Call: records what the controller asked of it. */
+export class FakeCall extends EventEmitter implements CallLike {
+  readonly parameters: Record<string, string>;
+  readonly actions: string[] = [];
+  digits = '';
+  /** Each sendDigits call, as the SDK received it. */
+  sentDigits: string[] = [];
+  private muted = false;
+  private state = 'pending';
+
+  constructor(parameters: Record<string, string> = {}) {
+    super();
+    this.parameters = parameters;
+  }
+  accept(): void {
+    this.actions.push('accept');
+  }
+  reject(): void {
+    this.actions.push('reject');
+    this.state = 'closed';
+    this.emit('reject');
+  }
+  ignore(): void {
+    this.actions.push('ignore');
+    this.state = 'closed';
+  }
+  disconnect(): void {
+    this.actions.push('disconnect');
+    this.state = 'closed';
+    this.emit('disconnect', this);
+  }
+  mute(shouldMute = true): void {
+    this.muted = shouldMute;
+    this.emit('mute', shouldMute, this);
+  }
+  isMuted(): boolean {
+    return this.muted;
+  }
+  sendDigits(digits: string): void {
+    this.digits += digits;
+    this.sentDigits.push(digits);
+  }
+  status(): string {
+    return this.state;
+  }
+  setStatus(state: string): void {
+    this.state = state;
+  }
+}
+
+class FakeOutputs implements OutputDevicesLike {
+  selected = new Set<string>(['default']);
+  tested = 0;
+  get(): Set<MediaDeviceInfo> {
+    return new Set([...this.selected].map((id) => ({ deviceId: id, label: id }) as MediaDeviceInfo));
+  }
+  async set(ids: string | string[]): Promise<void> {
+    this.selected = new Set(Array.isArray(ids) ? ids : [ids]);
+  }
+  async test(): Promise<unknown> {
+    this.tested++;
+    return undefined;
+  }
+}
+
+function info(deviceId: string, label: string, kind: MediaDeviceKind): MediaDeviceInfo {
+  return { deviceId, label, kind, groupId: '', toJSON: () => ({}) } as MediaDeviceInfo;
+}
+
+export class FakeAudioHelper extends EventEmitter implements AudioHelperLike {
+  availableInputDevices = new Map([
+    ['default', info('default', 'Default microphone', 'audioinput')],
+    ['headset-mic', info('headset-mic', 'Headset microphone', 'audioinput')],
+  ]);
+  availableOutputDevices = new Map([
+    ['default', info('default', 'Default speaker', 'audiooutput')],
+    ['headset', info('headset', 'Headset', 'audiooutput')],
+  ]);
+  inputDevice: MediaDeviceInfo | null = null;
+  isOutputSelectionSupported = true;
+  speakerDevices = new FakeOutputs();
+  ringtoneDevices = new FakeOutputs();
+  incomingEnabled = true;
+  incoming(doEnable?: boolean): boolean {
+    if (doEnable !== undefined) this.incomingEnabled = doEnable;
+    return this.incomingEnabled;
+  }
+  async setInputDevice(deviceId: string): Promise<void> {
+    this.inputDevice = this.availableInputDevices.get(deviceId) ?? null;
+  }
+  async unsetInputDevice(): Promise<void> {
+    this.inputDevice = null;
+  }
+}
+
+/** Test double for the SDK's Device: tests drive it by emitting the SDK's events. */
+export class FakeDevice extends EventEmitter implements DeviceLike {
+  state = 'unregistered';
+  audio = new FakeAudioHelper();
+  destroyed = false;
+  tokens: string[] = [];
+  connects: Array<Record<string, string> | undefined> = [];
+  nextCall: FakeCall | null = null;
+  connectError: unknown = null;
+  registerCalls = 0;
+  /** When false, register() leaves the device registering until the test emits. */
+  autoRegister = true;
+
+  constructor(
+    token: string,
+    readonly options: Record<string, unknown>,
+  ) {
+    super();
+    this.tokens.push(token);
+  }
+
+  async register(): Promise<void> {
+    this.registerCalls++;
+    this.setState('registering');
+    if (this.autoRegister) this.setState('registered');
+  }
+
+  async connect(options?: { params?: Record<string, string> }): Promise<CallLike> {
+    this.connects.push(options?.params);
+    if (this.connectError) throw this.connectError;
+    const call = this.nextCall ?? new FakeCall({});
+    this.nextCall = null;
+    return call;
+  }
+
+  updateToken(token: string): void {
+    this.tokens.push(token);
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    this.state = 'destroyed';
+    this.emit('destroyed');
+  }
+
+  setState(state: 'registering' | 'registered' | 'unregistered'): void {
+    this.state = state;
+    this.emit(state);
+  }
+}

@@ -1,0 +1,163 @@
+import type { Api } from '../api';
+import { ApiError } from '../api';
+import type { NotificationPermissionState, PhoneEnv } from '../env';
+import type { ChannelLike, LocksLike } from '../tabs';
+import type { AppConfig, Session } from '../types';
+
+export const TEST_CONFIG: AppConfig = {
+  mode: 'local',
+  teamNumber: '+12025550100',
+  defaultCountry: 'US',
+  dialAllowedCountries: ['US'],
+  deviceOptions: { chunderw: 'localhost:3100', publishEvents: false },
+};
+
+export class FakeApi implements Api {
+  sessionUser: Session | null = null;
+  tokenCount = 0;
+  tokenError: unknown = null;
+  signOuts = 0;
+  users: Record<string, string> = { alice: 'pw', bob: 'pw' };
+
+  async config(): Promise<AppConfig> {
+    return TEST_CONFIG;
+  }
+  async session(): Promise<Session | null> {
+    return this.sessionUser;
+  }
+  async signIn(username: string, password: string): Promise<Session> {
+    if (this.users[username] !== password) throw new ApiError('Wrong user name or password.', 401, 'bad_credentials');
+    this.sessionUser = { identity: username, colleagues: Object.keys(this.users).filter((u) => u !== username) };
+    return this.sessionUser;
+  }
+  async signOut(): Promise<void> {
+    this.signOuts++;
+    this.sessionUser = null;
+  }
+  async token() {
+    if (this.tokenError) throw this.tokenError;
+    this.tokenCount++;
+    return { token: `token-${this.tokenCount}`, identity: this.sessionUser?.identity ?? '', ttl: 3600 };
+  }
+}
+
+/** An in-memory BroadcastChannel hub shared by the "tabs" of one test. */
+export class ChannelHub {
+  private readonly members = new Map<string, Set<ChannelLike>>();
+  create = (name: string): ChannelLike => {
+    const set = this.members.get(name) ?? new Set<ChannelLike>();
+    this.members.set(name, set);
+    const channel: ChannelLike = {
+      onmessage: null,
+      postMessage: (data) => {
+        for (const other of set) if (other !== channel) other.onmessage?.({ data } as MessageEvent);
+      },
+      close: () => set.delete(channel),
+    };
+    set.add(channel);
+    return channel;
+  };
+}
+
+/** Web Locks with the one behaviour we use: an exclusive lock granted in request order. */
+export class FakeLocks implements LocksLike {
+  private readonly queues = new Map<string, Array<{ grant: () => void; signal?: AbortSignal }>>();
+  private readonly held = new Set<string>();
+
+  request(name: string, options: { signal?: AbortSignal }, callback: () => Promise<unknown>): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const grant = () => {
+        this.held.add(name);
+        callback().then(
+          (v) => {
+            this.held.delete(name);
+            this.next(name);
+            resolve(v);
+          },
+          reject,
+        );
+      };
+      const queue = this.queues.get(name) ?? [];
+      this.queues.set(name, queue);
+      options.signal?.addEventListener('abort', () => {
+        const i = queue.findIndex((q) => q.grant === grant);
+        if (i >= 0) queue.splice(i, 1);
+        reject(new Error('aborted'));
+      });
+      if (this.held.has(name)) queue.push({ grant, signal: options.signal });
+      else grant();
+    });
+  }
+
+  private next(name: string): void {
+    const queue = this.queues.get(name);
+    const waiter = queue?.shift();
+    waiter?.grant();
+  }
+}
+
+export interface FakeEnv extends PhoneEnv {
+  fire(target: 'window' | 'document', type: string): void;
+  runTimers(): void;
+  hidden: boolean;
+  online: boolean;
+  time: number;
+  notifications: Array<{ title: string; body: string; closed: boolean }>;
+  permission: NotificationPermissionState;
+  store: Map<string, string>;
+}
+
+export function fakeEnv(shared: { hub?: ChannelHub; locks?: FakeLocks; store?: Map<string, string> } = {}): FakeEnv {
+  const listeners = new Map<string, Set<() => void>>();
+  const timers = new Map<number, () => void>();
+  let timerId = 0;
+  const store = shared.store ?? new Map<string, string>();
+  const env: FakeEnv = {
+    hidden: false,
+    online: true,
+    time: 1_000,
+    notifications: [],
+    permission: 'default',
+    store,
+    now: () => env.time,
+    setTimeout(fn) {
+      const id = ++timerId;
+      timers.set(id, fn);
+      return id;
+    },
+    clearTimeout(handle) {
+      timers.delete(handle as number);
+    },
+    listen(target, type, fn) {
+      const key = `${target}:${type}`;
+      const set = listeners.get(key) ?? new Set();
+      listeners.set(key, set);
+      set.add(fn);
+      return () => set.delete(fn);
+    },
+    fire(target, type) {
+      listeners.get(`${target}:${type}`)?.forEach((fn) => fn());
+    },
+    runTimers() {
+      const pending = [...timers.entries()];
+      timers.clear();
+      pending.forEach(([, fn]) => fn());
+    },
+    isHidden: () => env.hidden,
+    isOnline: () => env.online,
+    storage: { getItem: (k) => store.get(k) ?? null, setItem: (k, v) => void store.set(k, v) },
+    tabs: { createChannel: shared.hub?.create, locks: shared.locks },
+    notificationPermission: () => env.permission,
+    async requestNotificationPermission() {
+      env.permission = 'granted';
+      return 'granted';
+    },
+    notify(title, body) {
+      if (env.permission !== 'granted') return null;
+      const n = { title, body, closed: false };
+      env.notifications.push(n);
+      return { close: () => void (n.closed = true) };
+    },
+  };
+  return env;
+}

@@ -1,0 +1,73 @@
+/**
+ * The slice of the Voice SDK the phone core relies on. Declared structurally so the real
+ * `Device`/`Call` satisfy it (checked in twilio-device.ts) and tests can supply a fake.
+ */
+export type Listener = (...args: any[]) => void;
+
+export interface Emitter {
+  on(event: string, listener: Listener): unknown;
+  removeListener(event: string, listener: Listener): unknown;
+}
+
+export interface CallLike extends Emitter {
+  readonly parameters: Record<string, string>;
+  accept(): void;
+  reject(): void;
+  ignore(): void;
+  disconnect(): void;
+  mute(shouldMute?: boolean): void;
+  isMuted(): boolean;
+  sendDigits(digits: string): void;
+  status(): string;
+}
+
+export interface OutputDevicesLike {
+  get(): Set<MediaDeviceInfo>;
+  set(deviceIdOrIds: string | string[]): Promise<void>;
+  test(soundUrl?: string): Promise<unknown>;
+}
+
+export interface AudioHelperLike extends Emitter {
+  readonly availableInputDevices: Map<string, MediaDeviceInfo>;
+  readonly availableOutputDevices: Map<string, MediaDeviceInfo>;
+  readonly inputDevice: MediaDeviceInfo | null;
+  readonly isOutputSelectionSupported: boolean;
+  readonly speakerDevices: OutputDevicesLike;
+  readonly ringtoneDevices: OutputDevicesLike;
+  incoming(doEnable?: boolean): boolean;
+  setInputDevice(deviceId: string): Promise<void>;
+  unsetInputDevice(): Promise<void>;
+}
+
+export interface DeviceLike extends Emitter {
+  readonly state: string;
+  readonly audio: AudioHelperLike | null;
+  register(): Promise<void>;
+  connect(options?: { params?: Record<string, string> }): Promise<CallLike>;
+  updateToken(token: string): void;
+  destroy(): void;
+}
+
+export type DeviceOptions = Record<string, unknown>;
+
+/** Creates the one Device; the real one loads the SDK lazily, tests pass a fake. */
+export type DeviceFactory = (token: string, options: DeviceOptions) => Promise<DeviceLike>;
+
+export interface AppConfig {
+  mode: 'local' | 'twilio';
+  teamNumber: string;
+  defaultCountry: string;
+  dialAllowedCountries: string[];
+  deviceOptions: DeviceOptions;
+}
+
+export interface Session {
+  identity: string;
+  colleagues: string[];
+}
+
+export interface TokenGrant {
+  token: string;
+  identity: string;
+  ttl: number;
+}

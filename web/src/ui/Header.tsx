@@ -1,0 +1,64 @@
+import type { PhoneSnapshot } from '../core/controller';
+import { t } from '../i18n';
+import { LanguageSelect } from './LanguageSelect';
+import { usePhone } from './phone-context';
+import { peerText, usePeer } from './use-phone-lib';
+
+const selectIdentity = (s: PhoneSnapshot) => s.user?.identity ?? '';
+const selectConfig = (s: PhoneSnapshot) => s.config;
+const selectRegistration = (s: PhoneSnapshot) =>
+  s.phone.status === 'error' ? 'error' : s.phone.registration;
+
+export function Header({ onSettings, onLog, logOpen }: { onSettings: () => void; onLog: () => void; logOpen: boolean }) {
+  const [identity, phone] = usePhone(selectIdentity);
+  const [config] = usePhone(selectConfig);
+  const [registration] = usePhone(selectRegistration);
+  const team = usePeer(config?.teamNumber ?? '', config);
+
+  return (
+    <header className="app-header">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true">
+          ☎
+        </span>
+        <span>{t('app.name')}</span>
+      </div>
+      <dl className="header-facts">
+        <div>
+          <dt className="visually-hidden">{t('header.userLabel')}</dt>
+          <dd className="user" title={t('header.user', { name: identity })}>
+            <span className="avatar" aria-hidden="true">
+              {identity.slice(0, 1).toUpperCase()}
+            </span>
+            <span data-testid="identity">{identity}</span>
+          </dd>
+        </div>
+        <div>
+          <dt>{t('header.team')}</dt>
+          <dd data-testid="team-number">{config ? peerText(team) : ''}</dd>
+        </div>
+        <div>
+          <dt>{t('registration.label')}</dt>
+          <dd>
+            <span className={`pill pill-${registration}`} role="status" data-testid="registration" data-state={registration}>
+              <span className="pill-dot" aria-hidden="true" />
+              {t(`registration.${registration}`)}
+            </span>
+          </dd>
+        </div>
+      </dl>
+      <nav className="header-actions">
+        <LanguageSelect compact />
+        <button type="button" className="btn btn-ghost" onClick={onSettings}>
+          {t('header.settings')}
+        </button>
+        <button type="button" className="btn btn-ghost" onClick={onLog} aria-expanded={logOpen} aria-controls="device-log">
+          {t('header.log')}
+        </button>
+        <button type="button" className="btn btn-ghost" onClick={() => void phone.signOut()}>
+          {t('header.signOut')}
+        </button>
+      </nav>
+    </header>
+  );
+}
