@@ -64,6 +64,16 @@ test.describe('web: calls to and from simulated phones', () => {
     await context.close();
   });
 
+  test('a busy phone: the dialer says the line is busy and the phone is ready again', async ({ browser }) => {
+    const { context, page } = await newPhonePage(browser);
+    await signIn(page, 'alice');
+    const dialog = await dial(page, PHONES.busy);
+    await expect(dialog).toBeHidden();
+    await expect(page.getByRole('alert')).toContainText('The line is busy.');
+    await expect(page.getByTestId('registration')).toHaveAttribute('data-state', 'registered');
+    await context.close();
+  });
+
   test('a phone calls the team number: caller ID shown, accept, talk, hang up', async ({ browser, request }) => {
     const { context, page } = await newPhonePage(browser);
     await signIn(page, 'alice');

@@ -26,7 +26,10 @@ export type VoiceDecision =
   | { kind: 'ring-group'; callerId?: string; identities: string[]; timeout: number }
   | { kind: 'refuse'; reason: RefuseReason; message: string };
 
-export type AfterDialDecision = { kind: 'hangup' } | { kind: 'say-and-hangup'; message: string };
+export type AfterDialDecision =
+  | { kind: 'hangup' }
+  | { kind: 'reject-busy' }
+  | { kind: 'say-and-hangup'; message: string };
 
 export type Params = Readonly<Record<string, string | undefined>>;
 
@@ -83,23 +86,7 @@ export function decideVoice(params: Params, ctx: VoiceContext): VoiceDecision {
   return refuse('not-a-team-number');
 }
 
-export const AFTER_DIAL_MESSAGES: Record<DialLeg, Partial<Record<string, string>>> = {
-  inbound: {
-    'no-answer': 'Sorry, no one is available to take your call. Please try again later. Goodbye.',
-    busy: 'Sorry, no one is available to take your call. Please try again later. Goodbye.',
-    failed: 'Sorry, no one is available to take your call. Please try again later. Goodbye.',
-  },
-  number: {
-    busy: 'The number you called is busy.',
-    'no-answer': 'There was no answer.',
-    failed: 'The call could not be connected.',
-  },
-  client: {
-    busy: 'Your colleague is busy.',
-    'no-answer': 'Your colleague is not available.',
-    failed: 'Your colleague is not available.',
-  },
-};
+const NO_ONE_AVAILABLE = 'Sorry, no one is available to take your call. Please try again later. Goodbye.';
 
 export function parseLeg(raw: string | undefined): DialLeg | undefined {
   return raw === 'number' || raw === 'client' || raw === 'inbound' ? raw : undefined;
@@ -108,12 +95,16 @@ export function parseLeg(raw: string | undefined): DialLeg | undefined {
 /**
  * After a <Dial> ends. `completed` means the call was answered and is over; `canceled` means the caller
  * hung up first, so there is nobody left to hear a message.
+ *
+ * A browser caller is still unanswered here (answerOnBridge), so the reason travels as call signaling
+ * and the dialer shows it in words: `<Reject reason="busy">` reaches the Voice SDK as "busy here"
+ * (31486), and a plain hangup of a call that never connected reads as "no answer". A spoken message
+ * would only be heard by someone who is reading the screen anyway. A caller from the phone network
+ * has no screen, so they hear that no one is available.
  */
 export function decideAfterDial(params: Params, leg: DialLeg): AfterDialDecision {
   const status = params.DialCallStatus ?? '';
   if (status === 'completed' || status === 'answered' || status === 'canceled') return { kind: 'hangup' };
-  const message =
-    AFTER_DIAL_MESSAGES[leg][status] ??
-    (leg === 'inbound' ? AFTER_DIAL_MESSAGES.inbound['no-answer']! : 'The call could not be connected.');
-  return { kind: 'say-and-hangup', message };
+  if (leg === 'inbound') return { kind: 'say-and-hangup', message: NO_ONE_AVAILABLE };
+  return status === 'busy' ? { kind: 'reject-busy' } : { kind: 'hangup' };
 }

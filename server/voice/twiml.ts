@@ -74,6 +74,10 @@ export function renderVoice(decision: VoiceDecision, urls: WebhookUrls): string 
 
 export function renderAfterDial(decision: AfterDialDecision): string {
   const response = new VoiceResponse();
+  if (decision.kind === 'reject-busy') {
+    response.reject({ reason: 'busy' });
+    return response.toString();
+  }
   if (decision.kind === 'say-and-hangup') response.say(decision.message);
   response.hangup();
   return response.toString();
