@@ -36,6 +36,12 @@ function parseHash(hash: string): ParsedHash | undefined {
   return { log2N, r, p, salt: Buffer.from(m[4]!, 'base64url'), key };
 }
 
+/** The cost parameters a hash was made with, or undefined if it is not one of ours. */
+export function hashParams(hash: string): ScryptParams | undefined {
+  const parsed = parseHash(hash);
+  return parsed && { log2N: parsed.log2N, r: parsed.r, p: parsed.p };
+}
+
 export function isPasswordHash(hash: string): boolean {
   return parseHash(hash) !== undefined;
 }

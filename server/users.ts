@@ -3,13 +3,27 @@
  * time does not reveal which user names exist.
  */
 import type { AppConfig } from './config';
-import { hashPassword, verifyPassword } from './password';
+import { DEFAULT_SCRYPT, hashParams, hashPassword, verifyPassword } from './password';
+import type { ScryptParams } from './password';
 
 export interface UserDirectory {
   names: readonly string[];
   /** The identity for a correct name and password, otherwise undefined. */
   verify(username: string, password: string): Promise<string | undefined>;
   colleaguesOf(identity: string): string[];
+}
+
+/**
+ * The cost of the decoy hash checked for unknown names: that of the users' own hashes, so that a wrong
+ * name takes as long as a wrong password (a decoy made with the default cost would answer unknown names
+ * slower or faster than known ones whenever the hashes were made with other parameters).
+ */
+export function decoyParams(hashes: readonly string[]): ScryptParams {
+  for (const hash of hashes) {
+    const params = hashParams(hash);
+    if (params) return params;
+  }
+  return DEFAULT_SCRYPT;
 }
 
 export async function createUserDirectory(config: Pick<AppConfig, 'users' | 'demoPassword'>): Promise<UserDirectory> {
@@ -20,7 +34,7 @@ export async function createUserDirectory(config: Pick<AppConfig, 'users' | 'dem
     if (hash === undefined) throw new Error(`user "${user.name}" has no password hash`);
     hashes.set(user.name, hash);
   }
-  const decoy = await hashPassword('decoy password for unknown users');
+  const decoy = await hashPassword('decoy password for unknown users', decoyParams([...hashes.values()]));
   const names = config.users.map((u) => u.name);
   return {
     names,

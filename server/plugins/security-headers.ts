@@ -8,7 +8,8 @@
  *   by XHR and played as media). CSP host wildcards match any depth of subdomain, so *.twilio.com covers
  *   every edge and region without listing them.
  */
-import helmet from '@fastify/helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import helmet from 'helmet';
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config';
 
@@ -20,6 +21,8 @@ export function contentSecurityPolicy(config: AppConfig): Record<string, string[
     // 'self' already covers wss:// to this origin; the explicit entry keeps the Device's chunderw host
     // working when the page is opened under another loopback name.
     connect.push(`wss://${base.host}`);
+    // A stand-in running on its own (EMULATOR_ORIGIN) serves the signaling socket from its origin.
+    if (config.emulatorOrigin !== undefined) connect.push(`wss://${new URL(config.emulatorOrigin).host}`);
   } else {
     connect.push('wss://*.twilio.com', 'https://*.twilio.com');
     media.push('https://sdk.twilio.com');
@@ -42,16 +45,43 @@ export function contentSecurityPolicy(config: AppConfig): Record<string, string[
   return directives;
 }
 
-export async function registerSecurityHeaders(app: FastifyInstance, config: AppConfig): Promise<void> {
+export const PERMISSIONS_POLICY = 'microphone=(self), camera=(), geolocation=(), payment=()';
+
+/**
+ * The headers helmet sets with our options, computed once. @fastify/helmet rebuilds the helmet middleware
+ * (parsing every CSP directive again) on each request, which cost more than a whole voice webhook's own
+ * work; every header here is constant, so one pass at start-up gives the same result.
+ */
+export function securityHeaders(config: AppConfig): Record<string, string> {
   const https = new URL(config.publicBaseUrl).protocol === 'https:';
-  await app.register(helmet, {
-    global: true,
+  const middleware = helmet({
     contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(config) },
     // HSTS on localhost would follow the developer to every other local server; only for real deployments.
     strictTransportSecurity: https && config.mode === 'twilio' ? { maxAge: 15_552_000, includeSubDomains: false } : false,
     referrerPolicy: { policy: 'same-origin' },
   });
-  app.addHook('onRequest', async (_request, reply) => {
-    reply.header('permissions-policy', 'microphone=(self), camera=(), geolocation=(), payment=()');
+  const headers: Record<string, string> = {};
+  const collector = {
+    setHeader(name: string, value: string | number | readonly string[]) {
+      headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+    },
+    removeHeader(name: string) {
+      delete headers[name.toLowerCase()];
+    },
+  };
+  let failure: unknown;
+  middleware({} as IncomingMessage, collector as unknown as ServerResponse, (err?: unknown) => {
+    failure = err;
+  });
+  if (failure) throw failure;
+  headers['permissions-policy'] = PERMISSIONS_POLICY;
+  return headers;
+}
+
+export async function registerSecurityHeaders(app: FastifyInstance, config: AppConfig): Promise<void> {
+  const headers = securityHeaders(config);
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers);
+    done();
   });
 }

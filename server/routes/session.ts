@@ -3,10 +3,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sendError } from '../http-errors';
 import { currentIdentity, endSession, startSession } from '../plugins/session';
 import type { UserDirectory } from '../users';
+import { RATE_LIMIT_CACHE_SIZE, RATE_LIMITS, clientNetwork } from '../rate-limits';
+import type { RateLimits } from '../rate-limits';
 
 export const SIGN_IN_LIMITS = {
-  perAddress: { max: 20, timeWindow: 60_000 },
-  failuresPerUser: { max: 10, timeWindow: 15 * 60_000 },
+  perAddress: RATE_LIMITS.signInPerAddress,
+  failuresPerUser: RATE_LIMITS.signInFailuresPerUser,
 };
 
 interface SignInBody {
@@ -27,10 +29,13 @@ const signInSchema = {
 
 const normalise = (username: string) => username.trim().toLowerCase();
 
-export async function sessionRoutes(app: FastifyInstance, opts: { users: UserDirectory }): Promise<void> {
+export async function sessionRoutes(app: FastifyInstance, opts: { users: UserDirectory; limits?: RateLimits }): Promise<void> {
   const { users } = opts;
+  const limits = opts.limits ?? RATE_LIMITS;
+  /** User name → password checks in progress. */
+  const checking = new Map<string, number>();
   const userFailures = app.createRateLimit({
-    ...SIGN_IN_LIMITS.failuresPerUser,
+    ...limits.signInFailuresPerUser,
     keyGenerator: (request: FastifyRequest) => `sign-in-user:${normalise((request.body as SignInBody).username)}`,
   });
 
@@ -41,22 +46,36 @@ export async function sessionRoutes(app: FastifyInstance, opts: { users: UserDir
       bodyLimit: 4096,
       config: {
         rateLimit: {
-          ...SIGN_IN_LIMITS.perAddress,
+          ...limits.signInPerAddress,
+          cache: RATE_LIMIT_CACHE_SIZE,
           hook: 'preHandler',
-          keyGenerator: (request: FastifyRequest) => `sign-in-ip:${request.ip}`,
+          keyGenerator: (request: FastifyRequest) => `sign-in-ip:${clientNetwork(request)}`,
         },
       },
     },
     async (request, reply) => {
+      // Password checks still running for this name count as failures until they are known not to be,
+      // so that guesses sent all at once cannot all pass the check before the first failure is counted.
+      const name = normalise(request.body.username);
       const before = await userFailures(request, { increment: false });
-      if (!before.isAllowed && before.remaining === 0) {
-        reply.header('retry-after', String(before.ttlInSeconds));
+      const pending = checking.get(name) ?? 0;
+      const remaining = before.isAllowed ? Number.POSITIVE_INFINITY : before.remaining;
+      if (remaining - pending <= 0) {
+        reply.header('retry-after', String(before.isAllowed ? 1 : Math.max(1, before.ttlInSeconds)));
         return sendError(reply, 429, 'rate_limited', 'Too many failed sign-in attempts for this user. Please wait a few minutes and try again.');
       }
-      const identity = await users.verify(request.body.username, request.body.password);
+      checking.set(name, pending + 1);
+      let identity: string | undefined;
+      try {
+        identity = await users.verify(request.body.username, request.body.password);
+        if (identity === undefined) await userFailures(request);
+      } finally {
+        const left = (checking.get(name) ?? 1) - 1;
+        if (left <= 0) checking.delete(name);
+        else checking.set(name, left);
+      }
       if (identity === undefined) {
-        await userFailures(request);
-        request.log.info({ event: 'sign-in-failed', username: normalise(request.body.username).slice(0, 64) }, 'sign-in failed');
+        request.log.info({ event: 'sign-in-failed', username: name.slice(0, 64) }, 'sign-in failed');
         return sendError(reply, 401, 'bad_credentials', 'The user name or password is wrong.');
       }
       startSession(request, identity);
