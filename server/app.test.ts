@@ -337,6 +337,15 @@ describe('GET /api/config', () => {
     await local.close();
   });
 
+  it('local mode with EMULATOR_ORIGIN: the Device signals to the stand-in running on its own, and the CSP allows it', async () => {
+    const local = buildApp(localConfig({ EMULATOR_ORIGIN: 'https://localhost:3301' }), { webRoot: root });
+    const res = await local.inject({ method: 'GET', url: '/api/config' });
+    expect(res.json().deviceOptions.chunderw).toBe('localhost:3301');
+    expect(res.json().deviceOptions.sounds.incoming).toMatch(/^\/sounds\//);
+    expect(String(res.headers['content-security-policy'])).toMatch(/connect-src [^;]*wss:\/\/localhost:3301/);
+    await local.close();
+  });
+
   it('local mode demo users sign in with DEMO_PASSWORD and get a working cookie over https', async () => {
     const local = buildApp(localConfig({ DEMO_PASSWORD: 'demo-pass' }), { webRoot: root });
     const origin = 'https://localhost:3201';

@@ -102,7 +102,25 @@ const errors: [string, Env, string, string][] = [
   ['ring timeout too short', { RING_TIMEOUT_SECONDS: '1' }, 'RING_TIMEOUT_SECONDS:', '5 to 600'],
   ['log level', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL:', 'one of fatal'],
   ['trust proxy', { TRUST_PROXY: 'yes please' }, 'TRUST_PROXY:', 'true, false'],
+  ['emulator origin in twilio mode', twilioWith({ EMULATOR_ORIGIN: 'https://localhost:3301' }), 'EMULATOR_ORIGIN:', 'only used in local mode'],
+  ['emulator origin not a URL', { EMULATOR_ORIGIN: 'localhost:3301' }, 'EMULATOR_ORIGIN:', 'https:// origin'],
+  ['emulator origin over http', { EMULATOR_ORIGIN: 'http://localhost:3301' }, 'EMULATOR_ORIGIN:', 'wss://'],
+  ['emulator origin with a path', { EMULATOR_ORIGIN: 'https://localhost:3301/signal' }, 'EMULATOR_ORIGIN:', 'without path'],
 ];
+
+describe('parseConfig: EMULATOR_ORIGIN (a stand-in running on its own)', () => {
+  const cases: [string | undefined, string | undefined][] = [
+    [undefined, undefined],
+    ['', undefined],
+    ['https://localhost:3301', 'https://localhost:3301'],
+    ['https://localhost:3301/', 'https://localhost:3301'],
+    ['https://127.0.0.1:3301', 'https://127.0.0.1:3301'],
+    ['https://LOCALHOST:443', 'https://localhost'],
+  ];
+  it.each(cases)('%j → %j', (raw, expected) => {
+    expect(parseConfig({ EMULATOR_ORIGIN: raw }).emulatorOrigin).toBe(expected);
+  });
+});
 
 describe('parseConfig: errors name the variable in one line', () => {
   it.each(errors)('%s', (_name, env, prefix, phrase) => {

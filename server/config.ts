@@ -50,6 +50,11 @@ interface CommonConfig {
   defaultCountry: CountryCode;
   logLevel: LogLevel;
   localDataDir: string;
+  /**
+   * Local mode only: origin of a Twilio stand-in running on its own (`npm run emulator`), e.g.
+   * https://localhost:3301. Unset: the stand-in runs inside this server, on its origin.
+   */
+  emulatorOrigin?: string;
   /** Passed to Fastify's trustProxy when running behind a load balancer. */
   trustProxy: boolean | number | string;
 }
@@ -125,6 +130,11 @@ export function parseConfig(env: Env): Config {
   const ringTimeoutSeconds = parseInteger(value('RING_TIMEOUT_SECONDS'), 'RING_TIMEOUT_SECONDS', 25, 5, 600);
   const logLevel = parseLogLevel(value('LOG_LEVEL'));
   const localDataDir = value('LOCAL_DATA_DIR') ?? '.local';
+  const emulatorOriginRaw = value('EMULATOR_ORIGIN');
+  if (emulatorOriginRaw !== undefined && mode === 'twilio') {
+    throw new ConfigError('EMULATOR_ORIGIN', 'only used in local mode (the local Twilio stand-in); unset it when the TWILIO_* variables are set');
+  }
+  const emulatorOrigin = emulatorOriginRaw === undefined ? undefined : parseEmulatorOrigin(emulatorOriginRaw);
   const trustProxy = parseTrustProxy(value('TRUST_PROXY'));
 
   let account: TwilioAccount | undefined;
@@ -182,6 +192,7 @@ export function parseConfig(env: Env): Config {
     defaultCountry,
     logLevel,
     localDataDir,
+    ...(emulatorOrigin === undefined ? {} : { emulatorOrigin }),
     trustProxy,
   };
 
@@ -342,6 +353,22 @@ function parseBaseUrl(raw: string): string {
     throw new ConfigError('PUBLIC_BASE_URL', 'a URL without query, fragment or credentials, such as https://phone.example.com');
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/** The Voice SDK only connects to wss://host:port, so the stand-in's origin is https with a host and nothing else. */
+function parseEmulatorOrigin(raw: string): string {
+  const expected = 'the https:// origin of `npm run emulator`, such as https://localhost:3301';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('EMULATOR_ORIGIN', `${expected}, got "${printable(raw)}"`);
+  }
+  if (url.protocol !== 'https:') throw new ConfigError('EMULATOR_ORIGIN', `${expected} (the Voice SDK only speaks wss://), got "${printable(raw)}"`);
+  if (url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    throw new ConfigError('EMULATOR_ORIGIN', `${expected}: an origin without path, query or credentials, got "${printable(raw)}"`);
+  }
+  return url.origin;
 }
 
 function parseSessionSecret(raw: string): string {

@@ -25,7 +25,9 @@ function startBanner(config: AppConfig, host: string): string[] {
       config.demoPassword === undefined
         ? `Sign in as one of ${who} with the password set in SOFTPHONE_USERS.`
         : `Sign in as ${who} with the password "${config.demoPassword}" (set DEMO_PASSWORD to change it).`,
-      `Local Twilio stand-in console: ${config.publicBaseUrl}/emulator`,
+      config.emulatorOrigin === undefined
+        ? `Local Twilio stand-in console: ${config.publicBaseUrl}/emulator`
+        : `Using the Twilio stand-in at ${config.emulatorOrigin} (console ${config.emulatorOrigin}/emulator); start it with \`EMULATOR_VOICE_URL=${config.publicBaseUrl}/handle_calls npm run emulator\` and the same LOCAL_DATA_DIR.`,
       `The certificate is self-signed: accept the browser warning once (it is kept in ${config.localDataDir}/tls).`,
     ];
   }
@@ -55,9 +57,12 @@ async function main(): Promise<void> {
     const local = await loadLocalSetup(parsed.localDataDir);
     config = resolveLocalConfig(parsed, local.credentials);
     app = buildApp(config, { https: local.tls, logger });
-    const { emulatorPlugin } = await import('../emulator/plugin');
-    const emulatorOptions = emulatorOptionsFor(local.credentials, local.tls, config.publicBaseUrl);
-    await app.register(emulatorPlugin, { ...emulatorOptions, logger: app.log });
+    // With EMULATOR_ORIGIN the stand-in runs on its own, so this server can restart under live calls.
+    if (config.emulatorOrigin === undefined) {
+      const { emulatorPlugin } = await import('../emulator/plugin');
+      const emulatorOptions = emulatorOptionsFor(local.credentials, local.tls, config.publicBaseUrl);
+      await app.register(emulatorPlugin, { ...emulatorOptions, logger: app.log });
+    }
     // Loopback only: the local stand-in and the demo passwords are not for a network.
     host = '127.0.0.1';
     if (local.created.length > 0) {

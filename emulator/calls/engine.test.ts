@@ -25,6 +25,7 @@ class FakeLeg extends EventEmitter<MediaLegEvents> implements MediaLeg {
   stopPlayback(): void {}
   async sendDtmf(): Promise<void> {}
   noteDigit(): void {}
+  blockMedia(): void {}
   stats(): LegMediaStats { return { packetsReceived: 0, packetsSent: 0, levelDbfs: -127, peakLevelDbfs: -127, codec: 'PCMU', iceState: 'connected', digits: '' }; }
   async close(): Promise<void> { this.closed = true; this.emit('closed'); }
 }

@@ -68,6 +68,8 @@ export class CallEngine {
   readonly forks = new Map<string, Ringer>();
   readonly log: Logger;
   private readonly applications = new Map<string, EmulatorApplication>();
+  /** Access tokens refused by fault injection (revoked), as sent by the SDK. */
+  private readonly revokedTokens = new Set<string>();
 
   constructor(readonly options: EmulatorOptions, readonly media: MediaFactory, logger?: Logger) {
     this.log = logger ?? options.logger ?? { debug() {}, info() {}, warn() {}, error() {} };
@@ -82,6 +84,7 @@ export class CallEngine {
   // ---- signaling host -------------------------------------------------------------------------
 
   verifyToken(jwt: string): TokenResult {
+    if (this.revokedTokens.has(jwt)) return { ok: false, error: { code: 31204, message: 'JWT has been revoked' } };
     return verifyAccessToken(jwt, {
       accountSid: this.accountSid,
       apiKeys: this.options.account.apiKeys,
@@ -446,6 +449,8 @@ export class CallEngine {
         const ignore = 'ignoreResult' in request && request.ignoreResult;
         if (!result.ok) {
           call.log('error', `${result.code} ${result.message}`, result.body ? { body: result.body.slice(0, 2000) } : undefined);
+          // Twilio's debugger would show this; here it goes to the emulator's log.
+          this.log.warn({ callSid: call.sid, code: result.code, status: result.status, url: result.url, ms: result.ms }, `webhook failed: ${result.message}`);
           if (!ignore && !signal.aborted) await this.applicationError(call);
           return;
         }
@@ -813,6 +818,72 @@ export class CallEngine {
       }
     }
     return n;
+  }
+
+  // ---- fault injection and console changes ------------------------------------------------------
+
+  private sessionsMatching(filter: { identity?: string; sessionId?: string }): SignalingSession[] {
+    return [...this.sessions.values()].filter((s) =>
+      (filter.sessionId !== undefined && s.id === filter.sessionId) || (filter.identity !== undefined && s.identity === filter.identity));
+  }
+
+  /** The tokens of these sessions expire now (31205), as if their `exp` had passed. */
+  expireTokens(filter: { identity?: string; sessionId?: string }): number {
+    return this.sessionsMatching(filter).filter((s) => s.expireToken()).length;
+  }
+
+  /** The tokens of these sessions are refused from now on (31204) and their sockets closed. */
+  revokeTokens(filter: { identity?: string; sessionId?: string }): number {
+    const sessions = this.sessionsMatching(filter).filter((s) => s.jwt !== null);
+    for (const s of sessions) {
+      this.revokedTokens.add(s.jwt!);
+      s.revokeToken();
+    }
+    return sessions.length;
+  }
+
+  /** Live calls whose media endpoint faces this SDK identity, or the call itself. */
+  mediaLegsFor(filter: { identity?: string; callSid?: string }): { call: Call; leg: MediaLeg }[] {
+    const found: { call: Call; leg: MediaLeg }[] = [];
+    for (const call of this.calls.values()) {
+      if (call.isOver || !call.media) continue;
+      const bySid = filter.callSid !== undefined && call.sid === filter.callSid;
+      const byIdentity = filter.identity !== undefined && call.endpoint.kind === 'client' && call.endpoint.identity === filter.identity;
+      if (bySid || byIdentity) found.push({ call, leg: call.media });
+    }
+    return found;
+  }
+
+  blockMedia(filter: { identity?: string; callSid?: string }, ms: number): string[] {
+    const legs = this.mediaLegsFor(filter);
+    for (const { call, leg } of legs) {
+      leg.blockMedia(ms);
+      call.log('media', `media blocked for ${ms} ms (fault injection)`);
+    }
+    return legs.map(({ call }) => call.sid);
+  }
+
+  applicationList(): EmulatorApplication[] {
+    return [...this.applications.values()];
+  }
+
+  /** Changes a TwiML App's voice URL, as a person would in the console; returns the app. */
+  updateApplication(sid: string, update: { voiceUrl?: string; voiceMethod?: Method }): EmulatorApplication {
+    const app = this.applications.get(sid);
+    if (!app) throw new EngineError(404, `No TwiML App ${sid}`);
+    if (update.voiceUrl !== undefined) {
+      let url: URL;
+      try {
+        url = new URL(update.voiceUrl);
+      } catch {
+        throw new EngineError(400, 'voiceUrl must be an absolute http(s) URL');
+      }
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new EngineError(400, 'voiceUrl must be an absolute http(s) URL');
+      app.voiceUrl = update.voiceUrl;
+    }
+    if (update.voiceMethod !== undefined) app.voiceMethod = update.voiceMethod;
+    this.log.info({ application: sid, voiceUrl: app.voiceUrl }, 'TwiML App updated');
+    return app;
   }
 
   shutdown(): void {

@@ -27,6 +27,40 @@ export type WebhookResult =
 
 const MAX_BODY = 256 * 1024;
 
+export interface ConnectionOverrides {
+  /** The URL without its fragment: the part that is requested and signed. */
+  url: string;
+  /** Connect (`ct`) and read (`rt`) timeouts: no progress for this long fails the request. */
+  idleTimeoutMs?: number;
+  /** Total timeout (`tt`) for the whole request. */
+  totalTimeoutMs?: number;
+}
+
+/**
+ * Twilio's webhook connection overrides: a URL fragment such as `#ct=1000&rt=3000&tt=5000`
+ * (milliseconds) shortens the timeouts for that one URL. Unknown keys (`rc`, `rp`, `e`) are ignored;
+ * values outside 1..the default are ignored too, as Twilio only lets a URL shorten its timeouts.
+ */
+export function connectionOverrides(url: string, defaultTimeoutMs: number): ConnectionOverrides {
+  const hash = url.indexOf('#');
+  if (hash === -1) return { url };
+  const base = url.slice(0, hash);
+  const fragment = new URLSearchParams(url.slice(hash + 1));
+  const ms = (key: string): number | undefined => {
+    const raw = fragment.get(key);
+    if (raw === null || !/^\d+$/.test(raw)) return undefined;
+    const n = Number(raw);
+    return n >= 1 && n <= defaultTimeoutMs ? n : undefined;
+  };
+  const idle = [ms('ct'), ms('rt')].filter((n): n is number => n !== undefined);
+  const total = ms('tt');
+  return {
+    url: base,
+    ...(idle.length > 0 ? { idleTimeoutMs: Math.min(...idle) } : {}),
+    ...(total !== undefined ? { totalTimeoutMs: total } : {}),
+  };
+}
+
 export function signedRequestParts(req: WebhookRequest, authToken: string): { url: string; body: string | null; signature: string } {
   if (req.method === 'GET') {
     const u = new URL(req.url);
@@ -38,8 +72,12 @@ export function signedRequestParts(req: WebhookRequest, authToken: string): { ur
   return { url: req.url, body, signature: twilio.getExpectedTwilioSignature(authToken, req.url, req.params) };
 }
 
-export function requestWebhook(req: WebhookRequest, config: WebhookConfig): Promise<WebhookResult> {
+export function requestWebhook(original: WebhookRequest, config: WebhookConfig): Promise<WebhookResult> {
   const started = Date.now();
+  const overrides = connectionOverrides(original.url, config.timeoutMs);
+  const req = { ...original, url: overrides.url };
+  const idleTimeoutMs = overrides.idleTimeoutMs ?? config.timeoutMs;
+  const totalTimeoutMs = Math.min(overrides.totalTimeoutMs ?? config.timeoutMs, config.timeoutMs);
   let parts: ReturnType<typeof signedRequestParts>;
   try {
     parts = signedRequestParts(req, config.authToken);
@@ -61,12 +99,18 @@ export function requestWebhook(req: WebhookRequest, config: WebhookConfig): Prom
   return new Promise((resolve) => {
     let settled = false;
     const done = (r: WebhookResult): void => {
+      clearTimeout(totalTimer);
       if (!settled) { settled = true; resolve(r); }
     };
+    const timedOut = (ms: number): void => {
+      request.destroy();
+      done({ ok: false, code: 11205, message: `HTTP connection failure: ${req.url} timed out after ${ms} ms`, ms: Date.now() - started, url: req.url });
+    };
+    const totalTimer = setTimeout(() => timedOut(totalTimeoutMs), totalTimeoutMs);
     const request = lib.request(target, {
       method: req.method,
       headers,
-      timeout: config.timeoutMs,
+      timeout: idleTimeoutMs,
       ...(target.protocol === 'https:' && config.ca ? { ca: config.ca } : {}),
     }, (res) => {
       const chunks: Buffer[] = [];
@@ -87,10 +131,7 @@ export function requestWebhook(req: WebhookRequest, config: WebhookConfig): Prom
       });
       res.on('error', (e) => done({ ok: false, code: 11200, message: `HTTP retrieval failure: ${e.message}`, ms: Date.now() - started, url: req.url }));
     });
-    request.on('timeout', () => {
-      request.destroy();
-      done({ ok: false, code: 11205, message: `HTTP connection failure: ${req.url} timed out after ${config.timeoutMs} ms`, ms: Date.now() - started, url: req.url });
-    });
+    request.on('timeout', () => timedOut(idleTimeoutMs));
     request.on('error', (e) => done({ ok: false, code: 11205, message: `HTTP connection failure: ${e.message}`, ms: Date.now() - started, url: req.url }));
     if (parts.body !== null) request.write(parts.body);
     request.end();

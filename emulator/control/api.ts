@@ -188,4 +188,51 @@ export function registerControlApi(app: FastifyInstance, engine: CallEngine, mes
     if (!identity && !sessionId) return apiError(reply, 400, 'identity or sessionId is required');
     return { dropped: engine.dropSignaling({ ...(identity ? { identity } : {}), ...(sessionId ? { sessionId } : {}) }) };
   });
+
+  /** Network outage on the media path of a call: every datagram of its media endpoint is dropped. */
+  app.post<{ Body: { identity?: unknown; callSid?: unknown; ms?: unknown } }>(`${p}/faults/block-media`, async (req, reply) => {
+    const identity = typeof req.body?.identity === 'string' ? req.body.identity : undefined;
+    const callSid = typeof req.body?.callSid === 'string' ? req.body.callSid : undefined;
+    const ms = req.body?.ms;
+    if (!identity && !callSid) return apiError(reply, 400, 'identity or callSid is required');
+    if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 1 || ms > 600_000) {
+      return apiError(reply, 400, 'ms must be a whole number of milliseconds from 1 to 600000');
+    }
+    const blocked = engine.blockMedia({ ...(identity ? { identity } : {}), ...(callSid ? { callSid } : {}) }, ms);
+    if (blocked.length === 0) return apiError(reply, 404, 'No live call with a media endpoint matches');
+    return { blocked, ms };
+  });
+
+  const sessionFilter = (body: { identity?: unknown; sessionId?: unknown } | undefined) => {
+    const identity = typeof body?.identity === 'string' ? body.identity : undefined;
+    const sessionId = typeof body?.sessionId === 'string' ? body.sessionId : undefined;
+    if (!identity && !sessionId) return null;
+    return { ...(identity ? { identity } : {}), ...(sessionId ? { sessionId } : {}) };
+  };
+
+  /** The token of these devices expires now: 31205, and they stop ringing until updateToken. */
+  app.post<{ Body: { identity?: unknown; sessionId?: unknown } }>(`${p}/faults/expire-token`, async (req, reply) => {
+    const filter = sessionFilter(req.body);
+    if (!filter) return apiError(reply, 400, 'identity or sessionId is required');
+    return { expired: engine.expireTokens(filter) };
+  });
+
+  /** The token of these devices is refused from now on (as a revoked API key's would be): 31204. */
+  app.post<{ Body: { identity?: unknown; sessionId?: unknown } }>(`${p}/faults/revoke-token`, async (req, reply) => {
+    const filter = sessionFilter(req.body);
+    if (!filter) return apiError(reply, 400, 'identity or sessionId is required');
+    return { revoked: engine.revokeTokens(filter) };
+  });
+
+  /** TwiML Apps, and changing one's voice URL as a person would in Twilio's console. */
+  app.get(`${p}/applications`, async () => engine.applicationList());
+  app.post<{ Params: { sid: string }; Body: { voiceUrl?: unknown; voiceMethod?: unknown } }>(`${p}/applications/:sid`, async (req, reply) => {
+    const { voiceUrl, voiceMethod } = req.body ?? {};
+    if (voiceUrl !== undefined && typeof voiceUrl !== 'string') return apiError(reply, 400, 'voiceUrl must be a string');
+    if (voiceMethod !== undefined && voiceMethod !== 'GET' && voiceMethod !== 'POST') return apiError(reply, 400, 'voiceMethod must be GET or POST');
+    return engine.updateApplication(req.params.sid, {
+      ...(voiceUrl !== undefined ? { voiceUrl } : {}),
+      ...(voiceMethod !== undefined ? { voiceMethod } : {}),
+    });
+  });
 }

@@ -129,6 +129,19 @@ describe('media leg', { timeout: 60000 }, () => {
     expect(emu.stats().packetsReceived).toBeGreaterThan(50);
   });
 
+  it('fault: blockMedia drops every datagram both ways for a while, then packets flow again', async () => {
+    const { emu, phone } = await pair('block');
+    await eventually(() => phone.stats().packetsReceived > 25 && emu.stats().packetsReceived > 25, 'flowing');
+    emu.blockMedia(1_500);
+    await new Promise((r) => setTimeout(r, 200)); // packets already in flight
+    const inAtPhone = phone.stats().packetsReceived;
+    const inAtEmu = emu.stats().packetsReceived;
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(phone.stats().packetsReceived - inAtPhone).toBe(0);
+    expect(emu.stats().packetsReceived - inAtEmu).toBe(0);
+    await eventually(() => phone.stats().packetsReceived > inAtPhone + 25 && emu.stats().packetsReceived > inAtEmu + 25, 'flowing again');
+  });
+
   it('emits ice states and closed', async () => {
     const states: string[] = [];
     const emu = leg('events');

@@ -109,6 +109,9 @@ export class WeriftMediaLeg extends EventEmitter<MediaLegEvents> implements Medi
   private unsubscribeRtp: (() => void) | null = null;
   private closed = false;
   private lastIceState = 'new';
+  /** performance.now() until which every datagram of this leg is dropped (fault injection). */
+  private blockedUntil = -Infinity;
+  private readonly filteredTransports = new WeakSet<object>();
 
   /** Set while bridged: where received packets are relayed, and whether own playback is paused. */
   relayTarget: WeriftMediaLeg | null = null;
@@ -150,6 +153,7 @@ export class WeriftMediaLeg extends EventEmitter<MediaLegEvents> implements Medi
     this.keepNarrowbandEvents();
     const answer = await this.pc.createAnswer();
     await this.pc.setLocalDescription(answer);
+    this.filterDatagrams();
     this.resumeRestartedIce();
     return this.localSdp();
   }
@@ -158,6 +162,7 @@ export class WeriftMediaLeg extends EventEmitter<MediaLegEvents> implements Medi
     this.assertOpen();
     const offer = await this.pc.createOffer();
     await this.pc.setLocalDescription(offer);
+    this.filterDatagrams();
     return this.localSdp();
   }
 
@@ -226,6 +231,13 @@ export class WeriftMediaLeg extends EventEmitter<MediaLegEvents> implements Medi
       iceState: this.iceState(),
       digits: this.digits,
     };
+  }
+
+  blockMedia(ms: number): void {
+    this.assertOpen();
+    this.filterDatagrams();
+    this.blockedUntil = Math.max(this.blockedUntil, performance.now() + Math.max(0, ms));
+    this.log?.info({ leg: this.id, ms }, 'media leg blocked (fault injection)');
   }
 
   async close(): Promise<void> {
@@ -351,6 +363,33 @@ export class WeriftMediaLeg extends EventEmitter<MediaLegEvents> implements Medi
       const ice = dtls.iceTransport;
       if (dtls.state !== 'connected' || ice.state === 'connected' || ice.state === 'checking') continue;
       ice.start().catch((err: unknown) => this.log?.warn({ leg: this.id, err }, 'ICE restart failed'));
+    }
+  }
+
+  /**
+   * Puts a gate on every UDP socket the leg's ICE agent owns, below STUN, DTLS and SRTP, so a
+   * blocked leg loses its consent checks as well as its media, exactly as a broken network path
+   * would. Idempotent; called again after each negotiation in case ICE opened new sockets.
+   */
+  private filterDatagrams(): void {
+    type Datagrams = {
+      send: (data: Buffer, addr: unknown, ...rest: unknown[]) => Promise<void>;
+      onData: (data: Buffer, addr: unknown) => void;
+    };
+    const blocked = () => performance.now() < this.blockedUntil;
+    for (const dtls of this.pc.dtlsTransports) {
+      const protocols = (dtls.iceTransport.connection as unknown as { protocols?: { transport?: Datagrams }[] }).protocols ?? [];
+      for (const protocol of protocols) {
+        const transport = protocol.transport;
+        if (!transport || this.filteredTransports.has(transport)) continue;
+        this.filteredTransports.add(transport);
+        const send = transport.send.bind(transport);
+        transport.send = (data, addr, ...rest) => (blocked() ? Promise.resolve() : send(data, addr, ...rest));
+        const onData = transport.onData;
+        transport.onData = (data, addr) => {
+          if (!blocked()) onData.call(transport, data, addr);
+        };
+      }
     }
   }
 

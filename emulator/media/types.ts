@@ -54,6 +54,11 @@ export interface MediaLeg extends EventEmitter<MediaLegEvents> {
   /** Record a digit that arrived by signaling rather than RTP, so stats stay complete. */
   noteDigit(digit: string): void;
   stats(): LegMediaStats;
+  /**
+   * Fault injection: drops every datagram this leg sends or receives (RTP, RTCP, DTLS and the ICE
+   * connectivity/consent checks) for `ms` milliseconds, as a network outage on the path would.
+   */
+  blockMedia(ms: number): void;
   close(): Promise<void>;
 }
 

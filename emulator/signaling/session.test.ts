@@ -48,6 +48,35 @@ describe('SignalingSession', () => {
     expect(h.session.userAgent).toBe('UA');
   });
 
+  it('fault: expireToken sends 31205 and makes the device unreachable until a fresh listen', () => {
+    const h = harness({ good: { ok: true, token: token() }, fresh: { ok: true, token: token({ expiresAt: Math.floor(Date.now() / 1000) + 600 }) } });
+    h.session.receive(frame('listen', { token: 'good', reconnectTimeout: 0 }));
+    h.session.receive(frame('register', { media: { audio: true } }));
+    expect(h.session.expireToken()).toBe(true);
+    expect(h.session.expireToken()).toBe(false);
+    expect(h.sent.at(-1)).toEqual({ type: 'error', version: '1.6', payload: { error: { code: 31205, message: 'JWT Token Expired' } } });
+    expect(h.session.reachable).toBe(false);
+    // The original expiry timer no longer fires a second 31205.
+    for (let i = 0; i < 4; i++) {
+      vi.advanceTimersByTime(20_000);
+      h.session.receive('\n'); // heartbeat replies keep the socket alive
+    }
+    expect(h.sent.filter((m) => (m as { type: string }).type === 'error')).toHaveLength(1);
+    h.session.receive(frame('listen', { token: 'fresh', reconnectTimeout: 0 }));
+    expect(h.session.reachable).toBe(true);
+  });
+
+  it('fault: revokeToken sends 31204 and closes the socket', () => {
+    const h = harness({ good: { ok: true, token: token() } });
+    h.session.receive(frame('listen', { token: 'good', reconnectTimeout: 0 }));
+    expect(h.session.jwt).toBe('good');
+    h.session.revokeToken();
+    expect(h.sent.at(-1)).toEqual({ type: 'error', version: '1.6', payload: { error: { code: 31204, message: 'JWT has been revoked' } } });
+    expect(h.transport.close).toHaveBeenCalled();
+    expect(h.session.closed).toBe(true);
+    expect(h.host.onClosed).toHaveBeenCalledTimes(1);
+  });
+
   it('refuses anything before a valid listen with 31204, and closes on a bad first token', () => {
     const h = harness({});
     h.session.receive(frame('register', { media: { audio: true } }));

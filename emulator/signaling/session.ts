@@ -35,6 +35,8 @@ export class SignalingSession {
   readonly id = 'WS' + randomUUID().replace(/-/g, '');
   readonly connectedAt = Date.now();
   token: VerifiedToken | null = null;
+  /** The access token in force, as sent, so a fault can revoke exactly this one. */
+  jwt: string | null = null;
   tokenExpired = false;
   registered = false;
   /** Seconds the SDK asked the gateway to keep its calls while it reconnects (listen.reconnectTimeout). */
@@ -116,6 +118,25 @@ export class SignalingSession {
     this.handleClose();
   }
 
+  /** Fault injection: the token in force expires now, as its timer would at `exp`. */
+  expireToken(): boolean {
+    if (this.closed || !this.token || this.tokenExpired) return false;
+    this.markExpired();
+    return true;
+  }
+
+  /**
+   * Fault injection: the gateway refuses the token in force (its key was revoked, or the token
+   * itself): 31204 and the socket is closed, as a first listen with a bad token is.
+   */
+  revokeToken(message = 'JWT has been revoked'): void {
+    if (this.closed) return;
+    this.sendError(31204, message);
+    this.host.onLog(this, 'warn', `token revoked: ${message}`);
+    this.transport.close(1000, 'Invalid token');
+    this.handleClose();
+  }
+
   sendError(code: number, message: string, callsid?: string): void {
     this.send({ type: 'error', payload: { error: { code, message }, ...(callsid ? { callsid } : {}) } });
   }
@@ -144,6 +165,7 @@ export class SignalingSession {
     }
     const previous = this.token;
     this.token = result.token;
+    this.jwt = message.token;
     this.tokenExpired = false;
     this.scheduleExpiry();
     const ttl = Math.max(0, result.token.expiresAt - Math.floor(Date.now() / 1000));
@@ -180,11 +202,17 @@ export class SignalingSession {
     const ms = token.expiresAt * 1000 - Date.now();
     this.expiryTimer = setTimeout(() => {
       if (this.token !== token || this.closed) return;
-      this.tokenExpired = true;
-      this.sendError(31205, 'JWT Token Expired');
-      this.host.onLog(this, 'warn', 'token expired');
-      this.host.onRegistrationChange(this);
+      this.markExpired();
     }, Math.max(0, ms));
     this.expiryTimer.unref?.();
+  }
+
+  private markExpired(): void {
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimer = null;
+    this.tokenExpired = true;
+    this.sendError(31205, 'JWT Token Expired');
+    this.host.onLog(this, 'warn', 'token expired');
+    this.host.onRegistrationChange(this);
   }
 }

@@ -19,7 +19,7 @@ export function publicConfig(config: AppConfig): PublicConfig {
     dialAllowedCountries: [...config.dialAllowedCountries],
     deviceOptions:
       config.mode === 'local'
-        ? { chunderw: new URL(config.publicBaseUrl).host, publishEvents: false, sounds: deviceSoundUrls() }
+        ? { chunderw: new URL(config.emulatorOrigin ?? config.publicBaseUrl).host, publishEvents: false, sounds: deviceSoundUrls() }
         : {},
   };
 }

@@ -190,15 +190,34 @@ describe('PhoneController: sign-in and registration', () => {
     expect(t.status()).toBe('signedOut');
   });
 
-  it('re-registers after an unexpected unregistration', async () => {
+  // A Device unregistered by lost signaling re-registers itself once its socket is back, unless
+  // register() is called on it meanwhile; so the controller never does that, it starts a new Device.
+  async function expectReplaced(t: Awaited<ReturnType<typeof signedIn>>, count = 2) {
+    for (let i = 0; i < 4; i++) await flush();
+    expect(t.devices).toHaveLength(count);
+    const old = t.devices[count - 2]!;
+    expect(old.destroyed).toBe(true);
+    expect(old.registerCalls).toBe(1);
+    expect(t.device().registerCalls).toBe(1);
+    expect(t.status()).toBe('ready');
+  }
+
+  it('re-registers after an unexpected unregistration, with a new Device and a fresh token', async () => {
     const t = await signedIn();
-    t.device().autoRegister = true;
     t.device().setState('unregistered');
     expect(t.status()).toBe('registering');
     t.env.runTimers();
-    await flush();
-    await flush();
-    expect(t.device().registerCalls).toBe(2);
+    await expectReplaced(t);
+    expect(t.device().tokens).toEqual(['token-2']);
+  });
+
+  it('does not replace a Device that re-registered by itself in the meantime', async () => {
+    const t = await signedIn();
+    t.device().setState('unregistered');
+    t.device().setState('registered');
+    t.env.runTimers();
+    for (let i = 0; i < 4; i++) await flush();
+    expect(t.devices).toHaveLength(1);
     expect(t.status()).toBe('ready');
   });
 
@@ -208,13 +227,10 @@ describe('PhoneController: sign-in and registration', () => {
     t.device().setState('unregistered');
     t.env.runTimers(); // offline: the retry waits
     await flush();
-    expect(t.device().registerCalls).toBe(1);
+    expect(t.devices).toHaveLength(1);
     t.env.online = true;
     t.env.fire('window', 'online');
-    await flush();
-    await flush();
-    expect(t.device().registerCalls).toBe(2);
-    expect(t.status()).toBe('ready');
+    await expectReplaced(t);
   });
 
   it('re-registers when a hidden tab becomes visible, and refreshes the token on resume', async () => {
@@ -222,9 +238,7 @@ describe('PhoneController: sign-in and registration', () => {
     t.device().setState('unregistered');
     t.env.hidden = false;
     t.env.fire('document', 'visibilitychange');
-    await flush();
-    await flush();
-    expect(t.device().registerCalls).toBe(2);
+    await expectReplaced(t);
     const tokens = t.device().tokens.length;
     t.env.fire('document', 'resume');
     await flush();
@@ -340,7 +354,18 @@ describe('PhoneController: outgoing calls', () => {
     const call = await outgoing(t);
     call.emit('ringing', false);
     call.emit('disconnect', call);
+    await Promise.resolve();
     expect(t.controller.getSnapshot().phone.problem?.reason).toBe('noAnswer');
+  });
+
+  it('says the microphone is blocked when the SDK closes the call first and explains it right after', async () => {
+    // Voice SDK order when getUserMedia is denied: _disconnect() (→ 'disconnect'), then 'error' 31401.
+    const t = await signedIn();
+    const call = await outgoing(t);
+    call.emit('disconnect', call);
+    call.emit('error', twilioError(31401, 'Permission denied'));
+    await Promise.resolve();
+    expect(t.controller.getSnapshot().phone).toMatchObject({ status: 'ready', problem: { reason: 'micBlocked' } });
   });
 
   it('says the microphone is blocked when connect fails with 31401', async () => {

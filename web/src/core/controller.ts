@@ -521,8 +521,14 @@ export class PhoneController {
       },
       disconnect: () => {
         this.log.add('Call ended');
-        // An outgoing call that ends before it was answered, with no error, went unanswered.
-        end(pendingProblem ?? (outgoing && !answered ? { reason: 'noAnswer' } : null));
+        if (answered || !outgoing || pendingProblem) {
+          end(pendingProblem);
+          return;
+        }
+        // An outgoing call that ends before it was answered, with no error, went unanswered. But the
+        // SDK emits 'disconnect' before the 'error' that explains it when the microphone cannot be
+        // opened (blocked, missing), so wait for the rest of this emission before calling it that.
+        queueMicrotask(() => end(pendingProblem ?? { reason: 'noAnswer' }));
       },
       cancel: () => {
         this.log.add('Caller hung up or the call was answered elsewhere');
@@ -612,13 +618,64 @@ export class PhoneController {
     if (device.state === 'unregistered') {
       if (!this.deps.env.isOnline()) return;
       this.log.add(`Re-registering (${why})`);
-      if (why !== 'token' && !(await this.refreshToken())) return;
-      if (this.device !== device || device.state !== 'unregistered') return;
-      await device.register().catch((error: unknown) => this.log.add(`Re-register failed: ${describeError(error)}`));
+      if (why === 'token') {
+        // The token error arrived over a working socket: registering on it again is enough.
+        await device.register().catch((error: unknown) => this.log.add(`Re-register failed: ${describeError(error)}`));
+        return;
+      }
+      // Unregistered by lost signaling (network, frozen tab, gateway restart). The SDK re-registers by
+      // itself when its socket reconnects, unless register() was called in between: that clears its
+      // re-register flag and sends the registration into a socket that is not there, leaving the Device
+      // "registering" until its 30 s registration timer. A new Device with a fresh token is certain.
+      await this.replaceDevice(device);
     } else if (why === 'resume' && device.state === 'registered') {
       // A fresh token makes the SDK speak on its socket, which reconnects it if it died while frozen.
       await this.refreshToken();
     }
+  }
+
+  /** Swaps a Device that lost its registration for a new one; never while a call is up. */
+  private async replaceDevice(old: DeviceLike): Promise<void> {
+    const generation = this.generation;
+    if (this.call) return; // the call's own reconnection keeps it; 'unregistered' retries later
+    let token: string;
+    try {
+      token = (await this.deps.api.token()).token;
+    } catch (error) {
+      this.log.add(`Token refresh failed: ${describeError(error)}`);
+      if (error instanceof ApiError && error.status === 401) {
+        this.teardown();
+        this.dispatch({ type: 'signedOut', problem: { reason: 'sessionExpired' } });
+        return;
+      }
+      this.update({ notice: { kind: 'tokenRefreshFailed' } });
+      this.scheduleReregister();
+      return;
+    }
+    if (generation !== this.generation || this.device !== old || old.state !== 'unregistered' || this.call) return;
+    const config = this.snapshot.config;
+    if (!config) return;
+    let device: DeviceLike;
+    try {
+      device = await this.deps.createDevice(token, deviceOptions(config));
+    } catch (error) {
+      this.log.add(`Could not start a new connection: ${describeError(error)}`);
+      this.scheduleReregister();
+      return;
+    }
+    if (generation !== this.generation || this.device !== old || this.call) {
+      device.destroy();
+      return;
+    }
+    this.deviceCleanup?.();
+    this.deviceCleanup = null;
+    old.destroy();
+    this.device = device;
+    this.wireDevice(device);
+    this.applyAudioPrefs();
+    if (this.snapshot.notice?.kind === 'tokenRefreshFailed') this.update({ notice: null });
+    this.log.add('New connection: registering');
+    await device.register().catch((error: unknown) => this.log.add(`Re-register failed: ${describeError(error)}`));
   }
 
   private scheduleReregister(): void {

@@ -1,0 +1,97 @@
+/**
+ * Faults on the network between the browser and Twilio (here the local emulator), during a call
+ * placed from the real UI: the signaling socket drops, and the media path goes dark for seconds.
+ */
+import { E2E_BASE_URL } from './support/browser';
+import { PHONES, callStatus, dial, expectMediaBothWays, expectTimerRunning, newPhonePage, signIn } from './web-helpers';
+import { emulatorApi, expect, expectMediaFlowing, liveCallOf, packetsIn, test, type CallDetail } from './resilience-helpers';
+
+/** Every distinct data-state the call dialog shows, in order, recorded inside the page. */
+async function watchCallStates(page: import('@playwright/test').Page): Promise<void> {
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { __callStates: string[] }).__callStates = seen;
+    const note = () => {
+      const state = document.querySelector('[data-testid="call-status"]')?.getAttribute('data-state') ?? 'none';
+      if (seen.at(-1) !== state) seen.push(state);
+    };
+    note();
+    new MutationObserver(note).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
+  });
+}
+const callStates = (page: import('@playwright/test').Page) =>
+  page.evaluate(() => (window as unknown as { __callStates: string[] }).__callStates);
+
+test.describe('resilience: network faults during a call', () => {
+  test('signaling socket dropped mid-call: the call carries on, the dialog shows reconnecting then connected', async ({ browser, request, survived }) => {
+    const { context, page } = await newPhonePage(browser);
+    await signIn(page, 'alice');
+    await dial(page, PHONES.echo);
+    await expect(callStatus(page)).toHaveAttribute('data-state', 'inCall', { timeout: 15_000 });
+    await expectMediaBothWays(page);
+    const call = await liveCallOf(request, E2E_BASE_URL, 'alice');
+    await watchCallStates(page);
+
+    const dropped = Date.now();
+    const { dropped: sockets } = await emulatorApi<{ dropped: number }>(request, E2E_BASE_URL, 'POST', '/faults/drop-signaling', { identity: 'alice' });
+    expect(sockets).toBe(1);
+    await expect.poll(() => callStates(page), { timeout: 20_000 }).toEqual(['inCall', 'reconnecting', 'inCall']);
+    const recoveredMs = Date.now() - dropped;
+    await expectTimerRunning(page);
+    await expectMediaFlowing(page, request, E2E_BASE_URL, call.sid);
+    const detail = await emulatorApi<CallDetail & { endpoint: { signalingConnected: boolean } }>(request, E2E_BASE_URL, 'GET', `/calls/${call.sid}`);
+    expect(detail.status).toBe('in-progress');
+    expect(detail.endpoint.signalingConnected).toBe(true);
+    await expect(page.getByTestId('registration')).toHaveAttribute('data-state', 'registered', { timeout: 15_000 });
+
+    // Signaling works again: hanging up reaches the emulator.
+    await page.getByRole('button', { name: 'Hang up' }).click();
+    await expect.poll(async () => (await emulatorApi<CallDetail>(request, E2E_BASE_URL, 'GET', `/calls/${call.sid}`)).status).toBe('completed');
+    survived(`signaling socket dropped mid-call: reconnecting shown, back to connected after ${recoveredMs} ms, media both ways after, hang-up delivered`);
+    await context.close();
+  });
+
+  test('media blocked both ways for 8 s: ICE restart, the call recovers and audio flows again', async ({ browser, request, survived }) => {
+    const { context, page } = await newPhonePage(browser);
+    await signIn(page, 'bob');
+    await dial(page, PHONES.echo);
+    await expect(callStatus(page)).toHaveAttribute('data-state', 'inCall', { timeout: 15_000 });
+    await expectMediaBothWays(page);
+    const call = await liveCallOf(request, E2E_BASE_URL, 'bob');
+    await watchCallStates(page);
+
+    const blockMs = 8_000;
+    const blockedAt = Date.now();
+    const { blocked } = await emulatorApi<{ blocked: string[] }>(request, E2E_BASE_URL, 'POST', '/faults/block-media', { identity: 'bob', ms: blockMs });
+    expect(blocked).toEqual([call.sid]);
+    // Nothing arrives while the path is dark.
+    await page.waitForTimeout(2_000);
+    const during = await packetsIn(page);
+    await page.waitForTimeout(1_000);
+    expect((await packetsIn(page)).received - during.received).toBeLessThan(5);
+
+    // The SDK notices (ICE disconnected + no bytes) and says so; then it restarts ICE and recovers.
+    await expect(callStatus(page)).toHaveAttribute('data-state', 'reconnecting', { timeout: 20_000 });
+    const reconnectingAfterMs = Date.now() - blockedAt;
+    await expect(callStatus(page)).toHaveAttribute('data-state', 'inCall', { timeout: 45_000 });
+    const recoveredAfterMs = Date.now() - blockedAt;
+    await expectMediaFlowing(page, request, E2E_BASE_URL, call.sid);
+    const detail = await emulatorApi<CallDetail>(request, E2E_BASE_URL, 'GET', `/calls/${call.sid}`);
+    expect(detail.status).toBe('in-progress');
+    const restartEvents = detail.events.filter((e) => e.text.includes('reinvite (ICE restart)'));
+    const restarts = restartEvents.length;
+    expect(restarts).toBeGreaterThanOrEqual(1);
+    const blockEvent = detail.events.find((e) => e.text.startsWith('media blocked'))!;
+    const firstRestartMs = Date.parse(restartEvents[0]!.at) - Date.parse(blockEvent.at);
+    expect(await callStates(page)).toEqual(['inCall', 'reconnecting', 'inCall']);
+
+    await page.getByRole('button', { name: 'Hang up' }).click();
+    await expect.poll(async () => (await emulatorApi<CallDetail>(request, E2E_BASE_URL, 'GET', `/calls/${call.sid}`)).status).toBe('completed');
+    survived(
+      `media blocked ${blockMs / 1000} s: reconnecting after ${(reconnectingAfterMs / 1000).toFixed(1)} s, ` +
+        `${restarts} ICE restart(s) (first ${(firstRestartMs / 1000).toFixed(1)} s into the outage), ` +
+        `audio back ${((recoveredAfterMs - blockMs) / 1000).toFixed(1)} s after the path reopened`,
+    );
+    await context.close();
+  });
+});
