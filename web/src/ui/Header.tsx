@@ -13,7 +13,8 @@ export function Header({ onSettings, onLog, logOpen }: { onSettings: () => void;
   const [identity, phone] = usePhone(selectIdentity);
   const [config] = usePhone(selectConfig);
   const [registration] = usePhone(selectRegistration);
-  const team = usePeer(config?.teamNumber ?? '', config);
+  // Shown unformatted until the phone is up, so the header does not put the formatting chunk in the first load.
+  const team = usePeer(config?.teamNumber ?? '', config, registration === 'registered' || registration === 'error');
 
   return (
     <header className="app-header">

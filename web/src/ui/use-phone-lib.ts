@@ -3,11 +3,14 @@ import { describePeer, type PeerDisplay } from '../core/dial-target';
 import { loadPhoneLib, phoneLibIfLoaded, type PhoneLib } from '../core/phone-lib';
 import type { AppConfig } from '../core/types';
 
-/** The phone-number library, or null while its chunk is still loading (triggers the load). */
-export function usePhoneLib(): PhoneLib | null {
+/**
+ * The phone-number library, or null while its chunk is still loading (triggers the load unless `load` is
+ * false: what is on screen before the phone is registered must not pull the chunk into the first load).
+ */
+export function usePhoneLib(load = true): PhoneLib | null {
   const [lib, setLib] = useState<PhoneLib | null>(phoneLibIfLoaded);
   useEffect(() => {
-    if (lib) return;
+    if (lib || !load) return;
     let live = true;
     loadPhoneLib().then(
       (loaded) => live && setLib(loaded),
@@ -16,7 +19,7 @@ export function usePhoneLib(): PhoneLib | null {
     return () => {
       live = false;
     };
-  }, [lib]);
+  }, [lib, load]);
   return lib;
 }
 
@@ -25,8 +28,8 @@ export function defaultCountryOf(config: AppConfig | null): string {
 }
 
 /** Caller ID as a person reads it: colleague name, or the number formatted for its country. */
-export function usePeer(peer: string, config: AppConfig | null): PeerDisplay {
-  const lib = usePhoneLib();
+export function usePeer(peer: string, config: AppConfig | null, load = true): PeerDisplay {
+  const lib = usePhoneLib(load);
   return describePeer(peer, defaultCountryOf(config), lib);
 }
 
