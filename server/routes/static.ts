@@ -58,6 +58,8 @@ export async function staticRoutes(app: FastifyInstance, opts: { webRoot: string
     decorateReply: false,
     cacheControl: false,
     dotfiles: 'ignore',
+    // The build writes .br/.gz next to each text asset (web/scripts/precompress.ts).
+    preCompressed: true,
     suppressWarning: true,
     setHeaders: (reply, path) => {
       reply.header('cache-control', path.includes(`${sep}assets${sep}`) ? IMMUTABLE : REVALIDATE);
