@@ -100,7 +100,11 @@ export function buildApp(config: AppConfig, opts: BuildOptions = {}): FastifyIns
     api.addHook('onRequest', csrfHook(allowedOrigins(config.publicBaseUrl, config.mode === 'local')));
 
     await api.register(configRoutes, { config });
-    const limits: RateLimits = { ...RATE_LIMITS, ...opts.limits };
+    const limits: RateLimits = {
+      ...RATE_LIMITS,
+      signInPerAddress: { ...RATE_LIMITS.signInPerAddress, max: config.signInRateLimit },
+      ...opts.limits,
+    };
     await api.register(sessionRoutes, { users, limits });
     await api.register(tokenRoutes, { config, users, limits });
   });

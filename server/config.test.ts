@@ -99,6 +99,8 @@ const errors: [string, Env, string, string][] = [
   ['port out of range', { PORT: '70000' }, 'PORT:', '1 to 65535'],
   ['token TTL above a day', { TOKEN_TTL_SECONDS: '86401' }, 'TOKEN_TTL_SECONDS:', '60 to 86400'],
   ['token TTL negative', { TOKEN_TTL_SECONDS: '-5' }, 'TOKEN_TTL_SECONDS:', 'whole number'],
+  ['sign-in rate limit zero', { SIGN_IN_RATE_LIMIT: '0' }, 'SIGN_IN_RATE_LIMIT:', '1 to 10000'],
+  ['sign-in rate limit not a number', { SIGN_IN_RATE_LIMIT: 'lots' }, 'SIGN_IN_RATE_LIMIT:', 'whole number'],
   ['ring timeout too short', { RING_TIMEOUT_SECONDS: '1' }, 'RING_TIMEOUT_SECONDS:', '5 to 600'],
   ['log level', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL:', 'one of fatal'],
   ['trust proxy', { TRUST_PROXY: 'yes please' }, 'TRUST_PROXY:', 'true, false'],

@@ -46,6 +46,8 @@ interface CommonConfig {
   ringGroup: string[];
   ringTimeoutSeconds: number;
   tokenTtlSeconds: number;
+  /** Sign-in attempts per minute from one client network (an office behind one NAT address shares it). */
+  signInRateLimit: number;
   dialAllowedCountries: CountryCode[];
   defaultCountry: CountryCode;
   logLevel: LogLevel;
@@ -128,6 +130,7 @@ export function parseConfig(env: Env): Config {
   const port = parseInteger(value('PORT'), 'PORT', 3000, 1, 65_535);
   const tokenTtlSeconds = parseInteger(value('TOKEN_TTL_SECONDS'), 'TOKEN_TTL_SECONDS', 3600, 60, MAX_TOKEN_TTL_SECONDS);
   const ringTimeoutSeconds = parseInteger(value('RING_TIMEOUT_SECONDS'), 'RING_TIMEOUT_SECONDS', 25, 5, 600);
+  const signInRateLimit = parseInteger(value('SIGN_IN_RATE_LIMIT'), 'SIGN_IN_RATE_LIMIT', 20, 1, 10_000);
   const logLevel = parseLogLevel(value('LOG_LEVEL'));
   const localDataDir = value('LOCAL_DATA_DIR') ?? '.local';
   const emulatorOriginRaw = value('EMULATOR_ORIGIN');
@@ -188,6 +191,7 @@ export function parseConfig(env: Env): Config {
     ringGroup,
     ringTimeoutSeconds,
     tokenTtlSeconds,
+    signInRateLimit,
     dialAllowedCountries,
     defaultCountry,
     logLevel,

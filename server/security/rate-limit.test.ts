@@ -55,6 +55,15 @@ describe('§10 brute-force sign-in', () => {
     console.log(`rate limit: 100 sign-ins from one address → ${max} checked, ${100 - max} refused (${JSON.stringify(count(codes))}); at most ${max} guesses per address per ${RATE_LIMITS.signInPerAddress.timeWindow / 1000} s`);
   });
 
+  it('SIGN_IN_RATE_LIMIT sets the per-address allowance (an office behind one NAT address needs more)', async () => {
+    const { app } = await appWithRoutes(await twilioConfig({ SIGN_IN_RATE_LIMIT: '3' }));
+    apps.push(app);
+    const from = '198.51.100.20';
+    const codes: number[] = [];
+    for (let i = 0; i < 5; i++) codes.push((await signIn(app, 'alice', PASSWORDS.alice!, from)).statusCode);
+    expect(codes).toEqual([200, 200, 200, 429, 429]);
+  });
+
   it('IPv6: one network (/64) is one address, however many interface ids it uses; IPv4-mapped is IPv4', async () => {
     const app = await fresh();
     const { max } = RATE_LIMITS.signInPerAddress;
