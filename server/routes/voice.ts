@@ -40,10 +40,9 @@ const STATUS_FIELDS = [
   'CallDuration', 'Duration', 'SequenceNumber', 'Timestamp', 'SipResponseCode', 'ErrorCode', 'ErrorMessage',
 ] as const;
 
-export async function voiceRoutes(app: FastifyInstance, opts: { config: AppConfig }): Promise<void> {
-  const { config } = opts;
-  const urls = webhookUrls(config.publicBaseUrl);
-  const context: VoiceContext = {
+/** What the call decisions need to know of the configuration. */
+export function voiceContext(config: AppConfig): VoiceContext {
+  return {
     teamNumber: config.account.teamNumber,
     defaultCountry: config.defaultCountry,
     allowedCountries: config.dialAllowedCountries,
@@ -51,6 +50,12 @@ export async function voiceRoutes(app: FastifyInstance, opts: { config: AppConfi
     ringGroup: config.ringGroup,
     ringTimeoutSeconds: config.ringTimeoutSeconds,
   };
+}
+
+export async function voiceRoutes(app: FastifyInstance, opts: { config: AppConfig }): Promise<void> {
+  const { config } = opts;
+  const urls = webhookUrls(config.publicBaseUrl);
+  const context = voiceContext(config);
 
   // Form bodies are only ever parsed in this scope; the rest of the server (and the emulator) never sees them.
   await app.register(formbody, { bodyLimit: 64 * 1024 });

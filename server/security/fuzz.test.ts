@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../config';
-import { formParams } from '../routes/voice';
+import { formParams, voiceContext } from '../routes/voice';
 import { decideAfterDial, decideVoice, parseLeg } from '../voice/decide';
 import type { VoiceContext } from '../voice/decide';
 import { AUTH_TOKEN, PASSWORDS, PUBLIC_BASE_URL, TEAM_NUMBER, sign, twilioConfig } from '../test-support';
@@ -26,14 +26,7 @@ beforeAll(async () => {
   // Several countries, so that "allowed country but premium rate" and "valid number, wrong country" both occur.
   config = await twilioConfig({ DIAL_ALLOWED_COUNTRIES: 'US,CA,GB' });
   ({ app } = await appWithRoutes(config));
-  context = {
-    teamNumber: config.account.teamNumber,
-    defaultCountry: config.defaultCountry,
-    allowedCountries: config.dialAllowedCountries,
-    users: config.users.map((u) => u.name),
-    ringGroup: config.ringGroup,
-    ringTimeoutSeconds: config.ringTimeoutSeconds,
-  };
+  context = voiceContext(config);
   policy = { allowedCountries: config.dialAllowedCountries, teamNumber: TEAM_NUMBER, users: context.users, publicBaseUrl: PUBLIC_BASE_URL };
 });
 afterAll(() => app.close());
