@@ -27,8 +27,9 @@ const api = '/emulator/api';
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 let state: State | null = null;
-const openCalls = new Set<string>();
 const operated = new Map<string, RTCPeerConnection>();
+/** Phones whose microphone set-up or tear-down is under way: their button waits, so one click is one action. */
+const operating = new Set<string>();
 
 function say(text: string): void {
   $('status').textContent = text;
@@ -57,6 +58,13 @@ async function act(label: string, fn: () => Promise<unknown>): Promise<void> {
 
 const phonePath = (n: string) => `/phones/${encodeURIComponent(n)}`;
 
+function setHtml(el: HTMLElement, html: string): void {
+  if (el.dataset.html !== html) {
+    el.dataset.html = html;
+    el.innerHTML = html;
+  }
+}
+
 function meter(dbfs: number): string {
   const pct = Math.max(0, Math.min(100, ((dbfs + 70) / 70) * 100));
   return `<meter min="0" max="100" value="${pct.toFixed(0)}" aria-hidden="true"></meter> ${dbfs <= -127 ? 'silence' : `${dbfs.toFixed(0)} dBFS`}`;
@@ -68,39 +76,46 @@ function targets(): string[] {
   return [...state.account.numbers.map((n) => n.phoneNumber), ...[...ids].map((i) => `client:${i}`), ...state.phones.map((p) => p.number)];
 }
 
+/** A DOM id from a phone number ("+1202…" → "phone-1202…"), for aria-labelledby. */
+const phoneId = (n: string) => `phone-${n.replace(/[^0-9A-Za-z]/g, '')}`;
+
 function phoneCard(p: Phone): HTMLElement {
   const card = document.createElement('article');
   card.className = 'card';
   card.dataset.number = p.number;
+  const id = phoneId(p.number);
+  // Named by its heading, so a person (or a test) can find "Manual phone · +12025550102" as a region.
+  card.setAttribute('aria-labelledby', `${id}-name`);
   card.innerHTML = `
-    <h3></h3>
-    <div class="row"><span class="state"></span><span class="muted behaviour"></span></div>
+    <h3 id="${id}-name"></h3>
+    <div class="row"><span class="state" data-testid="phone-state"></span><span class="muted behaviour"></span></div>
+    <form class="row call-form">
+      <label>Call <input class="to" name="to" list="targets" size="16" required aria-label="Number or user to call"></label>
+      <button type="submit" class="do-call">Call</button>
+    </form>
     <div class="row">
-      <label>Call <input class="to" list="targets" size="16" aria-label="Number or user to call"></label>
-      <button class="do-call">Call</button>
-    </div>
-    <div class="row">
-      <button class="answer do-answer">Answer</button>
-      <button class="do-reject">Reject</button>
-      <button class="hangup do-hangup">Hang up</button>
+      <button type="button" class="answer do-answer">Answer</button>
+      <button type="button" class="do-reject">Reject</button>
+      <button type="button" class="hangup do-hangup">Hang up</button>
     </div>
     <div class="row">
       <label>Keys <input class="digits" size="8" aria-label="Digits to send"></label>
-      <button class="do-dtmf">Send DTMF</button>
+      <button type="button" class="do-dtmf">Send DTMF</button>
     </div>
     <div class="row">
-      <button class="do-operate"></button>
-      <span class="muted operate-note"></span>
+      <button type="button" class="do-operate"></button>
     </div>
-    <div class="heard" aria-live="polite"></div>
+    <div class="heard" data-testid="phone-heard"><div class="level"></div><div class="said" aria-live="polite"></div></div>
     <details class="sms"><summary>Text messages</summary>
       <div class="row"><label>To <input class="sms-to" list="targets" size="14"></label>
-      <label>Text <input class="sms-body" size="18"></label><button class="do-sms">Send</button></div>
+      <label>Text <input class="sms-body" size="18"></label><button type="button" class="do-sms">Send</button></div>
       <ul class="inbox"></ul>
     </details>`;
   const q = <T extends HTMLElement>(sel: string) => card.querySelector(sel) as T;
   const n = p.number;
-  q('.do-call').addEventListener('click', () => {
+  // A form, so Enter in the number field places the call as the button does.
+  q<HTMLFormElement>('.call-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
     const to = q<HTMLInputElement>('.to').value.trim();
     void act(`Call from ${n}`, () => call('POST', `${phonePath(n)}/call`, { to }));
   });
@@ -129,24 +144,26 @@ function updatePhoneCard(card: HTMLElement, p: Phone): void {
   const st = q('.state');
   st.textContent = p.state;
   st.className = `state ${p.state}`;
-  q('.behaviour').textContent = p.operatedFromConsole ? 'operated from this console' : p.behaviour.kind === 'answer' ? `answers (${p.behaviour.audio})` : p.behaviour.kind;
+  const mine = operated.has(p.number);
+  q('.behaviour').textContent = p.operatedFromConsole
+    ? (mine ? 'operated from this console' : 'operated from another console')
+    : p.behaviour.kind === 'answer' ? `answers (${p.behaviour.audio})` : p.behaviour.kind;
   q<HTMLButtonElement>('.do-answer').disabled = p.state !== 'ringing';
   q<HTMLButtonElement>('.do-reject').disabled = p.state !== 'ringing';
   q<HTMLButtonElement>('.do-hangup').disabled = p.state === 'idle';
   q<HTMLButtonElement>('.do-call').disabled = p.state !== 'idle';
   q<HTMLButtonElement>('.do-dtmf').disabled = p.state !== 'in-call';
-  const mine = operated.has(p.number);
-  q('.do-operate').textContent = mine ? 'Stop using my microphone' : 'Use my microphone and speaker';
-  q<HTMLButtonElement>('.do-operate').disabled = !mine && p.state !== 'idle';
-  q('.operate-note').textContent = p.operatedFromConsole && !mine ? '(by another console)' : '';
+  const operate = q<HTMLButtonElement>('.do-operate');
+  operate.textContent = mine ? 'Stop using my microphone' : 'Use my microphone and speaker';
+  operate.disabled = operating.has(p.number) || (!mine && p.state !== 'idle');
   const h = p.heard;
-  q('.heard').innerHTML = p.state === 'idle' && !h.says.length && !h.digits
-    ? '<span class="muted">Hears nothing (idle)</span>'
-    : `Hears: ${meter(h.levelDbfs)} · ${h.packetsReceived} packets<br>
-       Digits: <b>${esc(h.digits || '—')}</b><br>
-       Said to it: ${h.says.length ? h.says.map((s) => `“${esc(s)}”`).join(' ') : '—'}`;
-  q('.inbox').innerHTML = p.messages.slice(-8).reverse()
-    .map((m) => `<li>${m.direction === 'received' ? '⬇' : '⬆'} ${esc(m.direction === 'received' ? m.from : m.to)}: ${esc(m.body)}</li>`).join('');
+  const idle = p.state === 'idle' && !h.says.length && !h.digits;
+  // Only rewritten when it changes, so the live part is announced once per change, not every second.
+  setHtml(q('.level'), idle ? '<span class="muted">Hears nothing (idle)</span>' : `Hears: ${meter(h.levelDbfs)} · ${h.packetsReceived} packets`);
+  setHtml(q('.said'), idle ? '' : `Digits: <b>${esc(h.digits || '—')}</b><br>
+       Said to it: ${h.says.length ? h.says.map((s) => `“${esc(s)}”`).join(' ') : '—'}`);
+  setHtml(q('.inbox'), p.messages.slice(-8).reverse()
+    .map((m) => `<li>${m.direction === 'received' ? '⬇' : '⬆'} ${esc(m.direction === 'received' ? m.from : m.to)}: ${esc(m.body)}</li>`).join(''));
 }
 
 function renderPhones(s: State): void {
@@ -182,32 +199,64 @@ function renderClients(s: State): void {
     : '<p class="muted">No Voice SDK device is connected. Sign in to the softphone in another tab.</p>';
 }
 
+const FINAL_CALL_STATUSES = ['completed', 'busy', 'failed', 'no-answer', 'canceled'];
+
+/** One call's summary lines; its event log is a separate element so an open log keeps its scroll. */
+function callHead(c: CallView): string {
+  // A finished call has no socket any more; only a live one can have lost it.
+  const lost = c.endpoint.signalingConnected === false && !FINAL_CALL_STATUSES.includes(c.status);
+  const who = c.endpoint.kind === 'client' ? `client ${esc(c.endpoint.identity)}${lost ? ' (signaling lost)' : ''}` : `phone ${esc(c.endpoint.number)}`;
+  const media = c.media
+    ? `${esc(c.media.codec ?? '?')} · ICE ${esc(c.media.iceState)} · in ${c.media.packetsReceived} / out ${c.media.packetsSent} packets · ${meter(c.media.levelDbfs)}${c.media.digits ? ` · digits ${esc(c.media.digits)}` : ''}`
+    : 'no media leg';
+  return `<div class="row"><b>${esc(c.from)} → ${esc(c.to)}</b><span class="state ${esc(c.status)}" data-testid="call-status">${esc(c.status)}</span>
+      <span class="muted">${esc(c.direction)} · ${esc(c.sid)}${c.parentCallSid ? ` · child of ${esc(c.parentCallSid)}` : ''}${c.duration !== null ? ` · ${c.duration} s` : ''}${c.setupMs !== null ? ` · set-up ${c.setupMs} ms` : ''}</span></div>
+    <div class="muted">Leg: ${who}${c.bridged ? ` · bridged to ${esc(c.peerCallSid)}` : c.peerCallSid ? ` · with ${esc(c.peerCallSid)}` : ''} · ${media}</div>`;
+}
+
+function callItem(c: CallView): HTMLElement {
+  const item = document.createElement('div');
+  item.className = 'call';
+  item.dataset.sid = c.sid;
+  item.setAttribute('role', 'group');
+  item.setAttribute('aria-label', `Call ${c.from} to ${c.to}`);
+  item.innerHTML = `<div class="head"></div>
+    <button type="button" class="hangup do-hangup-call">Hang up</button>
+    <details><summary>Event log (<span class="count">0</span>)</summary><ol class="events"></ol></details>`;
+  (item.querySelector('.do-hangup-call') as HTMLButtonElement).addEventListener('click', () => {
+    void act('Hang up', () => call('POST', `/calls/${encodeURIComponent(c.sid)}/hangup`));
+  });
+  return item;
+}
+
+/**
+ * Calls are updated in place, keyed by CallSid: rebuilding the list every second took focus off a
+ * Hang up button a keyboard user had reached and closed the event log being read.
+ */
 function renderCalls(s: State): void {
   const box = $('calls');
-  for (const d of box.querySelectorAll<HTMLDetailsElement>('details[data-sid]')) {
-    if (d.open) openCalls.add(d.dataset.sid!); else openCalls.delete(d.dataset.sid!);
+  const empty = box.querySelector<HTMLElement>(':scope > p.muted') ?? box.appendChild(document.createElement('p'));
+  empty.className = 'muted';
+  empty.textContent = 'No calls yet.';
+  empty.hidden = s.calls.length > 0;
+  const items = new Map([...box.querySelectorAll<HTMLElement>(':scope > .call')].map((el) => [el.dataset.sid!, el]));
+  let before: Element | null = box.firstElementChild === empty ? empty.nextElementSibling : box.firstElementChild;
+  for (const c of s.calls) {
+    let item = items.get(c.sid);
+    items.delete(c.sid);
+    if (!item) item = callItem(c);
+    if (item !== before) box.insertBefore(item, before);
+    before = item.nextElementSibling;
+    setHtml(item.querySelector('.head') as HTMLElement, callHead(c));
+    (item.querySelector('.do-hangup-call') as HTMLButtonElement).hidden = FINAL_CALL_STATUSES.includes(c.status);
+    const count = item.querySelector('.count') as HTMLElement;
+    if (count.textContent !== String(c.events.length)) {
+      count.textContent = String(c.events.length);
+      (item.querySelector('.events') as HTMLElement).innerHTML = c.events
+        .map((e) => `<li class="${esc(e.kind)}">${esc(e.at.slice(11, 23))} [${esc(e.kind)}] ${esc(e.text)}</li>`).join('');
+    }
   }
-  if (!s.calls.length) {
-    box.innerHTML = '<p class="muted">No calls yet.</p>';
-    return;
-  }
-  box.innerHTML = s.calls.map((c) => {
-    const who = c.endpoint.kind === 'client' ? `client ${esc(c.endpoint.identity)}${c.endpoint.signalingConnected === false ? ' (signaling lost)' : ''}` : `phone ${esc(c.endpoint.number)}`;
-    const media = c.media
-      ? `${esc(c.media.codec ?? '?')} · ICE ${esc(c.media.iceState)} · in ${c.media.packetsReceived} / out ${c.media.packetsSent} packets · ${meter(c.media.levelDbfs)}${c.media.digits ? ` · digits ${esc(c.media.digits)}` : ''}`
-      : 'no media leg';
-    return `<div class="call">
-      <div class="row"><b>${esc(c.from)} → ${esc(c.to)}</b><span class="state ${esc(c.status)}">${esc(c.status)}</span>
-        <span class="muted">${esc(c.direction)} · ${esc(c.sid)}${c.parentCallSid ? ` · child of ${esc(c.parentCallSid)}` : ''}${c.duration !== null ? ` · ${c.duration} s` : ''}${c.setupMs !== null ? ` · set-up ${c.setupMs} ms` : ''}</span>
-        ${['completed', 'busy', 'failed', 'no-answer', 'canceled'].includes(c.status) ? '' : `<button data-hangup="${esc(c.sid)}" class="hangup">Hang up</button>`}</div>
-      <div class="muted">Leg: ${who}${c.bridged ? ` · bridged to ${esc(c.peerCallSid)}` : c.peerCallSid ? ` · with ${esc(c.peerCallSid)}` : ''} · ${media}</div>
-      <details data-sid="${esc(c.sid)}"${openCalls.has(c.sid) ? ' open' : ''}><summary>Event log (${c.events.length})</summary>
-        <ol class="events">${c.events.map((e) => `<li class="${esc(e.kind)}">${esc(e.at.slice(11, 23))} [${esc(e.kind)}] ${esc(e.text)}</li>`).join('')}</ol>
-      </details></div>`;
-  }).join('');
-  for (const b of box.querySelectorAll<HTMLButtonElement>('button[data-hangup]')) {
-    b.addEventListener('click', () => void act('Hang up', () => call('POST', `/calls/${b.dataset.hangup}/hangup`)));
-  }
+  for (const stale of items.values()) stale.remove();
 }
 
 function renderMessages(s: State): void {
@@ -217,19 +266,34 @@ function renderMessages(s: State): void {
     : '<p class="muted">No messages yet.</p>';
 }
 
+function release(pc: RTCPeerConnection): void {
+  pc.getSenders().forEach((s) => s.track?.stop());
+  pc.close();
+}
+
 async function toggleOperate(number: string): Promise<void> {
-  const existing = operated.get(number);
-  if (existing) {
-    existing.getSenders().forEach((s) => s.track?.stop());
-    existing.close();
-    operated.delete(number);
-    await act('Stop operating', () => call('DELETE', `${phonePath(number)}/operate`));
-    return;
+  if (operating.has(number)) return;
+  operating.add(number);
+  try {
+    const existing = operated.get(number);
+    if (existing) {
+      release(existing);
+      operated.delete(number);
+      await act('Stop operating', () => call('DELETE', `${phonePath(number)}/operate`));
+    } else {
+      await act(`Operate ${number} with this microphone`, () => startOperating(number));
+    }
+  } finally {
+    operating.delete(number);
+    await refresh();
   }
-  await act(`Operate ${number} with this microphone`, async () => {
-    const mic = await navigator.mediaDevices.getUserMedia({ audio: true });
+}
+
+async function startOperating(number: string): Promise<void> {
+  const mic = await navigator.mediaDevices.getUserMedia({ audio: true });
+  const pc = new RTCPeerConnection();
+  try {
     const { sdp } = await call('POST', `${phonePath(number)}/operate`);
-    const pc = new RTCPeerConnection();
     mic.getTracks().forEach((t) => pc.addTrack(t, mic));
     pc.ontrack = (ev) => {
       const audio = $<HTMLAudioElement>('phone-audio');
@@ -247,10 +311,16 @@ async function toggleOperate(number: string): Promise<void> {
     });
     await call('POST', `${phonePath(number)}/operate/answer`, { sdp: pc.localDescription!.sdp });
     operated.set(number, pc);
-  });
+  } catch (e) {
+    // Half set up: give the microphone back and let the phone behave on its own again.
+    mic.getTracks().forEach((t) => t.stop());
+    release(pc);
+    await call('DELETE', `${phonePath(number)}/operate`).catch(() => undefined);
+    throw e;
+  }
 }
 
-async function refresh(): Promise<void> {
+async function load(): Promise<void> {
   try {
     const res = await fetch(`${api}/state`);
     if (!res.ok) throw new Error(`${res.status}`);
@@ -263,6 +333,25 @@ async function refresh(): Promise<void> {
   } catch (e) {
     say(`Cannot reach the emulator (${(e as Error).message}); retrying…`);
   }
+}
+
+let loading: Promise<void> | null = null;
+let next: Promise<void> | null = null;
+
+/**
+ * Loads the state once more, starting after this call. Loads never overlap: a slow poll answered after
+ * a newer one would otherwise paint an old state (a phone ringing again just after Answer).
+ */
+function refresh(): Promise<void> {
+  if (!loading) {
+    loading = load().finally(() => { loading = null; });
+    return loading;
+  }
+  next ??= loading.then(() => {
+    next = null;
+    return refresh();
+  });
+  return next;
 }
 
 function setupAddPhone(): void {
