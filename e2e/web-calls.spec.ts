@@ -32,6 +32,8 @@ test.describe('web: calls to and from simulated phones', () => {
     await expect(callStatus(page)).toHaveAttribute('data-state', 'inCall');
     await expectTimerRunning(page);
     await expectMediaBothWays(page);
+    await expect(page.getByTestId('registration')).toHaveText('On a call');
+    await expect(page.getByTestId('registration')).toHaveAttribute('data-state', 'registered');
 
     const mute = dialog.getByRole('button', { name: 'Mute' });
     await mute.click();
@@ -49,6 +51,7 @@ test.describe('web: calls to and from simulated phones', () => {
     await dialog.getByRole('button', { name: 'Hang up' }).click();
     await expect(dialog).toBeHidden();
     await expect(page.getByTestId('registration')).toHaveAttribute('data-state', 'registered');
+    await expect(page.getByTestId('registration')).toHaveText('Ready for calls');
     await expectPhoneState(request, PHONES.manual, 'idle');
     await context.close();
   });

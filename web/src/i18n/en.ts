@@ -24,6 +24,8 @@ export const en = {
   'registration.registering': 'Connecting…',
   'registration.unregistered': 'Offline',
   'registration.error': 'Not working',
+  'registration.onCall': 'On a call',
+  'registration.incoming': 'Incoming call',
 
   'home.newCall': 'New call',
   'home.newCallHint': 'or start typing a number',

@@ -25,6 +25,8 @@ export const ja: Messages = {
   'registration.registering': '接続中…',
   'registration.unregistered': 'オフライン',
   'registration.error': '利用不可',
+  'registration.onCall': '通話中',
+  'registration.incoming': '着信中',
 
   'home.newCall': '新しい通話',
   'home.newCallHint': 'または番号を入力し始めてください',

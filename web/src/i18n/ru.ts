@@ -25,6 +25,8 @@ export const ru: Messages = {
   'registration.registering': 'Подключение…',
   'registration.unregistered': 'Не в сети',
   'registration.error': 'Не работает',
+  'registration.onCall': 'Идёт разговор',
+  'registration.incoming': 'Входящий звонок',
 
   'home.newCall': 'Новый звонок',
   'home.newCallHint': 'или начните вводить номер',

@@ -25,6 +25,8 @@ export const zhTW: Messages = {
   'registration.registering': '連線中…',
   'registration.unregistered': '離線',
   'registration.error': '無法使用',
+  'registration.onCall': '通話中',
+  'registration.incoming': '來電中',
 
   'home.newCall': '撥打電話',
   'home.newCallHint': '或直接開始輸入號碼',

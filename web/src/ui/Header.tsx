@@ -1,5 +1,8 @@
 import type { PhoneSnapshot } from '../core/controller';
+import { isInCallState } from '../core/state';
+import type { PhoneState } from '../core/state';
 import { t } from '../i18n';
+import type { MessageKey } from '../i18n';
 import { LanguageSelect } from './LanguageSelect';
 import { usePhone } from './phone-context';
 import { peerText, usePeer } from './use-phone-lib';
@@ -8,11 +11,25 @@ const selectIdentity = (s: PhoneSnapshot) => s.user?.identity ?? '';
 const selectConfig = (s: PhoneSnapshot) => s.config;
 const selectRegistration = (s: PhoneSnapshot) =>
   s.phone.status === 'error' ? 'error' : s.phone.registration;
+const selectStatusKey = (s: PhoneSnapshot) => phoneStatusKey(s.phone);
+
+/**
+ * The words next to "Phone status". The pill's colour and data-state follow the registration alone
+ * (a phone in a call is still reachable), but "Ready for calls" would read wrong during a call.
+ */
+export function phoneStatusKey(phone: Pick<PhoneState, 'status' | 'registration'>): MessageKey {
+  if (phone.status === 'error') return 'registration.error';
+  if (phone.registration === 'registered' && isInCallState(phone.status)) {
+    return phone.status === 'incoming' ? 'registration.incoming' : 'registration.onCall';
+  }
+  return `registration.${phone.registration}`;
+}
 
 export function Header({ onSettings, onLog, logOpen }: { onSettings: () => void; onLog: () => void; logOpen: boolean }) {
   const [identity, phone] = usePhone(selectIdentity);
   const [config] = usePhone(selectConfig);
   const [registration] = usePhone(selectRegistration);
+  const [statusKey] = usePhone(selectStatusKey);
   // Shown unformatted until the phone is up, so the header does not put the formatting chunk in the first load.
   const team = usePeer(config?.teamNumber ?? '', config, registration === 'registered' || registration === 'error');
 
@@ -43,7 +60,7 @@ export function Header({ onSettings, onLog, logOpen }: { onSettings: () => void;
           <dd>
             <span className={`pill pill-${registration}`} role="status" data-testid="registration" data-state={registration}>
               <span className="pill-dot" aria-hidden="true" />
-              {t(`registration.${registration}`)}
+              {t(statusKey)}
             </span>
           </dd>
         </div>
