@@ -9,7 +9,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from '@playwright/test';
 import { analyzeBundle, staticFirstLoad } from '../web/scripts/bundle-analysis';
-import { ensureWebBuild, launchChromium, newInstrumentedPage, ROOT, signIn, startLocalServer } from './stack';
+import { newInstrumentedPage, ROOT, signIn, withBrowserStack } from './stack';
 import type { BenchOptions, BenchRow, BenchSection } from './types';
 
 const PORT = 3803;
@@ -41,17 +41,10 @@ async function observedLoad(browser: Browser, origin: string): Promise<{ before:
 }
 
 export async function run(options: BenchOptions = {}): Promise<BenchSection> {
-  const dist = await ensureWebBuild(options.verbose ? (line) => console.log(`  ${line}`) : undefined);
-  const server = await startLocalServer(PORT);
-  let browser: Browser | undefined;
-  let observed: { before: string[]; after: string[] };
-  try {
-    browser = await launchChromium();
-    observed = await observedLoad(browser, server.origin);
-  } finally {
-    await browser?.close();
-    await server.close();
-  }
+  const { dist, observed } = await withBrowserStack(PORT, options, async ({ server, browser, dist }) => ({
+    dist,
+    observed: await observedLoad(browser, server.origin),
+  }));
   // index.html's own graph is loaded before anything runs; include it even if the cache hid a request.
   const firstLoad = [...new Set([...staticFirstLoad(dist), ...observed.before])];
   const report = analyzeBundle(dist, firstLoad, ROOT);

@@ -8,8 +8,7 @@
  */
 import type { Browser, CDPSession, Page } from '@playwright/test';
 import {
-  ECHO_PHONE, ensureWebBuild, hangUpIfInCall, launchChromium, newInstrumentedPage, prepareDial, round, signIn,
-  sleep, startLocalServer,
+  ECHO_PHONE, hangUpIfInCall, newInstrumentedPage, prepareDial, round, signIn, sleep, withBrowserStack,
 } from './stack';
 import type { BenchOptions, BenchSection } from './types';
 
@@ -74,11 +73,7 @@ async function meterIsMoving(page: Page): Promise<boolean> {
 }
 
 export async function run(options: BenchOptions = {}): Promise<BenchSection> {
-  await ensureWebBuild(options.verbose ? (line) => console.log(`  ${line}`) : undefined);
-  const server = await startLocalServer(PORT);
-  let browser: Browser | undefined;
-  try {
-    browser = await launchChromium();
+  return withBrowserStack(PORT, options, async ({ server, browser }) => {
     const { page } = await newInstrumentedPage(browser);
     await signIn(page, server.origin, 'alice');
     const pageCdp = await page.context().newCDPSession(page);
@@ -119,8 +114,5 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
       ],
       data: { idle, call },
     };
-  } finally {
-    await browser?.close();
-    await server.close();
-  }
+  });
 }

@@ -6,10 +6,9 @@
  * Every moment is taken inside the page where it happens, on the wall clock all pages of one browser
  * share (performance.timeOrigin + performance.now()).
  */
-import type { Browser, BrowserContext, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import {
-  callState, ensureWebBuild, hangUpIfInCall, launchChromium, median, newInstrumentedPage, prepareDial, round, signIn, sleep,
-  spread, startLocalServer,
+  callState, hangUpIfInCall, median, newInstrumentedPage, prepareDial, round, signIn, sleep, spread, withBrowserStack,
 } from './stack';
 import type { BenchWindow } from './stack';
 import type { BenchOptions, BenchRow, BenchSection } from './types';
@@ -196,15 +195,9 @@ async function oneCall(alice: Page, bob: Page): Promise<Run> {
 }
 
 export async function run(options: BenchOptions = {}): Promise<BenchSection> {
-  await ensureWebBuild(options.verbose ? (line) => console.log(`  ${line}`) : undefined);
-  const server = await startLocalServer(PORT);
-  let browser: Browser | undefined;
-  const contexts: BrowserContext[] = [];
-  try {
-    browser = await launchChromium();
+  return withBrowserStack(PORT, options, async ({ server, browser }) => {
     const a = await newInstrumentedPage(browser);
     const b = await newInstrumentedPage(browser);
-    contexts.push(a.context, b.context);
     await b.context.addInitScript(TONE_MICROPHONE);
     await a.context.addInitScript(WATCH_LOUD_FRAMES, [CALLEE_PEAK] as [number]);
     await signIn(a.page, server.origin, 'alice');
@@ -242,9 +235,5 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
       ],
       data: { runs },
     };
-  } finally {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await server.close();
-  }
+  });
 }

@@ -5,9 +5,7 @@
  * Navigation and Resource Timing entries and the signaling frames the SDK receives.
  */
 import type { Browser, Page } from '@playwright/test';
-import {
-  ensureWebBuild, launchChromium, median, newInstrumentedPage, round, signIn, spread, startLocalServer,
-} from './stack';
+import { median, newInstrumentedPage, round, signIn, spread, withBrowserStack } from './stack';
 import type { BenchWindow } from './stack';
 import type { BenchOptions, BenchSection } from './types';
 
@@ -67,11 +65,7 @@ async function measure(browser: Browser, origin: string) {
 }
 
 export async function run(options: BenchOptions = {}): Promise<BenchSection> {
-  await ensureWebBuild(options.verbose ? (line) => console.log(`  ${line}`) : undefined);
-  const server = await startLocalServer(PORT);
-  let browser: Browser | undefined;
-  try {
-    browser = await launchChromium();
+  return withBrowserStack(PORT, options, async ({ server, browser }) => {
     const { warm, cold } = await measure(browser, server.origin);
     const m = (runs: LoadTimes[], key: keyof LoadTimes) => round(median(runs.map((r) => r[key])));
     const warmRegistered = warm.map((r) => r.registered);
@@ -109,8 +103,5 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
       ],
       data: { warm, cold },
     };
-  } finally {
-    await browser?.close();
-    await server.close();
-  }
+  });
 }

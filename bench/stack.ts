@@ -64,6 +64,30 @@ export async function ensureWebBuild(log: (line: string) => void = () => undefin
 }
 
 /** `tsx server/main.ts` in local mode on `port`, with a fresh data directory; resolves once /healthz answers. */
+export interface BrowserStack {
+  server: LocalServer;
+  browser: Browser;
+  /** The built web app the server serves. */
+  dist: string;
+}
+
+/**
+ * One browser section's stack: the web build brought up to date, the app server in local mode and a
+ * Chromium; both are stopped however the section ends.
+ */
+export async function withBrowserStack<T>(port: number, options: { verbose?: boolean }, fn: (stack: BrowserStack) => Promise<T>): Promise<T> {
+  const dist = await ensureWebBuild(options.verbose ? (line) => console.log(`  ${line}`) : undefined);
+  const server = await startLocalServer(port);
+  let browser: Browser | undefined;
+  try {
+    browser = await launchChromium();
+    return await fn({ server, browser, dist });
+  } finally {
+    await browser?.close();
+    await server.close();
+  }
+}
+
 export async function startLocalServer(port: number): Promise<LocalServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'softphone-bench-'));
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), LOCAL_DATA_DIR: dataDir, DEMO_PASSWORD: BENCH_PASSWORD, LOG_LEVEL: 'warn' };
