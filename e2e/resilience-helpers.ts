@@ -94,6 +94,29 @@ export async function liveCallOf(request: APIRequestContext, origin: string, ide
 // ---- media seen by the page ----
 
 /** Audio packets received by the page's live peer connections (see RECORD_PEER_CONNECTIONS). */
+/**
+ * Records, inside the page, every distinct data-state the element with this test id shows, in order
+ * ("none" while it is absent), so a test can assert a sequence it could miss by polling.
+ */
+export async function watchDataState(page: Page, testId: string): Promise<void> {
+  await page.evaluate((id) => {
+    const seen: string[] = [];
+    const all = ((window as unknown as { __dataStates?: Record<string, string[]> }).__dataStates ??= {});
+    all[id] = seen;
+    const note = () => {
+      const state = document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-state') ?? 'none';
+      if (seen.at(-1) !== state) seen.push(state);
+    };
+    note();
+    new MutationObserver(note).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
+  }, testId);
+}
+
+/** What watchDataState has recorded so far. */
+export function dataStates(page: Page, testId: string): Promise<string[]> {
+  return page.evaluate((id) => (window as unknown as { __dataStates: Record<string, string[]> }).__dataStates[id] ?? [], testId);
+}
+
 export async function packetsIn(page: Page): Promise<{ received: number; sent: number }> {
   return page.evaluate(async () => {
     const pcs = (window as unknown as { __peerConnections?: RTCPeerConnection[] }).__peerConnections ?? [];

@@ -4,23 +4,14 @@
  */
 import { E2E_BASE_URL } from './support/browser';
 import { PHONES, callStatus, dial, expectMediaBothWays, expectTimerRunning, newPhonePage, signIn } from './web-helpers';
-import { emulatorApi, expect, expectMediaFlowing, liveCallOf, packetsIn, test, type CallDetail } from './resilience-helpers';
+import type { Page } from '@playwright/test';
+import {
+  dataStates, emulatorApi, expect, expectMediaFlowing, liveCallOf, packetsIn, test, watchDataState, type CallDetail,
+} from './resilience-helpers';
 
-/** Every distinct data-state the call dialog shows, in order, recorded inside the page. */
-async function watchCallStates(page: import('@playwright/test').Page): Promise<void> {
-  await page.evaluate(() => {
-    const seen: string[] = [];
-    (window as unknown as { __callStates: string[] }).__callStates = seen;
-    const note = () => {
-      const state = document.querySelector('[data-testid="call-status"]')?.getAttribute('data-state') ?? 'none';
-      if (seen.at(-1) !== state) seen.push(state);
-    };
-    note();
-    new MutationObserver(note).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
-  });
-}
-const callStates = (page: import('@playwright/test').Page) =>
-  page.evaluate(() => (window as unknown as { __callStates: string[] }).__callStates);
+/** Every distinct data-state the call dialog shows, in order. */
+const watchCallStates = (page: Page) => watchDataState(page, 'call-status');
+const callStates = (page: Page) => dataStates(page, 'call-status');
 
 test.describe('resilience: network faults during a call', () => {
   test('signaling socket dropped mid-call: the call carries on, the dialog shows reconnecting then connected', async ({ browser, request, survived }) => {

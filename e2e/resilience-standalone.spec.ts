@@ -11,12 +11,14 @@ import { PHONES, TEAM_NUMBER, callStatus, dial, expectMediaBothWays, expectTimer
 import {
   STACK_PORTS,
   clients,
+  dataStates,
   emulatorApi,
   expect,
   expectMediaFlowing,
   liveCallOf,
   startStack,
   test,
+  watchDataState,
   type CallDetail,
   type Stack,
 } from './resilience-helpers';
@@ -60,20 +62,9 @@ async function sessionStatus(page: Page): Promise<number> {
   return page.evaluate(async () => (await fetch('/api/session', { credentials: 'same-origin' })).status);
 }
 
-/** Records every registration state the header shows, inside the page. */
-async function watchRegistration(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const seen: string[] = [];
-    (window as unknown as { __registration: string[] }).__registration = seen;
-    const note = () => {
-      const state = document.querySelector('[data-testid="registration"]')?.getAttribute('data-state') ?? 'none';
-      if (seen.at(-1) !== state) seen.push(state);
-    };
-    note();
-    new MutationObserver(note).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
-  });
-}
-const registrationStates = (page: Page) => page.evaluate(() => (window as unknown as { __registration: string[] }).__registration);
+/** Every registration state the header shows, in order. */
+const watchRegistration = (page: Page) => watchDataState(page, 'registration');
+const registrationStates = (page: Page) => dataStates(page, 'registration');
 
 /**
  * Freezes the tab as Chrome's page lifecycle does for a background tab: no timers, no event

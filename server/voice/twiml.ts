@@ -23,26 +23,18 @@ const STATUS_EVENTS: ('initiated' | 'ringing' | 'answered' | 'completed')[] = ['
 
 export function renderVoice(decision: VoiceDecision, urls: WebhookUrls): string {
   const response = new VoiceResponse();
+  // Every <Dial> rings until answered (answerOnBridge) and reports back to after-dial with its leg kind.
+  const dialAttributes = (kind: DialLeg, timeout: number) =>
+    ({ answerOnBridge: true, timeout, action: urls.afterDial(kind), method: 'POST' }) as const;
   const leg = { statusCallback: urls.status, statusCallbackMethod: 'POST', statusCallbackEvent: STATUS_EVENTS };
   switch (decision.kind) {
     case 'dial-number': {
-      const dial = response.dial({
-        callerId: decision.callerId,
-        answerOnBridge: true,
-        timeout: decision.timeout,
-        action: urls.afterDial('number'),
-        method: 'POST',
-      });
+      const dial = response.dial({ callerId: decision.callerId, ...dialAttributes('number', decision.timeout) });
       dial.number(leg, decision.number);
       break;
     }
     case 'dial-client': {
-      const dial = response.dial({
-        answerOnBridge: true,
-        timeout: decision.timeout,
-        action: urls.afterDial('client'),
-        method: 'POST',
-      });
+      const dial = response.dial(dialAttributes('client', decision.timeout));
       dial.client(leg, decision.identity);
       break;
     }
@@ -54,10 +46,7 @@ export function renderVoice(decision: VoiceDecision, urls: WebhookUrls): string 
       }
       const dial = response.dial({
         ...(decision.callerId === undefined ? {} : { callerId: decision.callerId }),
-        answerOnBridge: true,
-        timeout: decision.timeout,
-        action: urls.afterDial('inbound'),
-        method: 'POST',
+        ...dialAttributes('inbound', decision.timeout),
       });
       for (const identity of decision.identities) {
         dial.client(leg, identity);

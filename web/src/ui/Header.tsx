@@ -3,6 +3,7 @@ import { isInCallState } from '../core/state';
 import type { PhoneState } from '../core/state';
 import { t } from '../i18n';
 import type { MessageKey } from '../i18n';
+import { Brand } from './Brand';
 import { LanguageSelect } from './LanguageSelect';
 import { usePhone } from './phone-context';
 import { peerText, usePeer } from './use-phone-lib';
@@ -35,12 +36,7 @@ export function Header({ onSettings, onLog, logOpen }: { onSettings: () => void;
 
   return (
     <header className="app-header">
-      <div className="brand">
-        <span className="brand-mark" aria-hidden="true">
-          ☎
-        </span>
-        <span>{t('app.name')}</span>
-      </div>
+      <Brand />
       <dl className="header-facts">
         <div>
           <dt className="visually-hidden">{t('header.userLabel')}</dt>

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { t } from '../i18n';
+import { Brand } from './Brand';
 import { LanguageSelect } from './LanguageSelect';
 import { ProblemBanner } from './ProblemBanner';
 import { usePhone } from './phone-context';
@@ -25,12 +26,7 @@ export function SignIn() {
   return (
     <main className="signin">
       <div className="signin-card">
-        <div className="brand">
-          <span className="brand-mark" aria-hidden="true">
-            ☎
-          </span>
-          <span>{t('app.name')}</span>
-        </div>
+        <Brand />
         <h1>{t('signIn.title')}</h1>
         <ProblemBanner />
         <form onSubmit={submit} aria-describedby={error ? 'signin-error' : undefined}>
