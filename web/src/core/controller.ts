@@ -1,45 +1,19 @@
-import { ApiError, type Api } from './api';
-import type { NotificationHandle, NotificationPermissionState, PhoneEnv } from './env';
+import type { Api } from './api';
+import { AudioDeviceControl, type AudioDevices } from './audio-devices';
+import { CallSession, type CallHost } from './call-session';
+import type { NotificationHandle, PhoneEnv } from './env';
+import { LevelFeed, type LevelListener } from './levels';
 import { LogStore } from './log';
-import { loadAudioPrefs, saveAudioPrefs, type AudioPrefs } from './prefs';
-import { errorCode, isTokenExpiry, isTokenInvalid, reasonFromError, type Reason } from './reasons';
-import { initialState, isInCallState, reduce, type PhoneEvent, type PhoneState } from './state';
-import { TabCoordinator, type TabMessage } from './tabs';
-import type { AppConfig, CallLike, DeviceFactory, DeviceLike, DeviceOptions, Listener, Session } from './types';
+import type { AudioPrefs } from './prefs';
+import { messageOf } from './reasons';
+import { DeviceRegistration, type RegistrationHost } from './registration';
+import { initialSnapshot, type PhoneSnapshot } from './snapshot';
+import { reduce, type PhoneEvent, type Problem } from './state';
+import { TabCoordinator, isSameCall, type TabMessage } from './tabs';
+import type { CallLike, DeviceFactory, Session } from './types';
 
-/** Something to tell the person that is not a failure of the phone itself. */
-export type Notice =
-  | { kind: 'deviceLost'; label: string }
-  | { kind: 'handledElsewhere'; decision: 'answered' | 'rejected' | 'ignored' }
-  | { kind: 'tokenRefreshFailed' }
-  | { kind: 'connectionTrouble' };
-
-export interface PhoneSnapshot {
-  phone: PhoneState;
-  /** True until the first session check has answered. */
-  booting: boolean;
-  user: Session | null;
-  config: AppConfig | null;
-  /** The server could not be reached or answered nonsense at start-up. */
-  startError: string | null;
-  leader: boolean;
-  notice: Notice | null;
-  notifications: NotificationPermissionState;
-  /** Bumped when the list of audio devices or the selection changes. */
-  audioVersion: number;
-}
-
-export interface AudioDeviceOption {
-  id: string;
-  label: string;
-}
-
-export interface AudioDevices {
-  inputs: AudioDeviceOption[];
-  outputs: AudioDeviceOption[];
-  outputSelectionSupported: boolean;
-  prefs: AudioPrefs;
-}
+export type { AudioDeviceOption, AudioDevices } from './audio-devices';
+export { isCallActive, type Notice, type PhoneSnapshot } from './snapshot';
 
 export interface NotificationTexts {
   incomingTitle(peer: string): string;
@@ -53,52 +27,91 @@ export interface PhoneDeps {
   texts?: NotificationTexts;
 }
 
-type VolumeListener = (input: number, output: number) => void;
-
-const REREGISTER_DELAY_MS = 5_000;
-const TOKEN_RETRY_MS = 10_000;
-/** The SDK plays each tone for 160 ms with a gap after it; a little slack on top. */
-const DTMF_MS_PER_DIGIT = 250;
-
 /**
- * Owns the one Device and the call in progress, turns SDK events into state-machine events, and
- * exposes plain methods and a snapshot for any UI. Nothing here knows about React.
+ * The phone core's coordinator, and the one object a UI talks to: it owns the snapshot, turns what
+ * its parts report into events for the state machine (state.ts, a pure reducer), and exposes plain
+ * methods. Nothing here knows about React. Its parts:
+ *
+ * - registration.ts   the Device: token, registration, re-registration, replacement, the 401 exit
+ * - call-session.ts   one call: its SDK wiring, DTMF queue and mute; one instance per call in `calls`
+ * - audio-devices.ts  device choices, microphone preview, test sound, unplug fall-back
+ * - tabs.ts           which tab rings and notifies; decisions shared between one person's tabs
+ * - levels.ts, log.ts audio levels for meters, the device log (both outside the snapshot)
+ *
+ * Where the next features go:
+ * - A second call (call waiting, hold and swap, consult transfer): a second CallSession in
+ *   `calls`. `onIncoming` creates it instead of ignoring a call while busy; the state machine keeps
+ *   a list of calls and the id of the one in focus instead of `call`; the call methods here take a
+ *   call id (`current()` picks the call in focus today); hold is a CallSession method.
+ * - Headset buttons and lights (WebHID): headset.ts beside this file (report parsing as pure
+ *   functions next to it) that, like the UI, reads the snapshot (ring, off-hook and mute lights)
+ *   and calls these methods on button presses; WebHID reaches it through a new port on PhoneEnv,
+ *   with a fake under testing/.
+ * - Live server events (call history, voicemail, messages): an event-stream client started in
+ *   `boot` and stopped in `teardown` beside the registration, shared by a person's tabs through
+ *   tabs.ts; its lists live in stores of their own, not in the call state machine.
+ * - Meters at a low frame rate: levels.ts, which every level passes through; log bounds: log.ts.
  */
 export class PhoneController {
   readonly log: LogStore;
   private snapshot: PhoneSnapshot;
   private readonly listeners = new Set<() => void>();
-  private readonly volumeListeners = new Set<VolumeListener>();
-  private device: DeviceLike | null = null;
-  private call: CallLike | null = null;
-  private callCleanup: (() => void) | null = null;
-  private deviceCleanup: (() => void) | null = null;
+  private readonly levels = new LevelFeed();
+  private readonly registration: DeviceRegistration;
+  private readonly audio: AudioDeviceControl;
+  /** The calls the SDK has given us or we are placing, by local id. Today at most one. */
+  private readonly calls = new Map<string, CallSession>();
+  private readonly callHost: CallHost;
   private tabs: TabCoordinator | null = null;
   private readonly envCleanup: Array<() => void> = [];
   private notification: NotificationHandle | null = null;
-  private prefs: AudioPrefs;
   private nextCallId = 1;
-  private signingOut = false;
-  private reregisterTimer: unknown = null;
-  private tokenRetryTimer: unknown = null;
-  private previewing = false;
-  private generation = 0;
-  private dtmfQueue = '';
-  private dtmfTimer: unknown = null;
 
   constructor(private readonly deps: PhoneDeps) {
-    this.log = new LogStore(500, deps.env.now);
-    this.prefs = loadAudioPrefs(deps.env.storage);
-    this.snapshot = {
-      phone: initialState,
-      booting: true,
-      user: null,
-      config: null,
-      startError: null,
-      leader: false,
-      notice: null,
-      notifications: deps.env.notificationPermission(),
-      audioVersion: 0,
+    const log = new LogStore(500, deps.env.now);
+    this.log = log;
+    this.snapshot = initialSnapshot(deps.env.notificationPermission());
+    const device = () => this.registration.current;
+    const inCall = () => [...this.calls.values()].some((session) => session.attached);
+    this.audio = new AudioDeviceControl({
+      log,
+      storage: deps.env.storage,
+      levels: this.levels,
+      device,
+      inCall,
+      rings: () => this.tabs?.isLeader !== false,
+      deviceLost: (label) => this.update({ notice: { kind: 'deviceLost', label } }),
+      changed: () => this.update({ audioVersion: this.snapshot.audioVersion + 1 }),
+    });
+    const registrationHost: RegistrationHost = {
+      log,
+      dispatch: (event) => this.dispatch(event),
+      status: () => this.snapshot.phone.status,
+      config: () => this.snapshot.config,
+      notice: (notice) => this.update({ notice }),
+      clearNotice: (kind) => {
+        if (this.snapshot.notice?.kind === kind) this.update({ notice: null });
+      },
+      inCall,
+      sessionExpired: () => {
+        this.teardown();
+        this.dispatch({ type: 'signedOut', problem: { reason: 'sessionExpired' } });
+      },
+      deviceInUse: (device) => this.audio.attach(device),
+      incoming: (call) => this.onIncoming(call),
+    };
+    this.registration = new DeviceRegistration(deps, registrationHost);
+    this.callHost = {
+      log,
+      env: deps.env,
+      levels: this.levels,
+      dispatch: (event) => this.dispatch(event),
+      statusOf: (id) => (this.snapshot.phone.call?.id === id ? this.snapshot.phone.status : null),
+      answered: (session) => {
+        this.closeNotification();
+        if (session.direction === 'incoming') this.tabs?.announce('answered', session.callSid, session.from);
+      },
+      ended: (session, problem) => this.onEnded(session, problem),
     };
   }
 
@@ -115,30 +128,14 @@ export class PhoneController {
   };
 
   /** Call audio levels (0..1) as they arrive; for meters that draw without React. */
-  onVolume(listener: VolumeListener): () => void {
-    this.volumeListeners.add(listener);
-    return () => this.volumeListeners.delete(listener);
+  onVolume(listener: LevelListener): () => void {
+    return this.levels.subscribe(listener);
   }
 
   // ---- lifecycle ----
 
   async start(): Promise<void> {
-    const { env } = this.deps;
-    this.envCleanup.push(
-      env.listen('window', 'online', () => {
-        this.log.add('Network is back');
-        void this.ensureRegistered('online');
-      }),
-      env.listen('window', 'offline', () => this.log.add('Network lost')),
-      env.listen('document', 'visibilitychange', () => {
-        if (!env.isHidden()) void this.ensureRegistered('visible');
-      }),
-      // Page lifecycle: a frozen tab may hold a registration the gateway has long forgotten.
-      env.listen('document', 'resume', () => {
-        this.log.add('Tab resumed');
-        void this.ensureRegistered('resume');
-      }),
-    );
+    this.envCleanup.push(this.registration.watchPage());
     try {
       const [config, session] = await Promise.all([this.deps.api.config(), this.deps.api.session()]);
       this.update({ config, booting: false });
@@ -188,93 +185,47 @@ export class PhoneController {
   // ---- calls ----
 
   async dial(target: string): Promise<void> {
-    const device = this.device;
+    const device = this.registration.current;
     if (!device || this.snapshot.phone.status !== 'ready') return;
-    const id = this.newCallId();
-    this.dispatch({ type: 'dial', id, peer: target });
+    const session = this.openCall('outgoing');
+    this.dispatch({ type: 'dial', id: session.id, peer: target });
     this.log.add(`Calling ${target}`);
-    await this.applyInputDevice();
-    let call: CallLike;
-    try {
-      call = await device.connect({ params: { To: target } });
-    } catch (error) {
-      this.log.add(`Call failed to start: ${describeError(error)}`);
-      this.endCall(id, { reason: reasonFromError(error), detail: describeError(error) });
-      return;
-    }
-    if (this.snapshot.phone.call?.id !== id) {
-      // Hung up before the SDK handed the call over.
-      call.disconnect();
-      return;
-    }
-    this.attachCall(call, id);
+    await this.audio.useChosenInput();
+    await session.connect(device, target);
   }
 
   async accept(): Promise<void> {
-    const { call } = this;
-    if (!call || this.snapshot.phone.status !== 'incoming') return;
+    const session = this.ringing();
+    if (!session) return;
     this.log.add('Accepting call');
-    await this.applyInputDevice();
-    call.accept();
+    await this.audio.useChosenInput();
+    session.accept();
   }
 
   reject(): void {
-    const { call } = this;
-    if (!call || this.snapshot.phone.status !== 'incoming') return;
-    this.log.add('Rejecting call');
-    this.tabs?.announce('rejected', call.parameters.CallSid ?? '', call.parameters.From ?? '');
-    call.reject();
+    this.decline('rejected');
   }
 
   /** Stops ringing here and leaves the call to other devices (or the caller's timeout). */
   ignore(): void {
-    const { call } = this;
-    const current = this.snapshot.phone.call;
-    if (!call || !current || this.snapshot.phone.status !== 'incoming') return;
-    this.log.add('Ignoring call');
-    this.tabs?.announce('ignored', call.parameters.CallSid ?? '', call.parameters.From ?? '');
-    call.ignore();
-    this.endCall(current.id, null);
+    this.decline('ignored');
   }
 
   hangUp(): void {
-    const current = this.snapshot.phone.call;
-    if (!current) return;
+    const session = this.current();
+    if (!session) return;
     this.log.add('Hanging up');
-    if (this.call) this.call.disconnect();
-    else this.endCall(current.id, null);
+    session.hangUp();
   }
 
   toggleMute(): void {
-    const { call } = this;
-    if (!call || !this.snapshot.phone.call) return;
-    call.mute(!call.isMuted());
+    const session = this.current();
+    if (session?.attached) session.toggleMute();
   }
 
-  /**
-   * Sends DTMF. Keys pressed while earlier tones are still playing are queued and sent together:
-   * each new RTCDTMFSender.insertDTMF replaces the tones not yet played, so the far end would miss them.
-   */
   sendDigits(digits: string): void {
-    if (!this.call || this.snapshot.phone.status !== 'inCall') return;
-    this.dtmfQueue += digits;
-    if (this.dtmfTimer === null) this.flushDigits();
+    this.current()?.sendDigits(digits);
   }
-
-  private flushDigits = (): void => {
-    this.dtmfTimer = null;
-    const { call } = this;
-    const digits = this.dtmfQueue;
-    this.dtmfQueue = '';
-    if (!call || !digits || this.snapshot.phone.status !== 'inCall') return;
-    this.log.add(`Sending DTMF ${digits}`);
-    call.sendDigits(digits);
-    // Hold later keys until these tones have been played out.
-    this.dtmfTimer = this.deps.env.setTimeout(() => {
-      this.dtmfTimer = null;
-      if (this.dtmfQueue) this.flushDigits();
-    }, digits.length * DTMF_MS_PER_DIGIT);
-  };
 
   dismissProblem(): void {
     this.dispatch({ type: 'dismissProblem' });
@@ -294,164 +245,62 @@ export class PhoneController {
   // ---- audio devices ----
 
   getAudioDevices(): AudioDevices {
-    const audio = this.device?.audio;
-    const list = (map: Map<string, MediaDeviceInfo> | undefined) =>
-      map ? [...map.values()].map((d) => ({ id: d.deviceId, label: d.label })) : [];
-    return {
-      inputs: list(audio?.availableInputDevices),
-      outputs: list(audio?.availableOutputDevices),
-      outputSelectionSupported: !!audio?.isOutputSelectionSupported,
-      prefs: this.prefs,
-    };
+    return this.audio.list();
   }
 
-  async setAudioPref(kind: keyof AudioPrefs, deviceId: string): Promise<void> {
-    this.prefs = { ...this.prefs, [kind]: deviceId };
-    saveAudioPrefs(this.deps.env.storage, this.prefs);
-    this.log.add(`Audio ${kind} device: ${deviceId || 'default'}`);
-    const audio = this.device?.audio;
-    try {
-      if (kind === 'speaker') await audio?.speakerDevices.set(deviceId || 'default');
-      if (kind === 'ringtone') await audio?.ringtoneDevices.set(deviceId || 'default');
-      if (kind === 'input' && (this.previewing || this.call)) await audio?.setInputDevice(deviceId || 'default');
-    } catch (error) {
-      this.log.add(`Could not use that ${kind} device: ${describeError(error)}`);
-    }
-    this.update({ audioVersion: this.snapshot.audioVersion + 1 });
+  setAudioPref(kind: keyof AudioPrefs, deviceId: string): Promise<void> {
+    return this.audio.choose(kind, deviceId);
   }
 
-  async testSpeaker(): Promise<void> {
-    try {
-      await this.device?.audio?.speakerDevices.test();
-    } catch (error) {
-      this.log.add(`Speaker test failed: ${describeError(error)}`);
-    }
+  testSpeaker(): Promise<void> {
+    return this.audio.testSpeaker();
   }
 
   /** Opens the chosen microphone so the settings meter can show its level. */
-  async startInputPreview(): Promise<void> {
-    const audio = this.device?.audio;
-    if (!audio) return;
-    this.previewing = true;
-    audio.on('inputVolume', this.onInputVolume);
-    try {
-      await audio.setInputDevice(this.prefs.input || 'default');
-      this.update({ audioVersion: this.snapshot.audioVersion + 1 });
-    } catch (error) {
-      this.log.add(`Microphone unavailable: ${describeError(error)}`);
-      throw error;
-    }
+  startInputPreview(): Promise<void> {
+    return this.audio.startPreview();
   }
 
-  async stopInputPreview(): Promise<void> {
-    const audio = this.device?.audio;
-    this.previewing = false;
-    if (!audio) return;
-    audio.removeListener('inputVolume', this.onInputVolume);
-    // Keep the microphone closed between calls; it is opened again for the next call.
-    if (!this.call) await audio.unsetInputDevice().catch(() => undefined);
+  stopInputPreview(): Promise<void> {
+    return this.audio.stopPreview();
   }
 
   // ---- internals ----
 
   private async boot(session: Session): Promise<void> {
-    const generation = ++this.generation;
-    this.signingOut = false;
     this.dispatch({ type: 'signInStarted' });
     this.update({ user: session });
     this.log.add(`Signed in as ${session.identity}`);
     this.joinTabs(session.identity);
-    let device: DeviceLike;
-    try {
-      const grant = await this.deps.api.token();
-      if (generation !== this.generation) return;
-      const config = this.snapshot.config ?? (await this.deps.api.config());
-      device = await this.deps.createDevice(grant.token, deviceOptions(config));
-      if (generation !== this.generation) {
-        device.destroy();
-        return;
-      }
-    } catch (error) {
-      if (generation !== this.generation) return;
-      this.failStart(error);
-      return;
-    }
-    this.device = device;
-    this.wireDevice(device);
-    this.applyAudioPrefs();
-    this.log.add('Registering');
-    try {
-      await device.register();
-    } catch (error) {
-      // The 'error' event already carries the reason; this only covers a rejected promise without one.
-      if (generation === this.generation && this.snapshot.phone.status === 'registering' && device.state !== 'registered') {
-        this.log.add(`Registration failed: ${describeError(error)}`);
-      }
-    }
+    await this.registration.start();
   }
 
-  private failStart(error: unknown): void {
-    this.log.add(`Could not start the phone: ${describeError(error)}`);
-    if (error instanceof ApiError && error.status === 401) {
-      this.teardown();
-      this.dispatch({ type: 'signedOut', problem: { reason: 'sessionExpired' } });
-      return;
-    }
-    const reason: Reason = error instanceof ApiError ? 'network' : reasonFromError(error);
-    this.dispatch({ type: 'fatal', problem: { reason: reason === 'unknown' ? 'unsupported' : reason, detail: describeError(error) } });
+  /** Turns down the call ringing here, and tells the person's other tabs so they follow. */
+  private decline(decision: 'rejected' | 'ignored'): void {
+    const session = this.ringing();
+    if (!session) return;
+    this.log.add(decision === 'rejected' ? 'Rejecting call' : 'Ignoring call');
+    this.tabs?.announce(decision, session.callSid, session.from);
+    if (decision === 'rejected') session.reject();
+    else session.ignore();
   }
 
-  private wireDevice(device: DeviceLike): void {
-    const handlers: Record<string, Listener> = {
-      registering: () => this.dispatch({ type: 'registering' }),
-      registered: () => {
-        this.log.add('Registered: ready for calls');
-        this.clearTimer('reregisterTimer');
-        if (this.snapshot.notice?.kind === 'connectionTrouble') this.update({ notice: null });
-        this.dispatch({ type: 'registered' });
-      },
-      unregistered: () => {
-        this.log.add('Unregistered');
-        this.dispatch({ type: 'unregistered' });
-        if (!this.signingOut) this.scheduleReregister();
-      },
-      tokenWillExpire: () => {
-        this.log.add('Token about to expire: refreshing');
-        void this.refreshToken();
-      },
-      error: (error: unknown, call?: unknown) => this.onDeviceError(error, call),
-      incoming: (call: CallLike) => this.onIncoming(call),
-      destroyed: () => this.log.add('Device destroyed'),
-    };
-    for (const [event, handler] of Object.entries(handlers)) device.on(event, handler);
-    const audio = device.audio;
-    const onDeviceChange = (lost: MediaDeviceInfo[] = []) => this.onAudioDeviceChange(lost);
-    audio?.on('deviceChange', onDeviceChange);
-    this.deviceCleanup = () => {
-      for (const [event, handler] of Object.entries(handlers)) device.removeListener(event, handler);
-      audio?.removeListener('deviceChange', onDeviceChange);
-      audio?.removeListener('inputVolume', this.onInputVolume);
-    };
+  /** The call in focus: the one the state machine shows. */
+  private current(): CallSession | undefined {
+    const id = this.snapshot.phone.call?.id;
+    return id === undefined ? undefined : this.calls.get(id);
   }
 
-  private onDeviceError(error: unknown, call: unknown): void {
-    const code = errorCode(error);
-    this.log.add(`Device error ${code ?? ''}: ${describeError(error)}`.replace('  ', ' '));
-    if (isTokenExpiry(error)) {
-      void this.refreshToken().then(() => this.ensureRegistered('token'));
-      return;
-    }
-    if (call) return; // the call's own 'error' handler explains it
-    if (isTokenInvalid(error)) {
-      this.dispatch({ type: 'fatal', problem: { reason: 'tokenInvalid', detail: describeError(error) } });
-      return;
-    }
-    if (this.snapshot.phone.status === 'registering' && this.device?.state !== 'registering') {
-      this.dispatch({ type: 'fatal', problem: { reason: reasonFromError(error), detail: describeError(error) } });
-    } else if (this.device?.state !== 'registered') {
-      // The SDK keeps retrying on its own; say why the phone is still connecting.
-      this.update({ notice: { kind: 'connectionTrouble' } });
-    }
+  /** The call ringing here, once the SDK has handed it over. */
+  private ringing(): CallSession | undefined {
+    const session = this.current();
+    return session?.attached && this.snapshot.phone.status === 'incoming' ? session : undefined;
+  }
+
+  private openCall(direction: CallSession['direction']): CallSession {
+    const session = new CallSession(`call-${this.nextCallId++}`, direction, this.callHost);
+    this.calls.set(session.id, session);
+    return session;
   }
 
   private onIncoming(call: CallLike): void {
@@ -462,116 +311,32 @@ export class PhoneController {
       call.ignore();
       return;
     }
-    const id = this.newCallId();
+    const session = this.openCall('incoming');
     this.log.add(`Incoming call from ${from}`);
-    this.dispatch({ type: 'incoming', id, peer: from });
-    this.attachCall(call, id);
+    this.dispatch({ type: 'incoming', id: session.id, peer: from });
+    session.attach(call);
     const { env, texts } = this.deps;
     if (this.tabs?.isLeader !== false && env.isHidden() && texts) {
       this.notification = env.notify(texts.incomingTitle(from), texts.incomingBody(from), 'softphone-incoming', () => undefined);
     }
   }
 
-  private attachCall(call: CallLike, id: string): void {
-    this.call = call;
-    let pendingProblem: { reason: Reason; detail: string } | null = null;
-    const outgoing = this.snapshot.phone.call?.direction === 'outgoing';
-    let answered = false;
-    const end = (problem: { reason: Reason; detail?: string } | null) => this.endCall(id, problem);
-    const handlers: Record<string, Listener> = {
-      ringing: () => {
-        this.log.add('Ringing');
-        this.dispatch({ type: 'ringing', id });
-      },
-      accept: () => {
-        answered = true;
-        this.log.add(`Call connected ${call.parameters.CallSid ?? ''}`.trim());
-        this.closeNotification();
-        if (!outgoing) this.tabs?.announce('answered', call.parameters.CallSid ?? '', call.parameters.From ?? '');
-        this.dispatch({ type: 'accepted', id, at: this.deps.env.now() });
-      },
-      reconnecting: (error: unknown) => {
-        this.log.add(`Reconnecting: ${describeError(error)}`);
-        this.dispatch({ type: 'reconnecting', id });
-      },
-      reconnected: () => {
-        this.log.add('Reconnected');
-        this.dispatch({ type: 'reconnected', id });
-      },
-      mute: (muted: boolean) => {
-        this.log.add(muted ? 'Muted' : 'Unmuted');
-        this.dispatch({ type: 'muted', id, muted });
-      },
-      warning: (name: string) => {
-        this.log.add(`Call quality warning: ${name}`);
-        this.dispatch({ type: 'warning', id, name });
-      },
-      'warning-cleared': (name: string) => {
-        this.log.add(`Call quality warning cleared: ${name}`);
-        this.dispatch({ type: 'warningCleared', id, name });
-      },
-      volume: (input: number, output: number) => this.volumeListeners.forEach((l) => l(input, output)),
-      error: (error: unknown) => {
-        pendingProblem = { reason: reasonFromError(error), detail: describeError(error) };
-        this.log.add(`Call error ${errorCode(error) ?? ''}: ${describeError(error)}`);
-        // Some failures (no microphone) close the call without a 'disconnect' to follow.
-        this.deps.env.setTimeout(() => {
-          if (call.status() === 'closed') end(pendingProblem);
-        }, 0);
-      },
-      disconnect: () => {
-        this.log.add('Call ended');
-        if (answered || !outgoing || pendingProblem) {
-          end(pendingProblem);
-          return;
-        }
-        // An outgoing call that ends before it was answered, with no error, went unanswered. But the
-        // SDK emits 'disconnect' before the 'error' that explains it when the microphone cannot be
-        // opened (blocked, missing), so wait for the rest of this emission before calling it that.
-        queueMicrotask(() => end(pendingProblem ?? { reason: 'noAnswer' }));
-      },
-      cancel: () => {
-        this.log.add('Caller hung up or the call was answered elsewhere');
-        end(null);
-      },
-      reject: () => {
-        this.log.add('Call rejected');
-        end(null);
-      },
-    };
-    for (const [event, handler] of Object.entries(handlers)) call.on(event, handler);
-    this.callCleanup = () => {
-      for (const [event, handler] of Object.entries(handlers)) call.removeListener(event, handler);
-    };
-  }
-
-  private endCall(id: string, problem: { reason: Reason; detail?: string } | null): void {
-    if (this.snapshot.phone.call?.id !== id) return;
-    this.callCleanup?.();
-    this.callCleanup = null;
-    this.call = null;
-    this.resetDigits();
+  private onEnded(session: CallSession, problem: Problem | null): void {
+    this.calls.delete(session.id);
     this.closeNotification();
     if (problem) this.log.add(`Call failed: ${problem.reason}`);
-    this.dispatch({ type: 'ended', id, problem });
-    if (!this.previewing) void this.device?.audio?.unsetInputDevice().catch(() => undefined);
+    this.dispatch({ type: 'ended', id: session.id, problem });
+    if (this.calls.size === 0) this.audio.releaseInput();
   }
 
   private onTabMessage = (message: TabMessage): void => {
-    const current = this.snapshot.phone.call;
-    const { call } = this;
-    if (!current || !call || this.snapshot.phone.status !== 'incoming') return;
-    const sid = call.parameters.CallSid ?? '';
-    const same = message.callSid && sid ? message.callSid === sid : message.from === (call.parameters.From ?? '');
-    if (!same) return;
+    const session = this.ringing();
+    if (!session || !isSameCall(message, session.callSid, session.from)) return;
     this.log.add(`Call ${message.type} in another tab`);
     this.update({ notice: { kind: 'handledElsewhere', decision: message.type } });
     // A rejection in one tab is the person's answer for all of them; otherwise just stop ringing here.
-    if (message.type === 'rejected') call.reject();
-    else {
-      call.ignore();
-      this.endCall(current.id, null);
-    }
+    if (message.type === 'rejected') session.reject();
+    else session.ignore();
   };
 
   private joinTabs(identity: string): void {
@@ -582,149 +347,9 @@ export class PhoneController {
     tabs.onLeaderChange((leader) => {
       this.log.add(leader ? 'This tab rings for incoming calls' : 'Another tab rings for incoming calls');
       this.update({ leader });
-      this.device?.audio?.incoming(leader);
+      this.audio.ring(leader);
     });
     this.update({ leader: tabs.isLeader });
-  }
-
-  private async refreshToken(): Promise<boolean> {
-    const device = this.device;
-    if (!device) return false;
-    this.clearTimer('tokenRetryTimer');
-    try {
-      const grant = await this.deps.api.token();
-      if (this.device !== device) return false;
-      device.updateToken(grant.token);
-      this.log.add(`Token refreshed (valid ${grant.ttl} s)`);
-      if (this.snapshot.notice?.kind === 'tokenRefreshFailed') this.update({ notice: null });
-      return true;
-    } catch (error) {
-      this.log.add(`Token refresh failed: ${describeError(error)}`);
-      if (error instanceof ApiError && error.status === 401) {
-        this.teardown();
-        this.dispatch({ type: 'signedOut', problem: { reason: 'sessionExpired' } });
-        return false;
-      }
-      this.update({ notice: { kind: 'tokenRefreshFailed' } });
-      this.tokenRetryTimer = this.deps.env.setTimeout(() => void this.refreshToken(), TOKEN_RETRY_MS);
-      return false;
-    }
-  }
-
-  /** Re-registers after the network or the tab comes back, or a token expired. */
-  private async ensureRegistered(why: string): Promise<void> {
-    const device = this.device;
-    if (!device || this.signingOut) return;
-    if (device.state === 'unregistered') {
-      if (!this.deps.env.isOnline()) return;
-      this.log.add(`Re-registering (${why})`);
-      if (why === 'token') {
-        // The token error arrived over a working socket: registering on it again is enough.
-        await device.register().catch((error: unknown) => this.log.add(`Re-register failed: ${describeError(error)}`));
-        return;
-      }
-      // Unregistered by lost signaling (network, frozen tab, gateway restart). The SDK re-registers by
-      // itself when its socket reconnects, unless register() was called in between: that clears its
-      // re-register flag and sends the registration into a socket that is not there, leaving the Device
-      // "registering" until its 30 s registration timer. A new Device with a fresh token is certain.
-      await this.replaceDevice(device);
-    } else if (why === 'resume' && device.state === 'registered') {
-      // A fresh token makes the SDK speak on its socket, which reconnects it if it died while frozen.
-      await this.refreshToken();
-    }
-  }
-
-  /** Swaps a Device that lost its registration for a new one; never while a call is up. */
-  private async replaceDevice(old: DeviceLike): Promise<void> {
-    const generation = this.generation;
-    if (this.call) return; // the call's own reconnection keeps it; 'unregistered' retries later
-    let token: string;
-    try {
-      token = (await this.deps.api.token()).token;
-    } catch (error) {
-      this.log.add(`Token refresh failed: ${describeError(error)}`);
-      if (error instanceof ApiError && error.status === 401) {
-        this.teardown();
-        this.dispatch({ type: 'signedOut', problem: { reason: 'sessionExpired' } });
-        return;
-      }
-      this.update({ notice: { kind: 'tokenRefreshFailed' } });
-      this.scheduleReregister();
-      return;
-    }
-    if (generation !== this.generation || this.device !== old || old.state !== 'unregistered' || this.call) return;
-    const config = this.snapshot.config;
-    if (!config) return;
-    let device: DeviceLike;
-    try {
-      device = await this.deps.createDevice(token, deviceOptions(config));
-    } catch (error) {
-      this.log.add(`Could not start a new connection: ${describeError(error)}`);
-      this.scheduleReregister();
-      return;
-    }
-    if (generation !== this.generation || this.device !== old || this.call) {
-      device.destroy();
-      return;
-    }
-    this.deviceCleanup?.();
-    this.deviceCleanup = null;
-    old.destroy();
-    this.device = device;
-    this.wireDevice(device);
-    this.applyAudioPrefs();
-    if (this.snapshot.notice?.kind === 'tokenRefreshFailed') this.update({ notice: null });
-    this.log.add('New connection: registering');
-    await device.register().catch((error: unknown) => this.log.add(`Re-register failed: ${describeError(error)}`));
-  }
-
-  private scheduleReregister(): void {
-    this.clearTimer('reregisterTimer');
-    this.reregisterTimer = this.deps.env.setTimeout(() => {
-      this.reregisterTimer = null;
-      void this.ensureRegistered('retry');
-    }, REREGISTER_DELAY_MS);
-  }
-
-  private applyAudioPrefs(): void {
-    const audio = this.device?.audio;
-    if (!audio) return;
-    audio.incoming(this.tabs?.isLeader !== false);
-    const { speaker, ringtone } = this.prefs;
-    if (audio.isOutputSelectionSupported) {
-      if (speaker && audio.availableOutputDevices.has(speaker)) audio.speakerDevices.set(speaker).catch(() => undefined);
-      if (ringtone && audio.availableOutputDevices.has(ringtone)) audio.ringtoneDevices.set(ringtone).catch(() => undefined);
-    }
-  }
-
-  private async applyInputDevice(): Promise<void> {
-    const audio = this.device?.audio;
-    if (!audio || !this.prefs.input) return;
-    if (!audio.availableInputDevices.has(this.prefs.input)) return;
-    await audio.setInputDevice(this.prefs.input).catch((error: unknown) => {
-      this.log.add(`Chosen microphone unavailable, using the default: ${describeError(error)}`);
-    });
-  }
-
-  private onAudioDeviceChange(lost: MediaDeviceInfo[]): void {
-    if (lost.length > 0) {
-      const label = lost.map((d) => d.label || d.deviceId).join(', ');
-      this.log.add(`Audio device removed: ${label}; using the default`);
-      this.update({ notice: { kind: 'deviceLost', label } });
-    }
-    // A remembered device that comes back is used again.
-    this.applyAudioPrefs();
-    this.update({ audioVersion: this.snapshot.audioVersion + 1 });
-  }
-
-  private onInputVolume = (volume: number): void => {
-    this.volumeListeners.forEach((l) => l(volume, 0));
-  };
-
-  private resetDigits(): void {
-    if (this.dtmfTimer !== null) this.deps.env.clearTimeout(this.dtmfTimer);
-    this.dtmfTimer = null;
-    this.dtmfQueue = '';
   }
 
   private closeNotification(): void {
@@ -733,34 +358,14 @@ export class PhoneController {
   }
 
   private teardown(): void {
-    this.generation++;
-    this.signingOut = true;
-    this.clearTimer('reregisterTimer');
-    this.clearTimer('tokenRetryTimer');
     this.closeNotification();
-    this.callCleanup?.();
-    this.callCleanup = null;
-    this.call = null;
-    this.resetDigits();
-    this.deviceCleanup?.();
-    this.deviceCleanup = null;
-    if (this.device) {
-      this.device.destroy();
-      this.device = null;
-    }
+    this.calls.forEach((session) => session.dispose());
+    this.calls.clear();
+    this.registration.stop();
     this.tabs?.close();
     this.tabs = null;
-    this.previewing = false;
+    this.audio.reset();
     this.update({ user: null, leader: false, notice: null });
-  }
-
-  private clearTimer(name: 'reregisterTimer' | 'tokenRetryTimer'): void {
-    if (this[name] !== null) this.deps.env.clearTimeout(this[name]);
-    this[name] = null;
-  }
-
-  private newCallId(): string {
-    return `call-${this.nextCallId++}`;
   }
 
   private dispatch(event: PhoneEvent): void {
@@ -772,36 +377,4 @@ export class PhoneController {
     this.snapshot = { ...this.snapshot, ...patch };
     this.listeners.forEach((l) => l());
   }
-}
-
-/** `/api/config` deviceOptions plus what this app always wants. */
-export function deviceOptions(config: AppConfig): DeviceOptions {
-  return {
-    ...config.deviceOptions,
-    codecPreferences: ['opus', 'pcmu'],
-    closeProtection: true,
-    // Voice SDK 2.x always reports ringing; the flag keeps 1.x-style option sets explicit.
-    enableRingingState: true,
-    // Busy / no answer / declined arrive as their own error codes instead of a generic 31005.
-    enableImprovedSignalingErrorPrecision: true,
-  };
-}
-
-export function isCallActive(snapshot: PhoneSnapshot): boolean {
-  return isInCallState(snapshot.phone.status);
-}
-
-function messageOf(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
-}
-
-function describeError(error: unknown): string {
-  if (error && typeof error === 'object') {
-    const e = error as { code?: unknown; message?: unknown; explanation?: unknown };
-    const message = typeof e.message === 'string' ? e.message : '';
-    const explanation = typeof e.explanation === 'string' && e.explanation !== message ? ` (${e.explanation})` : '';
-    return `${message}${explanation}` || String(error);
-  }
-  return String(error);
 }

@@ -75,3 +75,20 @@ export function isTokenInvalid(error: unknown): boolean {
 export function errorCode(error: unknown): number | undefined {
   return codeOf(error);
 }
+
+/** One line for the device log: the error's message plus the SDK's explanation when it says more. */
+export function describeError(error: unknown): string {
+  if (error && typeof error === 'object') {
+    const e = error as { code?: unknown; message?: unknown; explanation?: unknown };
+    const message = typeof e.message === 'string' ? e.message : '';
+    const explanation = typeof e.explanation === 'string' && e.explanation !== message ? ` (${e.explanation})` : '';
+    return `${message}${explanation}` || String(error);
+  }
+  return String(error);
+}
+
+/** The sentence an error carries, for a person (our server's errors are written for one). */
+export function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

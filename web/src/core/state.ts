@@ -32,6 +32,7 @@ export interface Problem {
 export interface PhoneState {
   status: Status;
   registration: Registration;
+  /** The one call. A second simultaneous call turns this into a list plus the id in focus (controller.ts). */
   call: CallInfo | null;
   /** The last failure worth telling the person about (cleared by the next action). */
   problem: Problem | null;

@@ -28,6 +28,11 @@ export interface TabEnv {
   tabId?: string;
 }
 
+/** Whether a message from another tab is about this call: by CallSid when both know it, else by caller. */
+export function isSameCall(message: TabMessage, callSid: string, from: string): boolean {
+  return message.callSid && callSid ? message.callSid === callSid : message.from === from;
+}
+
 export class TabCoordinator {
   readonly tabId: string;
   private leader = false;

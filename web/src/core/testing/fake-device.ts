@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { AudioHelperLike, CallLike, DeviceLike, OutputDevicesLike } from '../types';
+import type { AudioHelperLike, CallLike, DeviceFactory, DeviceLike, OutputDevicesLike } from '../types';
 
 /** Test double for the SDK's Call: records what the controller asked of it. */
 export class FakeCall extends EventEmitter implements CallLike {
@@ -145,4 +145,24 @@ export class FakeDevice extends EventEmitter implements DeviceLike {
     this.state = state;
     this.emit(state);
   }
+}
+
+/** A Device factory for tests that keeps every FakeDevice it made, newest last. */
+export class FakeDevices {
+  readonly all: FakeDevice[] = [];
+
+  constructor(private readonly onCreate?: (device: FakeDevice) => void) {}
+
+  create: DeviceFactory = async (token, options) => {
+    const device = new FakeDevice(token, options);
+    this.all.push(device);
+    this.onCreate?.(device);
+    return device;
+  };
+
+  latest = (): FakeDevice => {
+    const device = this.all[this.all.length - 1];
+    if (!device) throw new Error('no device yet');
+    return device;
+  };
 }

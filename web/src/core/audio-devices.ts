@@ -1,0 +1,169 @@
+import type { LevelFeed } from './levels';
+import type { LogStore } from './log';
+import { loadAudioPrefs, saveAudioPrefs, type AudioPrefs, type KeyValueStore } from './prefs';
+import { describeError } from './reasons';
+import type { AudioHelperLike, DeviceLike } from './types';
+
+export interface AudioDeviceOption {
+  id: string;
+  label: string;
+}
+
+export interface AudioDevices {
+  inputs: AudioDeviceOption[];
+  outputs: AudioDeviceOption[];
+  outputSelectionSupported: boolean;
+  prefs: AudioPrefs;
+}
+
+/** What the audio devices need from the phone around them. */
+export interface AudioHost {
+  readonly log: LogStore;
+  readonly storage: KeyValueStore | undefined;
+  readonly levels: LevelFeed;
+  /** The Device in use, if any: its audio helper is where choices are applied. */
+  device(): DeviceLike | null;
+  /** Whether this tab plays the ringtone (only the leader tab does). */
+  rings(): boolean;
+  /** A call holds the microphone. */
+  inCall(): boolean;
+  deviceLost(label: string): void;
+  /** The list of devices or the selection changed. */
+  changed(): void;
+}
+
+/**
+ * The person's audio devices: the chosen microphone, speaker and ringtone output (remembered
+ * across reloads), the settings page's microphone preview and test sound, and the fall-back to the
+ * system default when a device in use is unplugged. The microphone is open only during a call or
+ * a preview.
+ */
+export class AudioDeviceControl {
+  private prefs: AudioPrefs;
+  private previewing = false;
+
+  constructor(private readonly host: AudioHost) {
+    this.prefs = loadAudioPrefs(host.storage);
+  }
+
+  /** Wires a Device that goes into use and applies the remembered choices; returns the unwiring. */
+  attach(device: DeviceLike): () => void {
+    const audio = device.audio;
+    const onDeviceChange = (lost: MediaDeviceInfo[] = []) => this.onDeviceChange(lost);
+    audio?.on('deviceChange', onDeviceChange);
+    if (audio) this.applyPrefs(audio);
+    return () => {
+      audio?.removeListener('deviceChange', onDeviceChange);
+      audio?.removeListener('inputVolume', this.onInputVolume);
+    };
+  }
+
+  list(): AudioDevices {
+    const audio = this.host.device()?.audio;
+    const list = (map: Map<string, MediaDeviceInfo> | undefined) =>
+      map ? [...map.values()].map((d) => ({ id: d.deviceId, label: d.label })) : [];
+    return {
+      inputs: list(audio?.availableInputDevices),
+      outputs: list(audio?.availableOutputDevices),
+      outputSelectionSupported: !!audio?.isOutputSelectionSupported,
+      prefs: this.prefs,
+    };
+  }
+
+  async choose(kind: keyof AudioPrefs, deviceId: string): Promise<void> {
+    this.prefs = { ...this.prefs, [kind]: deviceId };
+    saveAudioPrefs(this.host.storage, this.prefs);
+    this.host.log.add(`Audio ${kind} device: ${deviceId || 'default'}`);
+    const audio = this.host.device()?.audio;
+    try {
+      if (kind === 'speaker') await audio?.speakerDevices.set(deviceId || 'default');
+      if (kind === 'ringtone') await audio?.ringtoneDevices.set(deviceId || 'default');
+      if (kind === 'input' && (this.previewing || this.host.inCall())) await audio?.setInputDevice(deviceId || 'default');
+    } catch (error) {
+      this.host.log.add(`Could not use that ${kind} device: ${describeError(error)}`);
+    }
+    this.host.changed();
+  }
+
+  async testSpeaker(): Promise<void> {
+    try {
+      await this.host.device()?.audio?.speakerDevices.test();
+    } catch (error) {
+      this.host.log.add(`Speaker test failed: ${describeError(error)}`);
+    }
+  }
+
+  /** Opens the chosen microphone so the settings meter can show its level. */
+  async startPreview(): Promise<void> {
+    const audio = this.host.device()?.audio;
+    if (!audio) return;
+    this.previewing = true;
+    audio.on('inputVolume', this.onInputVolume);
+    try {
+      await audio.setInputDevice(this.prefs.input || 'default');
+      this.host.changed();
+    } catch (error) {
+      this.host.log.add(`Microphone unavailable: ${describeError(error)}`);
+      throw error;
+    }
+  }
+
+  async stopPreview(): Promise<void> {
+    const audio = this.host.device()?.audio;
+    this.previewing = false;
+    if (!audio) return;
+    audio.removeListener('inputVolume', this.onInputVolume);
+    // Keep the microphone closed between calls; it is opened again for the next call.
+    if (!this.host.inCall()) await audio.unsetInputDevice().catch(() => undefined);
+  }
+
+  /** Before a call takes the microphone: the chosen one if it is plugged in, else the SDK's default. */
+  async useChosenInput(): Promise<void> {
+    const audio = this.host.device()?.audio;
+    if (!audio || !this.prefs.input) return;
+    if (!audio.availableInputDevices.has(this.prefs.input)) return;
+    await audio.setInputDevice(this.prefs.input).catch((error: unknown) => {
+      this.host.log.add(`Chosen microphone unavailable, using the default: ${describeError(error)}`);
+    });
+  }
+
+  /** After the last call: closes the microphone unless the settings preview is using it. */
+  releaseInput(): void {
+    if (!this.previewing) void this.host.device()?.audio?.unsetInputDevice().catch(() => undefined);
+  }
+
+  /** Only the leader tab plays the ringtone. */
+  ring(enabled: boolean): void {
+    this.host.device()?.audio?.incoming(enabled);
+  }
+
+  /** Sign-out: the Device (and with it the microphone) is gone. */
+  reset(): void {
+    this.previewing = false;
+  }
+
+  private applyPrefs(audio: AudioHelperLike): void {
+    audio.incoming(this.host.rings());
+    const { speaker, ringtone } = this.prefs;
+    if (audio.isOutputSelectionSupported) {
+      if (speaker && audio.availableOutputDevices.has(speaker)) audio.speakerDevices.set(speaker).catch(() => undefined);
+      if (ringtone && audio.availableOutputDevices.has(ringtone)) audio.ringtoneDevices.set(ringtone).catch(() => undefined);
+    }
+  }
+
+  private onDeviceChange(lost: MediaDeviceInfo[]): void {
+    if (lost.length > 0) {
+      const label = lost.map((d) => d.label || d.deviceId).join(', ');
+      this.host.log.add(`Audio device removed: ${label}; using the default`);
+      this.host.deviceLost(label);
+    }
+    // A remembered device that comes back is used again.
+    const audio = this.host.device()?.audio;
+    if (audio) this.applyPrefs(audio);
+    this.host.changed();
+  }
+
+  private onInputVolume = (volume: number): void => {
+    this.host.levels.emit(volume, 0);
+  };
+}

@@ -1,0 +1,211 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from './api';
+import { PhoneController } from './controller';
+import { FakeApi, fakeEnv } from './testing/fake-env';
+import { flush, setup, signedIn, twilioError } from './testing/phone-harness';
+
+describe('PhoneController: sign-in and registration', () => {
+  it('signs in, creates the Device with the configured options, and registers', async () => {
+    const t = await signedIn();
+    expect(t.status()).toBe('ready');
+    expect(t.controller.getSnapshot().user?.identity).toBe('alice');
+    expect(t.device().tokens).toEqual(['token-1']);
+    expect(t.device().options).toMatchObject({
+      chunderw: 'localhost:3100',
+      publishEvents: false,
+      codecPreferences: ['opus', 'pcmu'],
+      closeProtection: true,
+      enableRingingState: true,
+    });
+    expect(t.device().registerCalls).toBe(1);
+  });
+
+  it('shows registering until the Device says registered', async () => {
+    const t = setup({ onDevice: (d) => (d.autoRegister = false) });
+    await t.controller.start();
+    await t.controller.signIn('alice', 'pw');
+    expect(t.controller.getSnapshot().phone).toMatchObject({ status: 'registering', registration: 'registering' });
+    t.device().setState('registered');
+    expect(t.controller.getSnapshot().phone).toMatchObject({ status: 'ready', registration: 'registered' });
+  });
+
+  it('refreshes the token on tokenWillExpire without re-registering', async () => {
+    const t = await signedIn();
+    t.device().emit('tokenWillExpire', t.device());
+    await flush();
+    expect(t.device().tokens).toEqual(['token-1', 'token-2']);
+    expect(t.device().registerCalls).toBe(1);
+    expect(t.status()).toBe('ready');
+    expect(t.devices).toHaveLength(1);
+  });
+
+  it('retries a failed token refresh and tells the person meanwhile', async () => {
+    const t = await signedIn();
+    t.api.tokenError = new ApiError('Server unavailable', 503, 'unavailable');
+    t.device().emit('tokenWillExpire', t.device());
+    await flush();
+    expect(t.controller.getSnapshot().notice).toEqual({ kind: 'tokenRefreshFailed' });
+    t.api.tokenError = null;
+    t.env.runTimers();
+    await flush();
+    expect(t.device().tokens.at(-1)).toBe('token-2');
+    expect(t.controller.getSnapshot().notice).toBeNull();
+  });
+
+  it('signs out when the session is gone at token refresh', async () => {
+    const t = await signedIn();
+    t.api.tokenError = new ApiError('Sign in first.', 401, 'unauthorized');
+    t.device().emit('tokenWillExpire', t.device());
+    await flush();
+    expect(t.controller.getSnapshot().phone).toMatchObject({ status: 'signedOut', problem: { reason: 'sessionExpired' } });
+    expect(t.device().destroyed).toBe(true);
+  });
+
+  it('recovers from an expired token (31205) with a fresh one and re-registers', async () => {
+    const t = await signedIn();
+    t.device().setState('unregistered');
+    t.device().emit('error', twilioError(31205, 'JWT token expired'));
+    await flush();
+    await flush();
+    expect(t.device().tokens.at(-1)).toBe('token-2');
+    expect(t.device().registerCalls).toBe(2);
+    expect(t.status()).toBe('ready');
+  });
+
+  it('goes to error on an invalid token and retry starts over with a new Device', async () => {
+    let created = 0;
+    const t = setup({ onDevice: (d) => (d.autoRegister = created++ > 0) });
+    await t.controller.start();
+    await t.controller.signIn('alice', 'pw');
+    const first = t.device();
+    first.state = 'unregistered';
+    first.emit('error', twilioError(31204, 'JWT token invalid'));
+    expect(t.controller.getSnapshot().phone).toMatchObject({ status: 'error', problem: { reason: 'tokenInvalid' } });
+    await t.controller.retry();
+    await flush();
+    expect(first.destroyed).toBe(true);
+    expect(t.devices).toHaveLength(2);
+    expect(t.status()).toBe('ready');
+  });
+
+  it('fails with a reason when the Device cannot be created', async () => {
+    const api = new FakeApi();
+    const env = fakeEnv();
+    const controller = new PhoneController({
+      api,
+      env,
+      createDevice: async () => {
+        throw Object.assign(new Error('no WebRTC'), { name: 'NotSupportedError' });
+      },
+    });
+    await controller.start();
+    await controller.signIn('alice', 'pw');
+    expect(controller.getSnapshot().phone).toMatchObject({ status: 'error', problem: { reason: 'unsupported' } });
+  });
+
+  // A Device unregistered by lost signaling re-registers itself once its socket is back, unless
+  // register() is called on it meanwhile; so the controller never does that, it starts a new Device.
+  async function expectReplaced(t: Awaited<ReturnType<typeof signedIn>>, count = 2) {
+    for (let i = 0; i < 4; i++) await flush();
+    expect(t.devices).toHaveLength(count);
+    const old = t.devices[count - 2]!;
+    expect(old.destroyed).toBe(true);
+    expect(old.registerCalls).toBe(1);
+    expect(t.device().registerCalls).toBe(1);
+    expect(t.status()).toBe('ready');
+  }
+
+  it('re-registers after an unexpected unregistration, with a new Device and a fresh token', async () => {
+    const t = await signedIn();
+    t.device().setState('unregistered');
+    expect(t.status()).toBe('registering');
+    t.env.runTimers();
+    await expectReplaced(t);
+    expect(t.device().tokens).toEqual(['token-2']);
+  });
+
+  it('does not replace a Device that re-registered by itself in the meantime', async () => {
+    const t = await signedIn();
+    t.device().setState('unregistered');
+    t.device().setState('registered');
+    t.env.runTimers();
+    for (let i = 0; i < 4; i++) await flush();
+    expect(t.devices).toHaveLength(1);
+    expect(t.status()).toBe('ready');
+  });
+
+  it('re-registers when the network comes back', async () => {
+    const t = await signedIn();
+    t.env.online = false;
+    t.device().setState('unregistered');
+    t.env.runTimers(); // offline: the retry waits
+    await flush();
+    expect(t.devices).toHaveLength(1);
+    t.env.online = true;
+    t.env.fire('window', 'online');
+    await expectReplaced(t);
+  });
+
+  it('re-registers when a hidden tab becomes visible, and refreshes the token on resume', async () => {
+    const t = await signedIn();
+    t.device().setState('unregistered');
+    t.env.hidden = false;
+    t.env.fire('document', 'visibilitychange');
+    await expectReplaced(t);
+    const tokens = t.device().tokens.length;
+    t.env.fire('document', 'resume');
+    await flush();
+    expect(t.device().tokens.length).toBe(tokens + 1);
+  });
+});
+
+describe('PhoneController: connection trouble', () => {
+  it('says the service cannot be reached while the SDK retries, and clears it on registration', async () => {
+    const t = setup({ onDevice: (d) => (d.autoRegister = false) });
+    await t.controller.start();
+    await t.controller.signIn('alice', 'pw');
+    t.device().emit('error', Object.assign(new Error('Connection error'), { code: 31005 }));
+    expect(t.controller.getSnapshot()).toMatchObject({ notice: { kind: 'connectionTrouble' }, phone: { status: 'registering' } });
+    t.device().setState('registered');
+    expect(t.controller.getSnapshot()).toMatchObject({ notice: null, phone: { status: 'ready' } });
+  });
+});
+
+// Every token request ends the session the same way when the server no longer knows it.
+describe('DeviceRegistration: a 401 from the token route', () => {
+  const gone = () => new ApiError('Sign in first.', 401, 'unauthorized');
+
+  it('signs out when the session is gone before the first Device', async () => {
+    const t = setup();
+    await t.controller.start();
+    t.api.tokenError = gone();
+    expect(await t.controller.signIn('alice', 'pw')).toBeNull();
+    expect(t.controller.getSnapshot()).toMatchObject({ user: null, phone: { status: 'signedOut', problem: { reason: 'sessionExpired' } } });
+    expect(t.devices).toHaveLength(0);
+  });
+
+  it('signs out when the session is gone while replacing a Device that lost its registration', async () => {
+    const t = await signedIn();
+    t.api.tokenError = gone();
+    t.device().setState('unregistered');
+    t.env.runTimers();
+    for (let i = 0; i < 4; i++) await flush();
+    expect(t.controller.getSnapshot()).toMatchObject({ user: null, phone: { status: 'signedOut', problem: { reason: 'sessionExpired' } } });
+    expect(t.devices).toHaveLength(1);
+    expect(t.device().destroyed).toBe(true);
+  });
+
+  it('keeps trying while the token route fails for other reasons, and says so', async () => {
+    const t = await signedIn();
+    t.api.tokenError = new ApiError('Server unavailable', 503, 'unavailable');
+    t.device().setState('unregistered');
+    t.env.runTimers();
+    for (let i = 0; i < 4; i++) await flush();
+    expect(t.controller.getSnapshot()).toMatchObject({ notice: { kind: 'tokenRefreshFailed' }, phone: { status: 'registering' } });
+    t.api.tokenError = null;
+    t.env.runTimers();
+    for (let i = 0; i < 4; i++) await flush();
+    expect(t.devices).toHaveLength(2);
+    expect(t.controller.getSnapshot()).toMatchObject({ notice: null, phone: { status: 'ready' } });
+  });
+});

@@ -1,0 +1,47 @@
+import { expect } from 'vitest';
+import { PhoneController } from '../controller';
+import { FakeApi, fakeEnv, type FakeEnv } from './fake-env';
+import { FakeCall, FakeDevices, type FakeDevice } from './fake-device';
+
+// The core's tests drive a PhoneController over a fake Device, API and browser through these.
+
+export const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+export function twilioError(code: number, message = 'error') {
+  return Object.assign(new Error(message), { code });
+}
+
+export function setup(opts: { env?: FakeEnv; api?: FakeApi; onDevice?: (d: FakeDevice) => void } = {}) {
+  const api = opts.api ?? new FakeApi();
+  const env = opts.env ?? fakeEnv();
+  const fakes = new FakeDevices(opts.onDevice);
+  const controller = new PhoneController({
+    api,
+    env,
+    createDevice: fakes.create,
+    texts: { incomingTitle: (p) => `Call from ${p}`, incomingBody: () => 'Answer in the softphone' },
+  });
+  const status = () => controller.getSnapshot().phone.status;
+  return { api, env, controller, devices: fakes.all, device: fakes.latest, status };
+}
+
+export async function signedIn(opts: Parameters<typeof setup>[0] = {}) {
+  const t = setup(opts);
+  await t.controller.start();
+  expect(await t.controller.signIn('alice', 'pw')).toBeNull();
+  await flush();
+  return t;
+}
+
+export async function incoming(t: Awaited<ReturnType<typeof signedIn>>, params: Record<string, string> = {}) {
+  const call = new FakeCall({ CallSid: 'CA1', From: '+12025550123', To: 'client:alice', ...params });
+  t.device().emit('incoming', call);
+  return call;
+}
+
+export async function outgoing(t: Awaited<ReturnType<typeof signedIn>>, to = '+12025550123') {
+  const call = new FakeCall({});
+  t.device().nextCall = call;
+  await t.controller.dial(to);
+  return call;
+}
