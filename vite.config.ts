@@ -13,7 +13,10 @@ export default defineConfig({
     sourcemap: true,
   },
   server: {
-    // `npm run dev:web` proxies API and signaling to the running server.
+    // Only for Vite's own dev server (`npx vite`; no npm script starts it): the server normally serves
+    // the built app from dist/web. It forwards the API and the ringtones to a server on port 3000. The
+    // Voice SDK needs no proxy: it connects where /api/config tells it to. Signing in through the dev
+    // server fails, because the server's CSRF check refuses the dev server's origin.
     proxy: {
       '/api': { target: 'https://localhost:3000', secure: false },
       '/sounds': { target: 'https://localhost:3000', secure: false },
