@@ -13,7 +13,8 @@ export const CONTROL_API_PREFIX = '/emulator/api';
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
-export const E164 = Type.String({ pattern: '^\\+[1-9]\\d{6,14}$' });
+/** A phone number in E.164 form, like +12025550199. */
+export const E164_PATTERN = '^\\+[1-9]\\d{6,14}$';
 
 /** Every refused control request: 404 not_found, 409 conflict, any other status bad_request. */
 export const ControlError = Type.Object({

@@ -4,7 +4,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { CallView } from './calls';
-import { ControlError, E164, Nullable } from './common';
+import { ControlError, E164_PATTERN, Nullable } from './common';
 
 const Audio = Type.Union([Type.Literal('echo'), Type.Literal('tone'), Type.Literal('silence')]);
 
@@ -73,7 +73,7 @@ const BEHAVIOUR_MESSAGE = 'behaviour.kind must be manual, answer, busy or no-ans
 
 /** POST /phones: adds a phone, or changes the one with this number. Leaving out audio means echo. */
 export const NewPhone = Type.Object({
-  number: Type.String({ ...E164, errorMessage: 'number must be an E.164 phone number like +12025550199' }),
+  number: Type.String({ pattern: E164_PATTERN, errorMessage: 'number must be an E.164 phone number like +12025550199' }),
   /** Shown in the console; the number when left out or blank. */
   name: Type.Optional(Type.String({ errorMessage: 'name must be a string' })),
   behaviour: Type.Optional(Type.Union([

@@ -1,4 +1,5 @@
 /** One simulated phone: a number that behaves like a person (or a machine) would when called. */
+import { E164_PATTERN } from '../../contracts/emulator/common';
 import type { NewPhone, PhoneHeard, PhoneMessage, PhoneState } from '../../contracts/emulator/phones';
 import type { MediaLeg, AudioSource, LegMediaStats } from '../media/types';
 import type { PhoneBehaviour, SimulatedPhoneSpec } from '../types';
@@ -78,8 +79,10 @@ export class SimulatedPhone {
   }
 }
 
+const E164 = new RegExp(E164_PATTERN);
+
 export function isE164(value: string): boolean {
-  return /^\+[1-9]\d{6,14}$/.test(value);
+  return E164.test(value);
 }
 
 /** The phone a POST /phones asks for: a blank name is the number, answering phones echo unless told otherwise. */
