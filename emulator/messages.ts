@@ -3,10 +3,12 @@
  * the phone's inbox; a phone's message to an account number is POSTed to that number's smsUrl and
  * any <Message> in the TwiML reply comes back to the phone.
  */
+import type { AccountRegistry } from './account';
+import { API_VERSION } from './calls/params';
+import type { WebhookClient } from './calls/webhook';
+import type { PhoneNetwork } from './phones/network';
 import { newSid } from './sid';
 import { parseXml, textOf, type XmlElement } from './twiml/xml';
-import type { CallEngine } from './calls/engine';
-import { API_VERSION } from './calls/params';
 
 export type MessageStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'received' | 'failed' | 'undelivered';
 
@@ -41,15 +43,30 @@ export function replyBodies(twiml: string): string[] {
   return out;
 }
 
-export class MessageStore {
-  readonly messages = new Map<string, MessageRecord>();
+export interface MessageDeps {
+  account: Pick<AccountRegistry, 'sid' | 'ownedNumber'>;
+  phones: Pick<PhoneNetwork, 'get' | 'phoneFor'>;
+  webhooks: WebhookClient;
+}
 
-  constructor(private readonly engine: CallEngine) {}
+export class MessageStore {
+  private readonly messages = new Map<string, MessageRecord>();
+
+  constructor(private readonly deps: MessageDeps) {}
+
+  get(sid: string): MessageRecord | undefined {
+    return this.messages.get(sid);
+  }
+
+  /** Oldest first. */
+  values(): IterableIterator<MessageRecord> {
+    return this.messages.values();
+  }
 
   private add(m: Omit<MessageRecord, 'sid' | 'dateCreated' | 'dateUpdated' | 'dateSent' | 'errorCode' | 'errorMessage' | 'accountSid'>): MessageRecord {
     const now = new Date();
     const record: MessageRecord = {
-      sid: newSid('SM'), accountSid: this.engine.accountSid, dateCreated: now, dateUpdated: now, dateSent: null,
+      sid: newSid('SM'), accountSid: this.deps.account.sid, dateCreated: now, dateUpdated: now, dateSent: null,
       errorCode: null, errorMessage: null, ...m,
     };
     this.messages.set(record.sid, record);
@@ -63,7 +80,7 @@ export class MessageStore {
     setTimeout(() => {
       this.setStatus(record, 'sent');
       record.dateSent = new Date();
-      const phone = this.engine.phoneFor(record.to);
+      const phone = this.deps.phones.phoneFor(record.to);
       phone.messages.push({ sid: record.sid, direction: 'received', from: record.from, to: record.to, body: record.body, at: new Date().toISOString() });
       setTimeout(() => this.setStatus(record, 'delivered'), 50);
     }, 50);
@@ -78,17 +95,17 @@ export class MessageStore {
       AccountSid: record.accountSid, ApiVersion: API_VERSION, From: record.from, To: record.to,
       MessageSid: record.sid, SmsSid: record.sid, MessageStatus: status, SmsStatus: status,
     };
-    void this.engine.webhook({ url: this.engine.resolveUrl(record.statusCallback), method: 'POST', params });
+    void this.deps.webhooks.request({ url: this.deps.webhooks.resolveUrl(record.statusCallback), method: 'POST', params });
   }
 
   /** A simulated phone texts one of the account's numbers. */
   async fromPhone(phoneNumber: string, to: string, body: string): Promise<{ message: MessageRecord; replies: MessageRecord[]; error?: string }> {
-    const phone = this.engine.phoneFor(phoneNumber);
+    const phone = this.deps.phones.phoneFor(phoneNumber);
     const record = this.add({ from: phoneNumber, to, body, status: 'received', direction: 'inbound', statusCallback: null });
     phone.messages.push({ sid: record.sid, direction: 'sent', from: phoneNumber, to, body, at: new Date().toISOString() });
-    const owned = this.engine.ownedNumber(to);
+    const owned = this.deps.account.ownedNumber(to);
     if (!owned) {
-      const other = this.engine.phones.get(to);
+      const other = this.deps.phones.get(to);
       if (other) other.messages.push({ sid: record.sid, direction: 'received', from: phoneNumber, to, body, at: new Date().toISOString() });
       return { message: record, replies: [] };
     }
@@ -98,7 +115,7 @@ export class MessageStore {
       MessageSid: record.sid, SmsSid: record.sid, SmsMessageSid: record.sid, SmsStatus: 'received',
       NumMedia: '0', NumSegments: '1',
     };
-    const result = await this.engine.webhook({ url: owned.smsUrl, method: 'POST', params });
+    const result = await this.deps.webhooks.request({ url: owned.smsUrl, method: 'POST', params });
     if (!result.ok) {
       record.errorCode = result.code;
       record.errorMessage = result.message;

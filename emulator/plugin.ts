@@ -7,20 +7,15 @@ import websocket from '@fastify/websocket';
 import formbody from '@fastify/formbody';
 import { createMediaLeg } from './media/leg';
 import { bridge } from './media/bridge';
-import { CallEngine, type MediaFactory } from './calls/engine';
-import { MessageStore } from './messages';
+import type { MediaFactory } from './calls/legs';
+import { createEmulator, type Emulator } from './emulator';
 import { SignalingSession } from './signaling/session';
 import { registerControlApi } from './control/api';
-import { registerRestRoutes } from './rest/routes';
+import { registerRestApi } from './rest/api';
 import { registerConsole } from './console/serve';
 import { registerTwimlBin } from './control/twiml-bin';
 import { twilioError } from './rest/shapes';
 import type { EmulatorOptions } from './types';
-
-export interface EmulatorHandle {
-  engine: CallEngine;
-  messages: MessageStore;
-}
 
 export const emulatorPlugin: FastifyPluginAsync<EmulatorOptions> = async (app, options) => {
   const logger = options.logger ?? app.log;
@@ -28,9 +23,9 @@ export const emulatorPlugin: FastifyPluginAsync<EmulatorOptions> = async (app, o
     createLeg: (id) => createMediaLeg({ id, logger, ...(options.webhookCa ? { tlsCa: options.webhookCa } : {}) }),
     bridge,
   };
-  const engine = new CallEngine(options, media, logger);
-  const messages = new MessageStore(engine);
-  app.decorate('emulator', { engine, messages } satisfies EmulatorHandle);
+  const emulator = createEmulator(options, media, logger);
+  const { signaling } = emulator;
+  app.decorate('emulator', emulator);
 
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
   await app.register(formbody);
@@ -43,14 +38,14 @@ export const emulatorPlugin: FastifyPluginAsync<EmulatorOptions> = async (app, o
         terminate: () => socket.terminate(),
       },
       {
-        verifyToken: (jwt) => engine.verifyToken(jwt),
-        onCallMessage: (s, msg) => engine.handleCallMessage(s, msg),
+        verifyToken: (jwt) => signaling.verifyToken(jwt),
+        onCallMessage: (s, msg) => signaling.handleCallMessage(s, msg),
         onRegistrationChange: () => undefined,
         onLog: (s, level, message) => logger[level]({ session: s.id, identity: s.identity }, `signaling: ${message}`),
-        onClosed: (s) => engine.sessionClosed(s),
+        onClosed: (s) => signaling.sessionClosed(s),
       },
     );
-    engine.addSession(session);
+    signaling.addSession(session);
     socket.on('message', (data, isBinary) => {
       if (isBinary) return;
       session.receive(data.toString());
@@ -60,7 +55,7 @@ export const emulatorPlugin: FastifyPluginAsync<EmulatorOptions> = async (app, o
   });
 
   await app.register(async (scope: FastifyInstance) => {
-    registerControlApi(scope, engine, messages);
+    registerControlApi(scope, emulator);
   });
   await app.register(async (scope: FastifyInstance) => {
     scope.setErrorHandler((err, _req, reply) => {
@@ -68,7 +63,7 @@ export const emulatorPlugin: FastifyPluginAsync<EmulatorOptions> = async (app, o
       if (status >= 500) logger.error({ err }, 'emulator REST request failed');
       return reply.code(status).send(twilioError(status, status === 400 ? 21100 : 20500, status >= 500 ? 'Internal Server Error' : (err as Error).message));
     });
-    registerRestRoutes(scope, engine, messages);
+    registerRestApi(scope, emulator);
   });
   await app.register(async (scope: FastifyInstance) => {
     registerConsole(scope);
@@ -76,12 +71,12 @@ export const emulatorPlugin: FastifyPluginAsync<EmulatorOptions> = async (app, o
   });
 
   app.addHook('onClose', async () => {
-    engine.shutdown();
+    emulator.shutdown();
   });
 };
 
 declare module 'fastify' {
   interface FastifyInstance {
-    emulator?: EmulatorHandle;
+    emulator?: Emulator;
   }
 }

@@ -4,6 +4,11 @@
  * from here, exactly as Twilio would know it from its console.
  */
 import type { FastifyBaseLogger } from 'fastify';
+import type { PhoneBehaviour } from '../contracts/emulator/phones';
+
+export type { PhoneBehaviour };
+export type Logger = Pick<FastifyBaseLogger, 'debug' | 'info' | 'warn' | 'error'>;
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 export interface EmulatorAccount {
   /** AC + 32 hex */
@@ -35,13 +40,6 @@ export interface EmulatorNumber {
   /** Inbound messages from simulated phones to this number are POSTed here. */
   smsUrl?: string;
 }
-
-/** What a simulated phone does by itself when it is called. */
-export type PhoneBehaviour =
-  | { kind: 'manual' } // rings until answered/rejected from the console or control API
-  | { kind: 'answer'; after?: number; audio: 'echo' | 'tone' | 'silence'; hangupAfter?: number }
-  | { kind: 'busy' }
-  | { kind: 'no-answer' };
 
 export interface SimulatedPhoneSpec {
   /** E.164 */

@@ -137,3 +137,21 @@ export function requestWebhook(original: WebhookRequest, config: WebhookConfig):
     request.end();
   });
 }
+
+/** The application's webhooks as this account calls them: relative URLs resolve against `base` or the public origin. */
+export interface WebhookClient {
+  resolveUrl(url: string, base?: string): string;
+  request(req: WebhookRequest): Promise<WebhookResult>;
+}
+
+export function webhookClient(options: { authToken: string; publicOrigin: string; ca?: string; timeoutSeconds?: number }): WebhookClient {
+  const config: WebhookConfig = {
+    authToken: options.authToken,
+    ...(options.ca ? { ca: options.ca } : {}),
+    timeoutMs: (options.timeoutSeconds ?? 15) * 1000,
+  };
+  return {
+    resolveUrl: (url, base) => new URL(url, base ?? options.publicOrigin).toString(),
+    request: (req) => requestWebhook(req, config),
+  };
+}

@@ -2,31 +2,15 @@
  * The emulator console (browser side): polls the control API and lets a person work the simulated
  * phones, including operating one with this page's own microphone and speaker over WebRTC.
  */
-interface Heard { says: string[]; digits: string; levelDbfs: number; peakLevelDbfs: number; packetsReceived: number }
-interface Phone {
-  number: string; name: string; state: string; callSid: string | null; operatedFromConsole: boolean; ephemeral: boolean;
-  behaviour: { kind: string; audio?: string }; heard: Heard;
-  messages: { sid: string; direction: string; from: string; to: string; body: string; at: string }[];
-}
-interface Client { sessionId: string; identity: string | null; registered: boolean; reachable: boolean; tokenExpired: boolean; tokenExpiresAt: string | null; connectedAt: string }
-interface CallEvent { at: string; kind: string; text: string }
-interface CallView {
-  sid: string; parentCallSid: string | null; from: string; to: string; direction: string; status: string;
-  duration: number | null; setupMs: number | null; bridged: boolean; peerCallSid: string | null;
-  endpoint: { kind: string; identity?: string; number?: string; signalingConnected?: boolean };
-  media: { packetsReceived: number; packetsSent: number; levelDbfs: number; codec: string | null; iceState: string; digits: string } | null;
-  events: CallEvent[];
-}
-interface State {
-  account: { accountSid: string; numbers: { phoneNumber: string }[] };
-  clients: Client[]; phones: Phone[]; calls: CallView[];
-  messages: { sid: string; from: string; to: string; body: string; status: string; direction: string; at: string }[];
-}
+import type {
+  CallSidResult, CallStatus, CallWithEvents, NewPhone, OperateOffer, PhoneView, SendTextResult, StateView,
+} from '../../contracts/emulator';
 
+// Types only from the contracts: the console bundle carries no schema code.
 const api = '/emulator/api';
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-let state: State | null = null;
+let state: StateView | null = null;
 const operated = new Map<string, RTCPeerConnection>();
 /** Phones whose microphone set-up or tear-down is under way: their button waits, so one click is one action. */
 const operating = new Set<string>();
@@ -35,7 +19,7 @@ function say(text: string): void {
   $('status').textContent = text;
 }
 
-async function call(method: string, path: string, body?: unknown): Promise<any> {
+async function call<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(api + path, {
     method,
     headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
@@ -43,7 +27,7 @@ async function call(method: string, path: string, body?: unknown): Promise<any> 
   });
   const data = res.status === 204 ? null : await res.json().catch(() => null);
   if (!res.ok) throw new Error(data?.error ?? `${res.status} ${res.statusText}`);
-  return data;
+  return data as T;
 }
 
 async function act(label: string, fn: () => Promise<unknown>): Promise<void> {
@@ -79,7 +63,7 @@ function targets(): string[] {
 /** A DOM id from a phone number ("+1202…" → "phone-1202…"), for aria-labelledby. */
 const phoneId = (n: string) => `phone-${n.replace(/[^0-9A-Za-z]/g, '')}`;
 
-function phoneCard(p: Phone): HTMLElement {
+function phoneCard(p: PhoneView): HTMLElement {
   const card = document.createElement('article');
   card.className = 'card';
   card.dataset.number = p.number;
@@ -117,7 +101,7 @@ function phoneCard(p: Phone): HTMLElement {
   q<HTMLFormElement>('.call-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
     const to = q<HTMLInputElement>('.to').value.trim();
-    void act(`Call from ${n}`, () => call('POST', `${phonePath(n)}/call`, { to }));
+    void act(`Call from ${n}`, () => call<CallSidResult>('POST', `${phonePath(n)}/call`, { to }));
   });
   q('.do-answer').addEventListener('click', () => void act('Answer', () => call('POST', `${phonePath(n)}/answer`)));
   q('.do-reject').addEventListener('click', () => void act('Reject', () => call('POST', `${phonePath(n)}/reject`)));
@@ -130,7 +114,7 @@ function phoneCard(p: Phone): HTMLElement {
     const to = q<HTMLInputElement>('.sms-to').value.trim();
     const body = q<HTMLInputElement>('.sms-body').value;
     void act('Text', async () => {
-      const r = await call('POST', `${phonePath(n)}/sms`, { to, body });
+      const r = await call<SendTextResult>('POST', `${phonePath(n)}/sms`, { to, body });
       if (r.error) throw new Error(r.error);
     });
   });
@@ -138,7 +122,7 @@ function phoneCard(p: Phone): HTMLElement {
   return card;
 }
 
-function updatePhoneCard(card: HTMLElement, p: Phone): void {
+function updatePhoneCard(card: HTMLElement, p: PhoneView): void {
   const q = <T extends HTMLElement>(sel: string) => card.querySelector(sel) as T;
   q('h3').textContent = `${p.name} · ${p.number}`;
   const st = q('.state');
@@ -166,7 +150,7 @@ function updatePhoneCard(card: HTMLElement, p: Phone): void {
     .map((m) => `<li>${m.direction === 'received' ? '⬇' : '⬆'} ${esc(m.direction === 'received' ? m.from : m.to)}: ${esc(m.body)}</li>`).join(''));
 }
 
-function renderPhones(s: State): void {
+function renderPhones(s: StateView): void {
   const box = $('phones');
   const seen = new Set<string>();
   for (const p of s.phones) {
@@ -190,7 +174,7 @@ function renderPhones(s: State): void {
   list.innerHTML = targets().map((t) => `<option value="${esc(t)}">`).join('');
 }
 
-function renderClients(s: State): void {
+function renderClients(s: StateView): void {
   $('clients').innerHTML = s.clients.length
     ? `<table><thead><tr><th>Identity</th><th>Registered</th><th>Token</th><th>Connected</th></tr></thead><tbody>${s.clients.map((c) => `
       <tr><td>${esc(c.identity ?? '(no token yet)')}</td><td>${c.registered ? (c.reachable ? 'yes' : 'yes (unreachable)') : 'no'}</td>
@@ -199,12 +183,12 @@ function renderClients(s: State): void {
     : '<p class="muted">No Voice SDK device is connected. Sign in to the softphone in another tab.</p>';
 }
 
-const FINAL_CALL_STATUSES = ['completed', 'busy', 'failed', 'no-answer', 'canceled'];
+const FINAL_CALL_STATUSES: CallStatus[] = ['completed', 'busy', 'failed', 'no-answer', 'canceled'];
 
 /** One call's summary lines; its event log is a separate element so an open log keeps its scroll. */
-function callHead(c: CallView): string {
+function callHead(c: CallWithEvents): string {
   // A finished call has no socket any more; only a live one can have lost it.
-  const lost = c.endpoint.signalingConnected === false && !FINAL_CALL_STATUSES.includes(c.status);
+  const lost = c.endpoint.kind === 'client' && !c.endpoint.signalingConnected && !FINAL_CALL_STATUSES.includes(c.status);
   const who = c.endpoint.kind === 'client' ? `client ${esc(c.endpoint.identity)}${lost ? ' (signaling lost)' : ''}` : `phone ${esc(c.endpoint.number)}`;
   const media = c.media
     ? `${esc(c.media.codec ?? '?')} · ICE ${esc(c.media.iceState)} · in ${c.media.packetsReceived} / out ${c.media.packetsSent} packets · ${meter(c.media.levelDbfs)}${c.media.digits ? ` · digits ${esc(c.media.digits)}` : ''}`
@@ -214,7 +198,7 @@ function callHead(c: CallView): string {
     <div class="muted">Leg: ${who}${c.bridged ? ` · bridged to ${esc(c.peerCallSid)}` : c.peerCallSid ? ` · with ${esc(c.peerCallSid)}` : ''} · ${media}</div>`;
 }
 
-function callItem(c: CallView): HTMLElement {
+function callItem(c: CallWithEvents): HTMLElement {
   const item = document.createElement('div');
   item.className = 'call';
   item.dataset.sid = c.sid;
@@ -233,7 +217,7 @@ function callItem(c: CallView): HTMLElement {
  * Calls are updated in place, keyed by CallSid: rebuilding the list every second took focus off a
  * Hang up button a keyboard user had reached and closed the event log being read.
  */
-function renderCalls(s: State): void {
+function renderCalls(s: StateView): void {
   const box = $('calls');
   const empty = box.querySelector<HTMLElement>(':scope > p.muted') ?? box.appendChild(document.createElement('p'));
   empty.className = 'muted';
@@ -259,7 +243,7 @@ function renderCalls(s: State): void {
   for (const stale of items.values()) stale.remove();
 }
 
-function renderMessages(s: State): void {
+function renderMessages(s: StateView): void {
   $('messages').innerHTML = s.messages.length
     ? `<table><thead><tr><th>When</th><th>From</th><th>To</th><th>Text</th><th>Status</th></tr></thead><tbody>${s.messages.map((m) => `
       <tr><td>${new Date(m.at).toLocaleTimeString()}</td><td>${esc(m.from)}</td><td>${esc(m.to)}</td><td>${esc(m.body)}</td><td>${esc(m.status)}</td></tr>`).join('')}</tbody></table>`
@@ -293,7 +277,7 @@ async function startOperating(number: string): Promise<void> {
   const mic = await navigator.mediaDevices.getUserMedia({ audio: true });
   const pc = new RTCPeerConnection();
   try {
-    const { sdp } = await call('POST', `${phonePath(number)}/operate`);
+    const { sdp } = await call<OperateOffer>('POST', `${phonePath(number)}/operate`);
     mic.getTracks().forEach((t) => pc.addTrack(t, mic));
     pc.ontrack = (ev) => {
       const audio = $<HTMLAudioElement>('phone-audio');
@@ -324,7 +308,7 @@ async function load(): Promise<void> {
   try {
     const res = await fetch(`${api}/state`);
     if (!res.ok) throw new Error(`${res.status}`);
-    state = (await res.json()) as State;
+    state = (await res.json()) as StateView;
     $('account').textContent = `Account ${state.account.accountSid} · numbers ${state.account.numbers.map((n) => n.phoneNumber).join(', ')}`;
     renderClients(state);
     renderPhones(state);
@@ -360,8 +344,10 @@ function setupAddPhone(): void {
     ev.preventDefault();
     const data = new FormData(form);
     const kind = String(data.get('kind'));
-    const behaviour = kind.startsWith('answer-') ? { kind: 'answer', audio: kind.slice(7) } : { kind };
-    void act('Add phone', () => call('POST', '/phones', { number: data.get('number'), name: data.get('name'), behaviour }));
+    // The form's options are the contract's kinds and audios.
+    const behaviour = (kind.startsWith('answer-') ? { kind: 'answer', audio: kind.slice(7) } : { kind }) as NewPhone['behaviour'];
+    const phone: NewPhone = { number: String(data.get('number')), name: String(data.get('name') ?? ''), ...(behaviour ? { behaviour } : {}) };
+    void act('Add phone', () => call<PhoneView>('POST', '/phones', phone));
   });
 }
 

@@ -1,10 +1,14 @@
-/** JSON views of the emulator's state for the console and the control API. */
+/** JSON views of the emulator's state for the console and the control API, typed by its contracts. */
+import type { CallView, CallWithEvents } from '../../contracts/emulator/calls';
+import type { ClientView } from '../../contracts/emulator/clients';
+import type { PhoneView } from '../../contracts/emulator/phones';
+import type { MetricsView, StateView } from '../../contracts/emulator/state';
 import type { Call } from '../calls/call';
-import type { CallEngine } from '../calls/engine';
+import type { Emulator } from '../emulator';
+import type { SimulatedPhone } from '../phones/phone';
 import type { SignalingSession } from '../signaling/session';
-import type { MessageStore } from '../messages';
 
-export function clientView(s: SignalingSession): Record<string, unknown> {
+export function clientView(s: SignalingSession): ClientView {
   return {
     sessionId: s.id,
     identity: s.identity,
@@ -17,11 +21,11 @@ export function clientView(s: SignalingSession): Record<string, unknown> {
   };
 }
 
-export function callView(call: Call, withEvents = false): Record<string, unknown> {
+export function callView(call: Call): CallView {
   const ep = call.endpoint;
   const setupMs = call.timing.inviteAt !== undefined && call.timing.answerSentAt !== undefined
     ? call.timing.answerSentAt - call.timing.inviteAt : null;
-  const view: Record<string, unknown> = {
+  return {
     sid: call.sid,
     parentCallSid: call.parentSid,
     from: call.from,
@@ -41,25 +45,58 @@ export function callView(call: Call, withEvents = false): Record<string, unknown
     ringingMs: call.timing.inviteAt !== undefined && call.timing.ringingSentAt !== undefined ? call.timing.ringingSentAt - call.timing.inviteAt : null,
     media: call.media ? call.media.stats() : null,
   };
-  if (withEvents) view.events = call.events;
-  return view;
 }
 
-export function stateView(engine: CallEngine, messages: MessageStore): Record<string, unknown> {
-  const calls = [...engine.calls.values()];
+export function callWithEvents(call: Call): CallWithEvents {
+  return { ...callView(call), events: call.events };
+}
+
+export function phoneView(phone: SimulatedPhone): PhoneView {
+  return {
+    number: phone.number,
+    name: phone.spec.name,
+    behaviour: phone.spec.behaviour,
+    ephemeral: phone.ephemeral,
+    state: phone.state,
+    callSid: phone.callSid,
+    operatedFromConsole: phone.consoleLeg !== null,
+    heard: phone.heard(),
+    messages: phone.messages,
+  };
+}
+
+export function stateView(emulator: Pick<Emulator, 'account' | 'sessions' | 'phones' | 'calls' | 'messages'>): StateView {
+  const { account } = emulator;
+  const calls = [...emulator.calls.values()];
   const active = calls.filter((c) => !c.isOver);
   const recent = calls.filter((c) => c.isOver).slice(-30).reverse();
   return {
     account: {
-      accountSid: engine.accountSid,
-      numbers: engine.options.numbers.map((n) => ({ phoneNumber: n.phoneNumber, voiceApplicationSid: n.voiceApplicationSid ?? null, voiceUrl: n.voiceUrl ?? null, smsUrl: n.smsUrl ?? null })),
-      applications: engine.options.applications.map((a) => ({ sid: a.sid, voiceUrl: a.voiceUrl })),
+      accountSid: account.sid,
+      numbers: account.numberList().map((n) => ({ phoneNumber: n.phoneNumber, voiceApplicationSid: n.voiceApplicationSid ?? null, voiceUrl: n.voiceUrl ?? null, smsUrl: n.smsUrl ?? null })),
+      applications: account.applicationList().map((a) => ({ sid: a.sid, voiceUrl: a.voiceUrl })),
     },
-    clients: [...engine.sessions.values()].map(clientView),
-    phones: [...engine.phones.values()].map((p) => p.toJSON()),
-    calls: [...active.map((c) => callView(c, true)), ...recent.map((c) => callView(c, true))],
-    messages: [...messages.messages.values()].slice(-30).reverse().map((m) => ({
+    clients: [...emulator.sessions.values()].map(clientView),
+    phones: [...emulator.phones.values()].map(phoneView),
+    calls: [...active, ...recent].map(callWithEvents),
+    messages: [...emulator.messages.values()].slice(-30).reverse().map((m) => ({
       sid: m.sid, from: m.from, to: m.to, body: m.body, status: m.status, direction: m.direction, at: m.dateCreated.toISOString(),
     })),
+  };
+}
+
+/** Process figures for benchmarks. */
+export function metricsView(emulator: Pick<Emulator, 'calls' | 'sessions'>): MetricsView {
+  const cpu = process.cpuUsage();
+  const active = emulator.calls.active();
+  return {
+    at: Date.now(),
+    cpuUserMicros: cpu.user,
+    cpuSystemMicros: cpu.system,
+    rssBytes: process.memoryUsage().rss,
+    activeCalls: active.length,
+    activeMediaLegs: active.filter((c) => c.media).length,
+    bridgedCalls: active.filter((c) => c.bridge).length / 2,
+    sessions: emulator.sessions.size,
   };
 }

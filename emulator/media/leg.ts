@@ -3,23 +3,28 @@
  *
  * The Voice SDK's SDP carries no ICE candidates, so each leg puts its own host candidates
  * (loopback included) in its SDP and learns the browser's address from the browser's
- * connectivity checks (peer-reflexive). Audio is PCMU only, plus RFC 4733 telephone-events, so
- * generating, measuring and relaying audio never needs a transcoder.
+ * connectivity checks (peer-reflexive). Audio is PCMU only, plus RFC 4733 telephone-events
+ * (./codecs.ts), so generating, measuring and relaying audio never needs a transcoder.
+ *
+ * One class on purpose: its frame tick, playback, DTMF sending, relaying and receiving share one
+ * RTP sequence/timestamp space and one marker bit, and would only trade fields for callbacks if
+ * cut apart. The separable parts live beside it (codecs, datagram gate, digit plans in rfc4733).
  */
 import { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger } from 'fastify';
 import {
   RTCPeerConnection,
-  RTCRtpCodecParameters,
   RtpHeader,
   RtpPacket,
   type RTCRtpTransceiver,
   type RTCDtlsTransport,
 } from 'werift';
 import type { AudioSource, LegMediaStats, MediaLeg, MediaLegEvents } from './types';
+import { keepNarrowbandEvents, PCMU_PAYLOAD_TYPE, peerCodecs, TELEPHONE_EVENT_PAYLOAD_TYPE, telephoneEventPayloadType } from './codecs';
+import { gateDatagrams } from './datagram-gate';
 import { decodePcmu, encodePcmu } from './g711';
 import { LevelMeter } from './level';
-import { digitToEvent, planTelephoneEvent, TelephoneEventDetector, type PlannedEventPacket } from './rfc4733';
+import { planDigits, TelephoneEventDetector, type DigitStep } from './rfc4733';
 import { BufferSource, EchoSource, SilenceSource, ToneSource, speechSource, FRAME_SAMPLES, type FrameSource } from './sources';
 import { onMediaTick } from './clock';
 import { loadAudioUrl } from './fetch-audio';
@@ -39,36 +44,13 @@ export interface MediaLegOptions {
   tlsCa?: string;
 }
 
-export const PCMU_PAYLOAD_TYPE = 0;
-/** Our telephone-event payload type when we offer; when answering we use the offerer's. */
-export const TELEPHONE_EVENT_PAYLOAD_TYPE = 101;
-
-const DTMF_TONE_MS = 160;
-const DTMF_GAP_TICKS = 5; // 100 ms between digits
-const DTMF_PAUSE_TICKS = 25; // "w": 500 ms, as in Twilio's sendDigits
 /**
  * A bridged leg fills in silence when its partner has sent nothing for this long: longer than
  * the usual network jitter, so filler rarely interleaves with late relayed packets.
  */
 const RELAY_GAP_MS = 100;
 
-function peerCodecs(): RTCRtpCodecParameters[] {
-  return [
-    new RTCRtpCodecParameters({ mimeType: 'audio/PCMU', clockRate: 8000, channels: 1, payloadType: PCMU_PAYLOAD_TYPE }),
-    new RTCRtpCodecParameters({
-      mimeType: 'audio/telephone-event',
-      clockRate: 8000,
-      channels: 1,
-      payloadType: TELEPHONE_EVENT_PAYLOAD_TYPE,
-      parameters: '0-16',
-    }),
-  ];
-}
-
-type DtmfStep =
-  | { kind: 'event'; packet: PlannedEventPacket; first: boolean }
-  | { kind: 'gap' }
-  | { kind: 'done'; resolve: () => void };
+type DtmfStep = DigitStep | { kind: 'done'; resolve: () => void };
 
 interface Playback {
   source: FrameSource;
@@ -150,7 +132,7 @@ export class WeriftMediaLeg extends EventEmitter<MediaLegEvents> implements Medi
   async answerOffer(offerSdp: string): Promise<string> {
     this.assertOpen();
     await this.pc.setRemoteDescription({ type: 'offer', sdp: expectPeerReflexive(offerSdp) });
-    this.keepNarrowbandEvents();
+    keepNarrowbandEvents(this.transceiver);
     const answer = await this.pc.createAnswer();
     await this.pc.setLocalDescription(answer);
     this.filterDatagrams();
@@ -200,16 +182,11 @@ export class WeriftMediaLeg extends EventEmitter<MediaLegEvents> implements Medi
 
   sendDtmf(digits: string): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`Media leg ${this.id} is closed`));
-    const steps: DtmfStep[] = [];
-    for (const d of digits) {
-      if (d === 'w' || d === 'W') {
-        for (let i = 0; i < DTMF_PAUSE_TICKS; i++) steps.push({ kind: 'gap' });
-        continue;
-      }
-      const event = digitToEvent(d);
-      if (event === null) return Promise.reject(new Error(`Cannot send DTMF ${JSON.stringify(d)}: use 0-9, *, #, A-D or w`));
-      planTelephoneEvent(event, DTMF_TONE_MS).forEach((packet, i) => steps.push({ kind: 'event', packet, first: i === 0 }));
-      for (let i = 0; i < DTMF_GAP_TICKS; i++) steps.push({ kind: 'gap' });
+    let steps: DtmfStep[];
+    try {
+      steps = planDigits(digits);
+    } catch (err) {
+      return Promise.reject(err);
     }
     return new Promise((resolve) => {
       this.dtmfQueue.push(...steps, { kind: 'done', resolve });
@@ -265,7 +242,7 @@ export class WeriftMediaLeg extends EventEmitter<MediaLegEvents> implements Medi
   /** Sends a packet received on the partner leg, keeping this leg's own sequence and timing. */
   relayIn(packet: RtpPacket, kind: 'audio' | 'event'): void {
     if (!this.bridged || !this.canSend()) return;
-    const payloadType = kind === 'audio' ? PCMU_PAYLOAD_TYPE : this.telephoneEventPayloadType();
+    const payloadType = kind === 'audio' ? PCMU_PAYLOAD_TYPE : telephoneEventPayloadType(this.transceiver);
     if (payloadType === null) return;
     const now = performance.now();
     const run = this.relayRun;
@@ -299,7 +276,7 @@ export class WeriftMediaLeg extends EventEmitter<MediaLegEvents> implements Medi
     if (step && step.kind === 'event') {
       this.dtmfQueue.shift();
       if (step.first) this.dtmfEventTs = ts;
-      this.send(this.telephoneEventPayloadType() ?? TELEPHONE_EVENT_PAYLOAD_TYPE, this.dtmfEventTs, step.packet.payload, step.packet.marker, false);
+      this.send(telephoneEventPayloadType(this.transceiver) ?? TELEPHONE_EVENT_PAYLOAD_TYPE, this.dtmfEventTs, step.packet.payload, step.packet.marker, false);
       this.marker = true;
       return;
     }
@@ -366,31 +343,9 @@ export class WeriftMediaLeg extends EventEmitter<MediaLegEvents> implements Medi
     }
   }
 
-  /**
-   * Puts a gate on every UDP socket the leg's ICE agent owns, below STUN, DTLS and SRTP, so a
-   * blocked leg loses its consent checks as well as its media, exactly as a broken network path
-   * would. Idempotent; called again after each negotiation in case ICE opened new sockets.
-   */
+  /** Gates the leg's sockets for blockMedia (see ./datagram-gate.ts); again after each negotiation. */
   private filterDatagrams(): void {
-    type Datagrams = {
-      send: (data: Buffer, addr: unknown, ...rest: unknown[]) => Promise<void>;
-      onData: (data: Buffer, addr: unknown) => void;
-    };
-    const blocked = () => performance.now() < this.blockedUntil;
-    for (const dtls of this.pc.dtlsTransports) {
-      const protocols = (dtls.iceTransport.connection as unknown as { protocols?: { transport?: Datagrams }[] }).protocols ?? [];
-      for (const protocol of protocols) {
-        const transport = protocol.transport;
-        if (!transport || this.filteredTransports.has(transport)) continue;
-        this.filteredTransports.add(transport);
-        const send = transport.send.bind(transport);
-        transport.send = (data, addr, ...rest) => (blocked() ? Promise.resolve() : send(data, addr, ...rest));
-        const onData = transport.onData;
-        transport.onData = (data, addr) => {
-          if (!blocked()) onData.call(transport, data, addr);
-        };
-      }
-    }
+    gateDatagrams(this.pc, () => performance.now() < this.blockedUntil, this.filteredTransports);
   }
 
   /**
@@ -441,21 +396,6 @@ export class WeriftMediaLeg extends EventEmitter<MediaLegEvents> implements Medi
     this.digits += digit;
     this.log?.debug({ leg: this.id, digit }, 'media leg heard DTMF');
     this.emit('dtmf', digit);
-  }
-
-  private telephoneEventPayloadType(): number | null {
-    const c = this.transceiver.codecs.find((x) => x.name.toLowerCase() === 'telephone-event' && x.clockRate === 8000);
-    return c ? c.payloadType : null;
-  }
-
-  /** Offers list telephone-event at every clock rate; PCMU pairs with the 8 kHz one only. */
-  private keepNarrowbandEvents(): void {
-    const codecs = this.transceiver.codecs;
-    const kept = codecs.filter((c) => c.name.toLowerCase() !== 'telephone-event' || c.clockRate === 8000);
-    if (kept.length !== codecs.length) this.transceiver.codecs = kept;
-    if (!kept.some((c) => c.payloadType === PCMU_PAYLOAD_TYPE && c.name.toUpperCase() === 'PCMU')) {
-      throw new Error('The offer does not include PCMU (G.711 mu-law), the only codec this emulator speaks');
-    }
   }
 
   private localSdp(): string {

@@ -4,6 +4,7 @@ import {
   digitToEvent,
   eventToDigit,
   parseTelephoneEvent,
+  planDigits,
   planTelephoneEvent,
   TelephoneEventDetector,
 } from './rfc4733';
@@ -78,6 +79,29 @@ describe('RFC 4733 telephone-events', () => {
       const d = new TelephoneEventDetector();
       expect(d.push(1, 1000, pkt(32, false, 160))).toBeNull();
       expect(d.push(1, 2000, Uint8Array.from([1]))).toBeNull();
+    });
+  });
+
+  describe('planDigits (sendDigits)', () => {
+    const shape = (digits: string) => planDigits(digits).map((s) => (s.kind === 'gap' ? '.' : s.first ? 'E' : 'e')).join('');
+
+    it.each([
+      // Held 160 ms: 7 packets of growing duration, the end packet three times, then 100 ms (5 ticks) of nothing.
+      ['1', 'Eeeeeeeeee.....'],
+      ['w', '.'.repeat(25)],
+      ['1w#', 'Eeeeeeeeee.....' + '.'.repeat(25) + 'Eeeeeeeeee.....'],
+      ['', ''],
+    ])('%j plays as %s', (digits, expected) => {
+      expect(shape(digits)).toBe(expected);
+    });
+
+    it('carries the digit in every packet of its key press', () => {
+      const events = planDigits('#').flatMap((s) => (s.kind === 'event' ? [parseTelephoneEvent(s.packet.payload)!.event] : []));
+      expect(new Set(events)).toEqual(new Set([11]));
+    });
+
+    it('refuses what is not a key', () => {
+      expect(() => planDigits('1x')).toThrow('Cannot send DTMF "x": use 0-9, *, #, A-D or w');
     });
   });
 });

@@ -88,3 +88,29 @@ export function planTelephoneEvent(
   }
   return packets;
 }
+
+/** One frame tick of a digit string being sent: a telephone-event packet, or nothing (a gap). */
+export type DigitStep = { kind: 'event'; packet: PlannedEventPacket; first: boolean } | { kind: 'gap' };
+
+const DTMF_TONE_MS = 160;
+const DTMF_GAP_TICKS = 5; // 100 ms between digits
+const DTMF_PAUSE_TICKS = 25; // "w": 500 ms, as in Twilio's sendDigits
+
+/**
+ * The frame ticks of sending `digits` (0-9, *, #, A-D; "w" waits half a second): each key is
+ * held 160 ms and followed by 100 ms of nothing. Throws on any other character.
+ */
+export function planDigits(digits: string): DigitStep[] {
+  const steps: DigitStep[] = [];
+  for (const d of digits) {
+    if (d === 'w' || d === 'W') {
+      for (let i = 0; i < DTMF_PAUSE_TICKS; i++) steps.push({ kind: 'gap' });
+      continue;
+    }
+    const event = digitToEvent(d);
+    if (event === null) throw new Error(`Cannot send DTMF ${JSON.stringify(d)}: use 0-9, *, #, A-D or w`);
+    planTelephoneEvent(event, DTMF_TONE_MS).forEach((packet, i) => steps.push({ kind: 'event', packet, first: i === 0 }));
+    for (let i = 0; i < DTMF_GAP_TICKS; i++) steps.push({ kind: 'gap' });
+  }
+  return steps;
+}

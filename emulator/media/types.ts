@@ -1,5 +1,5 @@
 /**
- * The contract between the emulator's call engine and its media plane. Every call leg ends at an
+ * The contract between the emulator's calls (calls/legs.ts) and its media plane. Every call leg ends at an
  * endpoint of the emulator's own (as at Twilio's media edge): the SDK's SDP carries no ICE
  * candidates, so two browsers can never be joined by passing SDP between them.
  */

@@ -1,7 +1,7 @@
 /**
  * The Voice SDK's signaling frames ("PStream" protocol 1.6): JSON text `{type, version, payload}`,
  * plus the bare "\n" heartbeat. Parsing checks every field the emulator relies on, so a malformed
- * frame becomes a 31100 error rather than an exception deep inside the call engine.
+ * frame becomes a 31100 error rather than an exception deep inside the signaling host.
  */
 export const PSTREAM_VERSION = '1.6';
 export const HEARTBEAT = '\n';

@@ -1,6 +1,6 @@
 /**
  * One signaling WebSocket from a Voice SDK Device: token handling (listen / updateToken / expiry),
- * registration, heartbeats. Call messages are handed to the host (the call engine) once the socket
+ * registration, heartbeats. Call messages are handed to the host (./host.ts) once the socket
  * has a valid token.
  */
 import { randomUUID } from 'node:crypto';

@@ -1,6 +1,6 @@
 /**
  * The decisions of a TwiML run, as pure functions: what follows a verb, how <Gather> collects
- * digits, and how the simultaneous ringing of a <Dial> resolves. The call engine does the I/O.
+ * digits, and how the simultaneous ringing of a <Dial> resolves. The TwiML runner (../calls/runner.ts) does the I/O.
  */
 import type { DialVerb, GatherVerb, Method, Verb } from './verbs';
 

@@ -1,6 +1,10 @@
-/** The simulated phone network: phones that own numbers and behave like people (or machines) would. */
-import type { MediaLeg, AudioSource, LegMediaStats } from './media/types';
-import type { PhoneBehaviour, SimulatedPhoneSpec } from './types';
+/** One simulated phone: a number that behaves like a person (or a machine) would when called. */
+import { E164_PATTERN } from '../../contracts/emulator/common';
+import type { NewPhone, PhoneHeard, PhoneMessage, PhoneState } from '../../contracts/emulator/phones';
+import type { MediaLeg, AudioSource, LegMediaStats } from '../media/types';
+import type { PhoneBehaviour, SimulatedPhoneSpec } from '../types';
+
+export type { PhoneMessage, PhoneState };
 
 export const DEFAULT_PHONES: SimulatedPhoneSpec[] = [
   { number: '+12025550101', name: 'Echo phone', behaviour: { kind: 'answer', after: 800, audio: 'echo' } },
@@ -12,17 +16,6 @@ export const DEFAULT_PHONES: SimulatedPhoneSpec[] = [
 
 /** A number nobody owns answers and echoes, so any well-formed number can be called. */
 export const UNOWNED_NUMBER_BEHAVIOUR: PhoneBehaviour = { kind: 'answer', after: 800, audio: 'echo' };
-
-export type PhoneState = 'idle' | 'ringing' | 'calling' | 'in-call';
-
-export interface PhoneMessage {
-  sid: string;
-  direction: 'received' | 'sent';
-  from: string;
-  to: string;
-  body: string;
-  at: string;
-}
 
 export interface RingHandle {
   answer(): void;
@@ -74,7 +67,7 @@ export class SimulatedPhone {
     this.listenLeg = null;
   }
 
-  heard(): { says: string[]; digits: string; levelDbfs: number; peakLevelDbfs: number; packetsReceived: number } {
+  heard(): PhoneHeard {
     const stats: LegMediaStats | null = this.listenLeg ? this.listenLeg.stats() : null;
     return {
       says: this.says.map((s) => s.text),
@@ -84,47 +77,24 @@ export class SimulatedPhone {
       packetsReceived: stats ? stats.packetsReceived : 0,
     };
   }
-
-  toJSON(): Record<string, unknown> {
-    return {
-      number: this.number,
-      name: this.spec.name,
-      behaviour: this.spec.behaviour,
-      ephemeral: this.ephemeral,
-      state: this.state,
-      callSid: this.callSid,
-      operatedFromConsole: this.consoleLeg !== null,
-      heard: this.heard(),
-      messages: this.messages,
-    };
-  }
 }
+
+const E164 = new RegExp(E164_PATTERN);
 
 export function isE164(value: string): boolean {
-  return /^\+[1-9]\d{6,14}$/.test(value);
+  return E164.test(value);
 }
 
-export function validatePhoneSpec(input: unknown): { ok: true; spec: SimulatedPhoneSpec } | { ok: false; error: string } {
-  if (typeof input !== 'object' || input === null) return { ok: false, error: 'Body must be a phone object' };
-  const o = input as Record<string, unknown>;
-  if (typeof o.number !== 'string' || !isE164(o.number)) return { ok: false, error: 'number must be an E.164 phone number like +12025550199' };
-  const name = typeof o.name === 'string' && o.name.trim() ? o.name.trim() : o.number;
-  const b = (o.behaviour ?? { kind: 'manual' }) as Record<string, unknown>;
-  let behaviour: PhoneBehaviour;
-  switch (b.kind) {
-    case 'manual': behaviour = { kind: 'manual' }; break;
-    case 'busy': behaviour = { kind: 'busy' }; break;
-    case 'no-answer': behaviour = { kind: 'no-answer' }; break;
-    case 'answer': {
-      const audio = b.audio === 'tone' || b.audio === 'silence' ? b.audio : 'echo';
-      behaviour = {
-        kind: 'answer', audio,
-        ...(typeof b.after === 'number' && b.after >= 0 ? { after: b.after } : {}),
-        ...(typeof b.hangupAfter === 'number' && b.hangupAfter > 0 ? { hangupAfter: b.hangupAfter } : {}),
-      };
-      break;
+/** The phone a POST /phones asks for: a blank name is the number, answering phones echo unless told otherwise. */
+export function phoneSpec(input: NewPhone): SimulatedPhoneSpec {
+  const name = input.name?.trim() || input.number;
+  const b = input.behaviour ?? { kind: 'manual' };
+  const behaviour: PhoneBehaviour = b.kind === 'answer'
+    ? {
+      kind: 'answer', audio: b.audio ?? 'echo',
+      ...(b.after !== undefined ? { after: b.after } : {}),
+      ...(b.hangupAfter !== undefined ? { hangupAfter: b.hangupAfter } : {}),
     }
-    default: return { ok: false, error: 'behaviour.kind must be manual, answer, busy or no-answer' };
-  }
-  return { ok: true, spec: { number: o.number, name, behaviour } };
+    : { kind: b.kind };
+  return { number: input.number, name, behaviour };
 }

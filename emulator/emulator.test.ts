@@ -3,10 +3,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import twilio from 'twilio';
-import type { AudioSource, LegMediaStats, MediaLeg, MediaLegEvents } from '../media/types';
-import { SignalingSession } from '../signaling/session';
-import type { EmulatorOptions } from '../types';
-import { CallEngine } from './engine';
+import type { AudioSource, LegMediaStats, MediaLeg, MediaLegEvents } from './media/types';
+import { SignalingSession } from './signaling/session';
+import type { EmulatorOptions } from './types';
+import { createEmulator } from './emulator';
 
 const ACCOUNT = 'AC' + 'a'.repeat(32);
 const AUTH = 'b'.repeat(32);
@@ -67,7 +67,7 @@ function setup() {
     publicOrigin: origin,
     webhookTimeoutSeconds: 2,
   };
-  const engine = new CallEngine(options, {
+  const engine = createEmulator(options, {
     createLeg: (id) => { const l = new FakeLeg(id); legs.push(l); return l; },
     bridge: () => ({ unbridge() {} }),
   });
@@ -75,12 +75,12 @@ function setup() {
   const session = new SignalingSession(
     { send: (t) => { if (t !== '\n') sent.push(JSON.parse(t)); }, close() {}, terminate() {} },
     {
-      verifyToken: (jwt) => engine.verifyToken(jwt),
-      onCallMessage: (s, m) => engine.handleCallMessage(s, m),
-      onRegistrationChange() {}, onLog() {}, onClosed: (s) => engine.sessionClosed(s),
+      verifyToken: (jwt) => engine.signaling.verifyToken(jwt),
+      onCallMessage: (s, m) => engine.signaling.handleCallMessage(s, m),
+      onRegistrationChange() {}, onLog() {}, onClosed: (s) => engine.signaling.sessionClosed(s),
     },
   );
-  engine.addSession(session);
+  engine.signaling.addSession(session);
   const jwt = new twilio.jwt.AccessToken(ACCOUNT, KEY.sid, KEY.secret, { identity: 'alice', ttl: 600 });
   jwt.addGrant(new twilio.jwt.AccessToken.VoiceGrant({ incomingAllow: true, outgoingApplicationSid: APP, outgoingApplicationParams: { team: 'blue' } }));
   session.receive(JSON.stringify({ type: 'listen', payload: { token: jwt.toJwt() } }));
@@ -97,7 +97,7 @@ const until = async (fn: () => boolean, ms = 5000) => {
   }
 };
 
-describe('CallEngine with an SDK caller', () => {
+describe('The emulator with an SDK caller', () => {
   it('fetches the voice URL with Twilio\'s signed parameters, answers, runs the TwiML and hangs up', async () => {
     respond = () => ({ status: 200, body: '<Response><Say>Hello there</Say></Response>' });
     const { sent, legs, invite } = setup();

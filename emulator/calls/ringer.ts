@@ -1,17 +1,29 @@
 /**
- * <Dial>: child calls, simultaneous ringing of every target (each registration of a client is a
- * fork of one child call), first answer wins, then the two parties are joined until one hangs up.
- * The decisions come from the pure race in ../twiml/interpreter; this module does the messaging.
+ * Rings the callees of a <Dial> (or of a REST call) at once: every registration of a client is a
+ * fork of its child call, a phone rings as it behaves; the first answer wins and the rest are
+ * cancelled. The decisions come from the pure race in ../twiml/interpreter; this module does the
+ * messaging.
  */
 import type { MediaLeg } from '../media/types';
-import type { SimulatedPhone } from '../phones';
+import type { PhoneNetwork } from '../phones/network';
+import type { SimulatedPhone } from '../phones/phone';
 import type { SignalingSession } from '../signaling/session';
+import type { SessionRegistry } from '../signaling/sessions';
 import type { InviteParameters } from '../signaling/protocol';
-import { raceStep, startRace, type RaceEvent, type RaceState, type VerbOutcome } from '../twiml/interpreter';
-import type { DialTarget, DialVerb } from '../twiml/verbs';
-import { Call, type CallStatus, type Endpoint } from './call';
-import type { CallEngine } from './engine';
+import { raceStep, startRace, type RaceEvent, type RaceState } from '../twiml/interpreter';
+import type { DialTarget } from '../twiml/verbs';
+import type { Call, Endpoint } from './call';
+import { forkId, type ForkOwner, type RingingForks } from './forks';
+import type { Legs } from './legs';
 import { API_VERSION } from './params';
+
+/** What ringing needs from the rest of the emulator. */
+export interface RingerDeps {
+  legs: Pick<Legs, 'newLeg' | 'setStatus' | 'hangupCall'>;
+  sessions: Pick<SessionRegistry, 'reachable'>;
+  phones: Pick<PhoneNetwork, 'phoneFor'>;
+  forks: RingingForks;
+}
 
 type ForkInfo =
   | { id: string; child: Call; kind: 'client'; session: SignalingSession; leg: MediaLeg; offer: string; params: Record<string, string> }
@@ -22,7 +34,7 @@ export interface RingResult {
   winner?: ForkInfo;
 }
 
-export class Ringer {
+export class Ringer implements ForkOwner {
   private state: RaceState = { forks: [], result: null };
   private readonly forks = new Map<string, ForkInfo>();
   private timer: NodeJS.Timeout | null = null;
@@ -30,7 +42,7 @@ export class Ringer {
   private readonly done = new Promise<RingResult>((r) => { this.resolve = r; });
 
   constructor(
-    private readonly engine: CallEngine,
+    private readonly deps: RingerDeps,
     private readonly children: Call[],
     private readonly timeoutMs: number,
     private readonly targets: (DialTarget | undefined)[],
@@ -41,16 +53,16 @@ export class Ringer {
     this.children.forEach((child, i) => {
       const ep = child.endpoint;
       if (ep.kind === 'client') {
-        const sessions = this.engine.reachableSessions(ep.identity);
+        const sessions = this.deps.sessions.reachable(ep.identity);
         if (!sessions.length) child.log('error', `client:${ep.identity} has no registered device`);
         const target = this.targets[i];
         const params = target?.kind === 'client' ? target.params : {};
         sessions.forEach((session, n) => {
-          const leg = this.engine.newLeg(child, sessions.length > 1 ? `~${n + 1}` : '');
-          list.push({ id: `${session.id}|${child.sid}`, child, kind: 'client', session, leg, offer: '', params });
+          const leg = this.deps.legs.newLeg(child, sessions.length > 1 ? `~${n + 1}` : '');
+          list.push({ id: forkId(session.id, child.sid), child, kind: 'client', session, leg, offer: '', params });
         });
       } else {
-        list.push({ id: `phone:${ep.number}|${child.sid}`, child, kind: 'phone', phone: this.engine.phoneFor(ep.number) });
+        list.push({ id: `phone:${ep.number}|${child.sid}`, child, kind: 'phone', phone: this.deps.phones.phoneFor(ep.number) });
       }
     });
     for (const f of list) this.forks.set(f.id, f);
@@ -61,7 +73,7 @@ export class Ringer {
     }
     this.timer = setTimeout(() => this.event({ kind: 'timeout' }), this.timeoutMs);
     for (const child of this.children) {
-      if (list.some((f) => f.child === child)) this.engine.setStatus(child, 'ringing');
+      if (list.some((f) => f.child === child)) this.deps.legs.setStatus(child, 'ringing');
     }
     for (const f of list) {
       if (f.kind === 'client') this.inviteClient(f);
@@ -71,7 +83,7 @@ export class Ringer {
   }
 
   private inviteClient(f: Extract<ForkInfo, { kind: 'client' }>): void {
-    this.engine.forks.set(f.id, this);
+    this.deps.forks.set(f.id, this);
     f.leg.createOffer().then((offer) => {
       if (!this.isRinging(f.id)) return;
       f.offer = offer;
@@ -150,7 +162,7 @@ export class Ringer {
     const f = this.forks.get(id);
     if (!f) return;
     if (f.kind === 'client') {
-      this.engine.forks.delete(id);
+      this.deps.forks.delete(id);
       if (notify !== 'none') f.session.send({ type: notify, payload: { callsid: f.child.sid } });
       void f.leg.close().catch(() => undefined);
     } else if (f.phone.callSid === f.child.sid) {
@@ -165,7 +177,7 @@ export class Ringer {
     if (winner) {
       const child = winner.child;
       if (winner.kind === 'client') {
-        this.engine.forks.delete(winner.id);
+        this.deps.forks.delete(winner.id);
         child.endpoint = { kind: 'client', identity: winner.session.identity ?? '', session: winner.session, sdkCallId: null } satisfies Endpoint;
         child.media = winner.leg;
         child.localSdp = winner.offer;
@@ -175,7 +187,7 @@ export class Ringer {
         winner.phone.ring = null;
         const behaviour = winner.phone.spec.behaviour;
         if (behaviour.kind === 'answer' && behaviour.hangupAfter && !winner.phone.consoleLeg) {
-          const t = setTimeout(() => void this.engine.hangupCall(child, 'completed', `${winner.phone.spec.name} hung up`), behaviour.hangupAfter);
+          const t = setTimeout(() => void this.deps.legs.hangupCall(child, 'completed', `${winner.phone.spec.name} hung up`), behaviour.hangupAfter);
           void child.ended.then(() => clearTimeout(t));
         }
         if (winner.phone.consoleLeg) {
@@ -186,86 +198,4 @@ export class Ringer {
     }
     this.resolve({ status: result.status, ...(winner ? { winner } : {}) });
   }
-}
-
-function childStatus(result: RingResult['status']): CallStatus {
-  return result === 'answered' ? 'completed' : result;
-}
-
-export async function runDial(engine: CallEngine, parent: Call, verb: DialVerb, signal: AbortSignal, documentUrl?: string): Promise<VerbOutcome> {
-  const children: Call[] = [];
-  const targets: DialTarget[] = [];
-  for (const t of verb.targets) {
-    if (t.kind === 'number' && parent.from.startsWith('client:') && !verb.callerId) {
-      parent.log('error', `13214 Dial: a call from ${parent.from} to ${t.number} needs a callerId`);
-      continue;
-    }
-    const endpoint: Endpoint = t.kind === 'number'
-      ? { kind: 'phone', number: t.number }
-      : { kind: 'client', identity: t.identity, session: null, sdkCallId: null };
-    const to = t.kind === 'number' ? t.number : `client:${t.identity}`;
-    const child = new Call(engine.accountSid, verb.callerId ?? parent.from, to, 'outbound-dial', endpoint, parent.sid);
-    if (t.statusCallback) child.statusCallback = { ...t.statusCallback, url: engine.resolveUrl(t.statusCallback.url, documentUrl) };
-    if (t.url) parent.log('error', `<${t.kind === 'number' ? 'Number' : 'Client'} url> (whisper) is not supported by the emulator; ignored`);
-    engine.addCall(child);
-    child.log('info', `dialed by ${parent.sid} (${parent.from})`);
-    engine.setStatus(child, 'initiated');
-    children.push(child);
-    targets.push(t);
-  }
-  if (!children.length) return { verb: 'Dial', dialCallStatus: 'failed', callerHungUp: false };
-
-  engine.ringbackFor(parent);
-  if (verb.answerOnBridge) void engine.sendRinging(parent);
-  const ringer = new Ringer(engine, children, verb.timeout * 1000, targets);
-  const onAbort = (): void => ringer.event({ kind: 'caller-hangup' });
-  signal.addEventListener('abort', onAbort, { once: true });
-  const result = await ringer.run();
-  signal.removeEventListener('abort', onAbort);
-  if (!parent.isOver) parent.media?.stopPlayback();
-
-  if (result.status !== 'answered' || !result.winner) {
-    for (const c of children) {
-      if (!c.isOver) await engine.hangupCall(c, childStatus(result.status), `dial ${result.status}`);
-    }
-    parent.log('verb', `Dial result: ${result.status}`);
-    return {
-      verb: 'Dial', dialCallStatus: result.status,
-      ...(children.length === 1 ? { dialCallSid: children[0]!.sid } : {}),
-      callerHungUp: parent.isOver,
-    };
-  }
-
-  const child = result.winner.child;
-  for (const c of children) {
-    if (c !== child && !c.isOver) await engine.hangupCall(c, 'canceled', 'another target answered');
-  }
-  engine.markAnswered(child);
-  if (!parent.answeredAt) await engine.answerCall(parent);
-  if (parent.isOver) {
-    await engine.hangupCall(child, 'completed', 'caller hung up');
-    return { verb: 'Dial', dialCallStatus: 'completed', dialCallSid: child.sid, dialCallDuration: 0, callerHungUp: true };
-  }
-  engine.connectPeers(parent, child);
-  parent.log('verb', `Dial answered by ${child.to} (${child.sid})`);
-  const target = targets[children.indexOf(child)];
-  if (target?.kind === 'number' && target.sendDigits) void engine.sendDigitsTo(child, target.sendDigits);
-
-  const onStar = (digit: string): void => {
-    if (digit === '*') void engine.hangupCall(child, 'completed', 'hangupOnStar');
-  };
-  if (verb.hangupOnStar) parent.digitListeners.add(onStar);
-  const limit = setTimeout(() => void engine.hangupCall(child, 'completed', 'Dial timeLimit reached'), verb.timeLimit * 1000);
-  const aborted = new Promise<void>((r) => {
-    if (signal.aborted) r();
-    signal.addEventListener('abort', () => r(), { once: true });
-  });
-  await Promise.race([child.ended, parent.ended, aborted]);
-  clearTimeout(limit);
-  parent.digitListeners.delete(onStar);
-  if (!child.isOver) await engine.hangupCall(child, 'completed', parent.isOver ? 'caller hung up' : 'dial ended');
-  return {
-    verb: 'Dial', dialCallStatus: 'completed', dialCallSid: child.sid,
-    dialCallDuration: child.durationSeconds ?? 0, callerHungUp: parent.isOver,
-  };
 }

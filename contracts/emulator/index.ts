@@ -1,0 +1,8 @@
+/** The emulator control API (/emulator/api): one schema per request and response, shared by the emulator, its console and the tests. */
+export * from './common';
+export * from './clients';
+export * from './calls';
+export * from './phones';
+export * from './faults';
+export * from './applications';
+export * from './state';

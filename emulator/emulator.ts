@@ -1,0 +1,75 @@
+/**
+ * Builds the emulator from its parts, each handed only what it uses. The parts, in the order a call
+ * meets them: the account (TwiML Apps, numbers, tokens), signaling (SDK sessions), the call store,
+ * legs (status, answer, hangup, bridging), the TwiML runner and its verbs, the phone network, the
+ * REST call surface, messages and faults. The Fastify plugin (./plugin.ts) mounts it on HTTP.
+ */
+import { AccountRegistry } from './account';
+import { ApiCalls } from './calls/api-calls';
+import { RingingForks } from './calls/forks';
+import { Legs, type MediaFactory } from './calls/legs';
+import { TwimlRunner } from './calls/runner';
+import { CallStore } from './calls/store';
+import { webhookClient, type WebhookClient } from './calls/webhook';
+import { Faults } from './faults';
+import { MessageStore } from './messages';
+import { PhoneNetwork } from './phones/network';
+import { PhoneOperator } from './phones/operator';
+import { SignalingHost } from './signaling/host';
+import { SessionRegistry } from './signaling/sessions';
+import { silentLogger, type EmulatorOptions, type Logger } from './types';
+
+export interface Emulator {
+  readonly account: AccountRegistry;
+  readonly sessions: SessionRegistry;
+  readonly calls: CallStore;
+  readonly phones: PhoneNetwork;
+  readonly legs: Legs;
+  readonly runner: TwimlRunner;
+  readonly signaling: SignalingHost;
+  readonly operator: PhoneOperator;
+  readonly apiCalls: ApiCalls;
+  readonly messages: MessageStore;
+  readonly faults: Faults;
+  readonly webhooks: WebhookClient;
+  readonly media: MediaFactory;
+  readonly log: Logger;
+  /** Ends every call, closes every socket and console leg. */
+  shutdown(): void;
+}
+
+export function createEmulator(options: EmulatorOptions, media: MediaFactory, logger?: Logger): Emulator {
+  const log = logger ?? options.logger ?? silentLogger;
+  const { publicOrigin } = options;
+  const account = new AccountRegistry(options.account, options.applications, options.numbers, log);
+  const webhooks = webhookClient({
+    authToken: options.account.authToken,
+    publicOrigin,
+    ...(options.webhookCa ? { ca: options.webhookCa } : {}),
+    ...(options.webhookTimeoutSeconds !== undefined ? { timeoutSeconds: options.webhookTimeoutSeconds } : {}),
+  });
+  const sessions = new SessionRegistry();
+  const calls = new CallStore();
+  const phones = new PhoneNetwork(options.phones);
+  const forks = new RingingForks();
+  const legs = new Legs({ media, phones, webhooks });
+  const accountSid = account.sid;
+  const runner = new TwimlRunner({ accountSid, calls, legs, sessions, phones, forks, webhooks, log });
+  const signaling = new SignalingHost({ account, sessions, calls, forks, legs, runner });
+  const operator = new PhoneOperator({ account, phones, calls, legs, runner, media, publicOrigin });
+  const apiCalls = new ApiCalls({ accountSid, calls, legs, sessions, phones, forks, runner, publicOrigin });
+  const messages = new MessageStore({ account, phones, webhooks });
+  const faults = new Faults({ account, sessions, calls });
+
+  return {
+    account, sessions, calls, phones, legs, runner, signaling, operator, apiCalls, messages, faults, webhooks, media, log,
+    shutdown() {
+      for (const call of calls.values()) void legs.hangupCall(call, undefined, 'emulator stopped');
+      for (const s of sessions.values()) s.drop();
+      for (const phone of phones.values()) {
+        if (phone.consoleLeg) void phone.consoleLeg.close().catch(() => undefined);
+        phone.consoleLeg = null;
+      }
+    },
+  };
+}
