@@ -12,6 +12,7 @@
  */
 import { configRoute } from './config';
 import { healthRoute } from './health';
+import { openApiRoute } from './openapi';
 import { currentSessionRoute, signInRoute, signOutRoute } from './session';
 import { tokenRoute } from './token';
 import { afterDialWebhookRoute, statusCallbackRoute, voiceWebhookRoute } from './webhooks';
@@ -19,6 +20,7 @@ import { afterDialWebhookRoute, statusCallbackRoute, voiceWebhookRoute } from '.
 export * from './config';
 export * from './errors';
 export * from './health';
+export * from './openapi';
 export * from './route';
 export * from './session';
 export * from './token';
@@ -32,6 +34,7 @@ export const API_ROUTES = [
   currentSessionRoute,
   signOutRoute,
   tokenRoute,
+  openApiRoute,
   voiceWebhookRoute,
   afterDialWebhookRoute,
   statusCallbackRoute,
