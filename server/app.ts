@@ -9,12 +9,14 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, 
 import type { AppConfig } from './config';
 import { errorHandler, HttpError } from './http-errors';
 import { allowedOrigins, csrfHook } from './plugins/csrf';
+import { registerOpenApi } from './plugins/openapi';
 import { registerSecurityHeaders } from './plugins/security-headers';
 import { registerSession } from './plugins/session';
-import { configRoutes } from './routes/public-config';
 import { RATE_LIMIT_CACHE_SIZE, RATE_LIMITS } from './rate-limits';
 import type { RateLimits } from './rate-limits';
+import { configRoutes } from './routes/config';
 import { healthRoutes } from './routes/health';
+import { openApiRoutes } from './routes/openapi';
 import { sessionRoutes } from './routes/session';
 import { soundRoutes } from './routes/sounds';
 import { staticRoutes } from './routes/static';
@@ -74,7 +76,10 @@ export function buildApp(config: AppConfig, opts: BuildOptions = {}): FastifyIns
   app.setErrorHandler(errorHandler);
 
   app.register(shared(async (root: FastifyInstance) => registerSecurityHeaders(root, config)));
+  // Before any route: it collects the route schemas the OpenAPI document is made from.
+  app.register(shared(async (root: FastifyInstance) => registerOpenApi(root, config)));
   app.register(healthRoutes);
+  app.register(openApiRoutes);
   app.register(soundRoutes);
   app.register(shared(staticRoutes), { webRoot: opts.webRoot ?? DEFAULT_WEB_ROOT });
 

@@ -1,10 +1,10 @@
-/** One JSON error shape for every route: `{ error: <sentence>, code: <machine code> }`. */
+/** One JSON error shape for every route: `{ error: <sentence>, code: <machine code> }` (contracts/api/errors.ts). */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorBody } from '../contracts/api/errors';
+import { validationMessage } from './validation-message';
+import type { HttpPart } from './validation-message';
 
-export interface ErrorBody {
-  error: string;
-  code: string;
-}
+export type { ErrorBody };
 
 export class HttpError extends Error {
   constructor(
@@ -40,7 +40,9 @@ export function errorHandler(error: FastifyError | HttpError, request: FastifyRe
     return;
   }
   if (error.validation) {
-    sendError(reply, 400, 'bad_request', `The request is not valid: ${error.message}.`);
+    const part = (error.validationContext ?? 'body') as HttpPart;
+    const schema = (request.routeOptions.schema as Partial<Record<HttpPart, unknown>> | undefined)?.[part];
+    sendError(reply, 400, 'bad_request', validationMessage(error.validation, part, schema));
     return;
   }
   const known = error.code ? FASTIFY_CODES[error.code] : undefined;

@@ -1,8 +1,12 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { healthRoute } from '../../contracts/api/health';
 
-export async function healthRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/healthz', async (_request, reply) => {
-    reply.header('cache-control', 'no-store');
-    return { ok: true };
+export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.route({
+    ...healthRoute,
+    handler: async (_request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return { ok: true } as const;
+    },
   });
-}
+};

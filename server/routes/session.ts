@@ -1,5 +1,8 @@
 /** Sign-in, who-am-I and sign-out. Rate-limited per client address (all attempts) and per user name (failures). */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { currentSessionRoute, signInRoute, signOutRoute } from '../../contracts/api/session';
+import type { SignIn } from '../../contracts/api/session';
 import { sendError } from '../http-errors';
 import { currentIdentity, endSession, startSession } from '../plugins/session';
 import type { UserDirectory } from '../users';
@@ -11,49 +14,30 @@ export const SIGN_IN_LIMITS = {
   failuresPerUser: RATE_LIMITS.signInFailuresPerUser,
 };
 
-interface SignInBody {
-  username: string;
-  password: string;
-}
-
-const signInSchema = {
-  body: {
-    type: 'object',
-    required: ['username', 'password'],
-    properties: {
-      username: { type: 'string', minLength: 1, maxLength: 64 },
-      password: { type: 'string', minLength: 1, maxLength: 1024 },
-    },
-  },
-} as const;
-
 const normalise = (username: string) => username.trim().toLowerCase();
 
-export async function sessionRoutes(app: FastifyInstance, opts: { users: UserDirectory; limits?: RateLimits }): Promise<void> {
+export const sessionRoutes: FastifyPluginAsyncTypebox<{ users: UserDirectory; limits?: RateLimits }> = async (app, opts) => {
   const { users } = opts;
   const limits = opts.limits ?? RATE_LIMITS;
   /** User name → password checks in progress. */
   const checking = new Map<string, number>();
   const userFailures = app.createRateLimit({
     ...limits.signInFailuresPerUser,
-    keyGenerator: (request: FastifyRequest) => `sign-in-user:${normalise((request.body as SignInBody).username)}`,
+    keyGenerator: (request: FastifyRequest) => `sign-in-user:${normalise((request.body as SignIn).username)}`,
   });
 
-  app.post<{ Body: SignInBody }>(
-    '/api/session',
-    {
-      schema: signInSchema,
-      bodyLimit: 4096,
-      config: {
-        rateLimit: {
-          ...limits.signInPerAddress,
-          cache: RATE_LIMIT_CACHE_SIZE,
-          hook: 'preHandler',
-          keyGenerator: (request: FastifyRequest) => `sign-in-ip:${clientNetwork(request)}`,
-        },
+  app.route({
+    ...signInRoute,
+    bodyLimit: 4096,
+    config: {
+      rateLimit: {
+        ...limits.signInPerAddress,
+        cache: RATE_LIMIT_CACHE_SIZE,
+        hook: 'preHandler',
+        keyGenerator: (request: FastifyRequest) => `sign-in-ip:${clientNetwork(request)}`,
       },
     },
-    async (request, reply) => {
+    handler: async (request, reply) => {
       // Password checks still running for this name count as failures until they are known not to be,
       // so that guesses sent all at once cannot all pass the check before the first failure is counted.
       const name = normalise(request.body.username);
@@ -82,16 +66,22 @@ export async function sessionRoutes(app: FastifyInstance, opts: { users: UserDir
       request.log.info({ event: 'sign-in', identity }, 'signed in');
       return { identity, colleagues: users.colleaguesOf(identity) };
     },
-  );
-
-  app.get('/api/session', async (request, reply) => {
-    const identity = currentIdentity(request, users.names);
-    if (identity === undefined) return sendError(reply, 401, 'signed_out', 'You are not signed in.');
-    return { identity, colleagues: users.colleaguesOf(identity) };
   });
 
-  app.delete('/api/session', async (request, reply) => {
-    endSession(request);
-    return reply.code(204).send();
+  app.route({
+    ...currentSessionRoute,
+    handler: async (request, reply) => {
+      const identity = currentIdentity(request, users.names);
+      if (identity === undefined) return sendError(reply, 401, 'signed_out', 'You are not signed in.');
+      return { identity, colleagues: users.colleaguesOf(identity) };
+    },
   });
-}
+
+  app.route({
+    ...signOutRoute,
+    handler: async (request, reply) => {
+      endSession(request);
+      return reply.code(204).send(null);
+    },
+  });
+};

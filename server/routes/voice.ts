@@ -1,11 +1,14 @@
 /**
  * Twilio's voice webhooks. Everything here is form-encoded and signed: the signature is checked against
  * PUBLIC_BASE_URL + the request's path and query (the URL Twilio called, whatever proxies or tunnels did to
- * the Host header) before any TwiML is produced.
+ * the Host header) on the form exactly as it arrived, before the contract (contracts/api/webhooks.ts) looks
+ * at it and before any TwiML is produced.
  */
 import formbody from '@fastify/formbody';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import twilio from 'twilio';
+import { afterDialWebhookRoute, statusCallbackRoute, voiceWebhookRoute } from '../../contracts/api/webhooks';
 import type { AppConfig } from '../config';
 import { sendError } from '../http-errors';
 import { decideAfterDial, decideVoice, parseLeg } from '../voice/decide';
@@ -52,7 +55,17 @@ export function voiceContext(config: AppConfig): VoiceContext {
   };
 }
 
-export async function voiceRoutes(app: FastifyInstance, opts: { config: AppConfig }): Promise<void> {
+/**
+ * A caller hears whatever these answer, so a request outside the contract is not refused with a 400: it is
+ * logged and decided on as it is (the decisions refuse what they cannot place).
+ */
+function noteContractMismatch(request: FastifyRequest): void {
+  if (request.validationError) {
+    request.log.warn({ event: 'webhook-outside-contract', url: request.url, reason: request.validationError.message }, 'webhook parameters outside the contract');
+  }
+}
+
+export const voiceRoutes: FastifyPluginAsyncTypebox<{ config: AppConfig }> = async (app, opts) => {
   const { config } = opts;
   const urls = webhookUrls(config.publicBaseUrl);
   const context = voiceContext(config);
@@ -60,7 +73,9 @@ export async function voiceRoutes(app: FastifyInstance, opts: { config: AppConfi
   // Form bodies are only ever parsed in this scope; the rest of the server (and the emulator) never sees them.
   await app.register(formbody, { bodyLimit: 64 * 1024 });
 
-  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+  // Before validation, which may coerce what it checks: the signature covers the form as Twilio sent it.
+  // Once it is verified, repeated keys are reduced to their first value, the form the contract describes.
+  app.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers['x-twilio-signature'];
     const signature = Array.isArray(header) ? header[0] : header;
     const url = signatureUrl(config.publicBaseUrl, request.url);
@@ -68,36 +83,49 @@ export async function voiceRoutes(app: FastifyInstance, opts: { config: AppConfi
       request.log.warn({ event: 'webhook-signature-rejected', url: request.url, signed: signature !== undefined }, 'webhook signature missing or wrong');
       return sendError(reply, 403, 'bad_signature', 'This request is not signed by Twilio for this account.');
     }
+    request.body = formParams(request.body);
   });
 
   const twiml = (reply: FastifyReply, xml: string) => reply.type('text/xml; charset=utf-8').header('cache-control', 'no-store').send(xml);
 
-  app.post('/handle_calls', async (request, reply) => {
-    const params = formParams(request.body);
-    const decision = decideVoice(params, context);
-    request.log.info(
-      { event: 'voice-decision', callSid: params.CallSid, decision: decision.kind, ...(decision.kind === 'refuse' ? { reason: decision.reason } : {}) },
-      'voice webhook',
-    );
-    return twiml(reply, renderVoice(decision, urls));
+  app.route({
+    ...voiceWebhookRoute,
+    attachValidation: true,
+    handler: async (request, reply) => {
+      noteContractMismatch(request);
+      const params: Params = request.body;
+      const decision = decideVoice(params, context);
+      request.log.info(
+        { event: 'voice-decision', callSid: params.CallSid, decision: decision.kind, ...(decision.kind === 'refuse' ? { reason: decision.reason } : {}) },
+        'voice webhook',
+      );
+      return twiml(reply, renderVoice(decision, urls));
+    },
   });
 
-  app.post<{ Querystring: { leg?: string } }>('/handle_calls/after-dial', async (request, reply) => {
-    const params = formParams(request.body);
-    const leg = parseLeg(request.query.leg) ?? 'inbound';
-    const decision = decideAfterDial(params, leg);
-    request.log.info({ event: 'dial-ended', callSid: params.CallSid, leg, dialCallStatus: params.DialCallStatus }, 'dial ended');
-    return twiml(reply, renderAfterDial(decision));
+  app.route({
+    ...afterDialWebhookRoute,
+    attachValidation: true,
+    handler: async (request, reply) => {
+      noteContractMismatch(request);
+      const params: Params = request.body;
+      const leg = parseLeg(request.query.leg) ?? 'inbound';
+      const decision = decideAfterDial(params, leg);
+      request.log.info({ event: 'dial-ended', callSid: params.CallSid, leg, dialCallStatus: params.DialCallStatus }, 'dial ended');
+      return twiml(reply, renderAfterDial(decision));
+    },
   });
 
-  app.post('/handle_calls/status', async (request, reply) => {
-    const params = formParams(request.body);
-    const leg: Record<string, string> = {};
-    for (const field of STATUS_FIELDS) {
-      const v = params[field];
-      if (v !== undefined) leg[field] = v.slice(0, 200);
-    }
-    request.log.info({ event: 'call-status', leg }, 'call leg status');
-    return reply.code(204).send();
+  app.route({
+    ...statusCallbackRoute,
+    handler: async (request, reply) => {
+      const leg: Record<string, string> = {};
+      for (const field of STATUS_FIELDS) {
+        const v = request.body[field];
+        if (v !== undefined) leg[field] = v.slice(0, 200);
+      }
+      request.log.info({ event: 'call-status', leg }, 'call leg status');
+      return reply.code(204).send(null);
+    },
   });
-}
+};

@@ -24,6 +24,7 @@ const OPEN: Record<string, string> = {
   'GET /*': 'files of the built app',
   'GET /healthz': 'health check',
   'GET /api/config': 'public facts the page needs before sign-in',
+  'GET /api/openapi.json': 'the API description, generated from the route schemas (no secrets: routes/openapi.test.ts)',
   'GET /sounds/:file': 'ringtones',
   'POST /api/session': 'sign-in itself',
   'DELETE /api/session': 'sign-out (works signed out too)',

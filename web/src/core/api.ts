@@ -1,3 +1,6 @@
+import type {
+  ErrorBody, ReplyBody, RequestBody, RouteContract, configRoute, currentSessionRoute, signInRoute, signOutRoute, tokenRoute,
+} from '../../../contracts/api';
 import type { AppConfig, Session, TokenGrant } from './types';
 
 /** An error from our server: `message` is the server's sentence, `code` its machine code. */
@@ -24,11 +27,15 @@ export interface Api {
 type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 
 export function createApi(fetchImpl: Fetch = (input, init) => fetch(input, init)): Api {
-  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /**
+   * Calls one route of the contract R: its method and path are checked against the contract, the body
+   * must be what it takes and the answer is what it gives (contracts/api/, types only).
+   */
+  async function request<R extends RouteContract>(route: Pick<R, 'method' | 'url'>, body: RequestBody<R>): Promise<ReplyBody<R>> {
     let response: Response;
     try {
-      response = await fetchImpl(path, {
-        method,
+      response = await fetchImpl(route.url, {
+        method: route.method,
         credentials: 'same-origin',
         headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -36,7 +43,7 @@ export function createApi(fetchImpl: Fetch = (input, init) => fetch(input, init)
     } catch (cause) {
       throw new ApiError('The server could not be reached. Check your connection.', 0, 'network');
     }
-    if (response.status === 204) return undefined as T;
+    if (response.status === 204) return undefined as ReplyBody<R>;
     const text = await response.text();
     let data: unknown = undefined;
     try {
@@ -45,29 +52,29 @@ export function createApi(fetchImpl: Fetch = (input, init) => fetch(input, init)
       data = undefined;
     }
     if (!response.ok) {
-      const err = (data ?? {}) as { error?: unknown; code?: unknown };
+      const err = (data ?? {}) as Partial<Record<keyof ErrorBody, unknown>>;
       throw new ApiError(
         typeof err.error === 'string' ? err.error : `The server answered ${response.status}.`,
         response.status,
         typeof err.code === 'string' ? err.code : `http_${response.status}`,
       );
     }
-    return data as T;
+    return data as ReplyBody<R>;
   }
 
   return {
-    config: () => request<AppConfig>('GET', '/api/config'),
+    config: () => request<typeof configRoute>({ method: 'GET', url: '/api/config' }, undefined),
     async session() {
       try {
-        return await request<Session>('GET', '/api/session');
+        return await request<typeof currentSessionRoute>({ method: 'GET', url: '/api/session' }, undefined);
       } catch (e) {
         if (e instanceof ApiError && e.status === 401) return null;
         throw e;
       }
     },
-    signIn: (username, password) => request<Session>('POST', '/api/session', { username, password }),
-    // State-changing routes want a JSON body even when there is nothing to say.
-    signOut: () => request<void>('DELETE', '/api/session', {}),
-    token: () => request<TokenGrant>('POST', '/api/token', {}),
+    signIn: (username, password) => request<typeof signInRoute>({ method: 'POST', url: '/api/session' }, { username, password }),
+    signOut: () => request<typeof signOutRoute>({ method: 'DELETE', url: '/api/session' }, undefined),
+    // State-changing routes that take a body want JSON even when there is nothing to say.
+    token: () => request<typeof tokenRoute>({ method: 'POST', url: '/api/token' }, {}),
   };
 }

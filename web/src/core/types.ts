@@ -53,21 +53,7 @@ export type DeviceOptions = Record<string, unknown>;
 /** Creates the one Device; the real one loads the SDK lazily, tests pass a fake. */
 export type DeviceFactory = (token: string, options: DeviceOptions) => Promise<DeviceLike>;
 
-export interface AppConfig {
-  mode: 'local' | 'twilio';
-  teamNumber: string;
-  defaultCountry: string;
-  dialAllowedCountries: string[];
-  deviceOptions: DeviceOptions;
-}
-
-export interface Session {
-  identity: string;
-  colleagues: string[];
-}
-
-export interface TokenGrant {
-  token: string;
-  identity: string;
-  ttl: number;
-}
+// The HTTP API's shapes come from its contracts (contracts/api/), type-only so no schema code is bundled.
+/** GET /api/config. */
+export type AppConfig = import('../../../contracts/api').PublicConfig;
+export type { Session, TokenGrant } from '../../../contracts/api';

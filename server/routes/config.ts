@@ -1,15 +1,9 @@
-/** What the browser needs to start a Device; nothing secret. */
-import type { FastifyInstance } from 'fastify';
+/** What the browser needs to start a Device; nothing secret (the contract's response schema drops anything else). */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { configRoute } from '../../contracts/api/config';
+import type { PublicConfig } from '../../contracts/api/config';
 import type { AppConfig } from '../config';
 import { deviceSoundUrls } from '../sounds';
-
-export interface PublicConfig {
-  mode: AppConfig['mode'];
-  teamNumber: string;
-  defaultCountry: string;
-  dialAllowedCountries: string[];
-  deviceOptions: Record<string, unknown>;
-}
 
 export function publicConfig(config: AppConfig): PublicConfig {
   return {
@@ -24,10 +18,13 @@ export function publicConfig(config: AppConfig): PublicConfig {
   };
 }
 
-export async function configRoutes(app: FastifyInstance, opts: { config: AppConfig }): Promise<void> {
+export const configRoutes: FastifyPluginAsyncTypebox<{ config: AppConfig }> = async (app, opts) => {
   const body = publicConfig(opts.config);
-  app.get('/api/config', async (_request, reply) => {
-    reply.header('cache-control', 'no-cache');
-    return body;
+  app.route({
+    ...configRoute,
+    handler: async (_request, reply) => {
+      reply.header('cache-control', 'no-cache');
+      return body;
+    },
   });
-}
+};

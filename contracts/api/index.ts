@@ -1,0 +1,41 @@
+/**
+ * The app's HTTP contracts, one module per resource: its TypeBox schemas (request and response, each with
+ * its Static type of the same name) and its route contracts (`defineRoute`: method, path, schema).
+ *
+ * A new resource (call history, voicemail, messages, conference actions, the event stream) adds:
+ *   contracts/api/<resource>.ts     schemas + route contracts, exported below and listed in API_ROUTES
+ *   server/routes/<resource>.ts     `app.route({ ...contract, handler })`, registered in server/app.ts
+ *   web/src/core/api.ts             `request<typeof contract>(...)`, if the browser calls it
+ * Fastify then validates requests and serializes answers with the schemas, handlers are typed by them,
+ * the OpenAPI document (GET /api/openapi.json) lists the route, and server/routes/openapi.test.ts checks
+ * that every contract is served with its own schema and documented.
+ */
+import { configRoute } from './config';
+import { healthRoute } from './health';
+import { openApiRoute } from './openapi';
+import { currentSessionRoute, signInRoute, signOutRoute } from './session';
+import { tokenRoute } from './token';
+import { afterDialWebhookRoute, statusCallbackRoute, voiceWebhookRoute } from './webhooks';
+
+export * from './config';
+export * from './errors';
+export * from './health';
+export * from './openapi';
+export * from './route';
+export * from './session';
+export * from './token';
+export * from './webhooks';
+
+/** Every route with a contract; each must be served, validated and documented. */
+export const API_ROUTES = [
+  healthRoute,
+  configRoute,
+  signInRoute,
+  currentSessionRoute,
+  signOutRoute,
+  tokenRoute,
+  openApiRoute,
+  voiceWebhookRoute,
+  afterDialWebhookRoute,
+  statusCallbackRoute,
+] as const;

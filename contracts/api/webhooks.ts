@@ -1,0 +1,135 @@
+/**
+ * Twilio's voice webhooks: form-encoded parameters, signed with X-Twilio-Signature. Each schema names the
+ * parameters the app reads (from Twilio's request-parameter docs) and lets every other one through, as
+ * text, because Twilio adds parameters over time and a call must never fail on one it did not know.
+ * Values stay plain strings with no enumerations for the same reason: a new CallStatus is not an error.
+ */
+import { Type } from 'typebox';
+import type { Static, TProperties } from 'typebox';
+import { COMMON_ERRORS, errorReply } from './errors';
+import { SIGNED_BY_TWILIO, defineRoute } from './route';
+import type { MediaResponse } from './route';
+
+const text = (description: string) => Type.Optional(Type.String({ description }));
+
+const FROM = 'The caller: a number in E.164, or client:<identity> for a browser.';
+const TO = 'Who was called: a number, or what a browser asked for (a number or a colleague).';
+
+/** A form of Twilio parameters: the named ones, plus any others as text. */
+function twilioForm<P extends TProperties>(properties: P, description: string) {
+  return Type.Object(properties, { additionalProperties: Type.String(), description });
+}
+
+/** Sent with every voice request about a call. */
+const CALL = {
+  CallSid: Type.String({ description: 'This call leg (CA…).' }),
+  AccountSid: text('The Twilio account (AC…).'),
+  From: text(FROM),
+  To: text(TO),
+  CallStatus: text('queued, ringing, in-progress, completed, busy, failed, no-answer or canceled.'),
+  ApiVersion: text('Twilio API version, 2010-04-01.'),
+  Direction: text('inbound, outbound-api or outbound-dial.'),
+  ParentCallSid: text('The leg that created this one, on legs created by <Dial>.'),
+  ApplicationSid: text('The TwiML App, on calls placed by the Voice SDK.'),
+  Called: text('Same as To.'),
+  Caller: text('Same as From.'),
+};
+
+export const VoiceWebhook = twilioForm(
+  { ...CALL, From: Type.String({ description: FROM }), To: Type.String({ description: TO }) },
+  'A call has reached the team number, or a browser is placing one. Voice SDK custom parameters arrive as extra fields.',
+);
+export type VoiceWebhook = Static<typeof VoiceWebhook>;
+
+export const AfterDialWebhook = twilioForm(
+  {
+    ...CALL,
+    DialCallStatus: Type.String({ description: 'completed, answered, busy, no-answer, failed or canceled.' }),
+    DialCallSid: text('The leg that was dialled.'),
+    DialCallDuration: text('Seconds the dialled leg was connected.'),
+    DialBridged: text('true when the two legs were connected.'),
+  },
+  'A <Dial> has ended (its action URL).',
+);
+export type AfterDialWebhook = Static<typeof AfterDialWebhook>;
+
+export const AfterDialQuery = Type.Object({
+  leg: Type.Optional(
+    Type.Enum(['number', 'client', 'inbound'], {
+      description: 'Which kind of <Dial> ended: to a number, to a colleague, or an incoming call ringing the team.',
+    }),
+  ),
+});
+export type AfterDialQuery = Static<typeof AfterDialQuery>;
+
+export const StatusCallback = twilioForm(
+  {
+    ...CALL,
+    CallbackSource: text('call-progress-events.'),
+    SequenceNumber: text('Order of the callbacks of one leg, from 0: callbacks can arrive out of order.'),
+    Timestamp: text('When the event happened (RFC 2822).'),
+    CallDuration: text('Seconds the leg lasted, on completed.'),
+    Duration: text('Minutes the leg lasted, rounded up, on completed.'),
+    SipResponseCode: text('The SIP answer, on calls to numbers.'),
+    ErrorCode: text('Twilio error code, when the leg failed.'),
+    ErrorMessage: text('Twilio error message, when the leg failed.'),
+  },
+  'A call leg changed state (statusCallback of <Number>/<Client>).',
+);
+export type StatusCallback = Static<typeof StatusCallback>;
+
+const FORM = ['application/x-www-form-urlencoded'] as const;
+
+const TWIML: MediaResponse = {
+  description: 'TwiML: what the caller hears and who is rung. A request outside this contract still gets TwiML.',
+  content: { 'text/xml': { schema: Type.String({ description: 'A TwiML <Response> document.' }) } },
+};
+
+const BAD_SIGNATURE = errorReply('X-Twilio-Signature is missing or does not match this URL and these parameters (bad_signature). No TwiML.');
+
+export const voiceWebhookRoute = defineRoute({
+  method: 'POST',
+  url: '/handle_calls',
+  schema: {
+    summary: 'Voice webhook',
+    description: "The TwiML App's and the team number's voice URL: dial a number or a colleague, or ring the team.",
+    tags: ['Twilio webhooks'],
+    security: SIGNED_BY_TWILIO,
+    consumes: FORM,
+    body: VoiceWebhook,
+    response: { 200: TWIML, 403: BAD_SIGNATURE, ...COMMON_ERRORS },
+  },
+});
+
+export const afterDialWebhookRoute = defineRoute({
+  method: 'POST',
+  url: '/handle_calls/after-dial',
+  schema: {
+    summary: '<Dial> action',
+    description: 'What happens after a <Dial>: hang up, reject as busy, or tell an outside caller no one is available.',
+    tags: ['Twilio webhooks'],
+    security: SIGNED_BY_TWILIO,
+    consumes: FORM,
+    querystring: AfterDialQuery,
+    body: AfterDialWebhook,
+    response: { 200: TWIML, 403: BAD_SIGNATURE, ...COMMON_ERRORS },
+  },
+});
+
+export const statusCallbackRoute = defineRoute({
+  method: 'POST',
+  url: '/handle_calls/status',
+  schema: {
+    summary: 'Call status callback',
+    tags: ['Twilio webhooks'],
+    security: SIGNED_BY_TWILIO,
+    consumes: FORM,
+    body: StatusCallback,
+    response: {
+      204: Type.Null({ description: 'Taken in.' }),
+      400: errorReply('The callback names no CallSid (bad_request).'),
+      403: BAD_SIGNATURE,
+      ...COMMON_ERRORS,
+    },
+  },
+});
