@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import twilio from 'twilio';
-import type { LocalCredentials } from '../server/local-mode';
+import type { LocalCredentials } from '../local-setup/setup';
 import { emulatorMetrics, launchChromium, ROOT, round, sleep, startLocalServer } from './stack';
 import type { EmulatorMetrics, LocalServer } from './stack';
 import type { BenchOptions, BenchRow, BenchSection } from './types';

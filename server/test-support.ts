@@ -3,7 +3,8 @@ import twilio from 'twilio';
 import { parseConfig } from './config';
 import type { AppConfig, Env } from './config';
 import { hashPassword } from './password';
-import { resolveLocalConfig, generateLocalCredentials } from './local-mode';
+import { generateLocalCredentials } from '../local-setup/setup';
+import { resolveLocalConfig } from './local-mode';
 
 export const ACCOUNT_SID = `AC${'a'.repeat(32)}`;
 export const API_KEY_SID = `SK${'b'.repeat(32)}`;
