@@ -21,7 +21,7 @@ export default defineConfig({
   },
   test: {
     root: '.',
-    include: ['server/**/*.test.ts', 'emulator/**/*.test.ts', 'local-setup/**/*.test.ts', 'web/**/*.test.{ts,tsx}'],
+    include: ['{server,emulator,local-setup,contracts,test-support,bench}/**/*.test.ts', 'web/**/*.test.{ts,tsx}'],
     environment: 'node',
     testTimeout: 20000,
   },
