@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import twilio from 'twilio';
 import { emulatorRequestClient } from '../emulator/rest/twilio-client';
+import type { LocalCredentials } from '../local-setup/setup';
 import { emulatorApi, PHONES, TEAM_NUMBER } from '../test-support/emulator-api';
 import { DEMO_PASSWORD, E2E_BASE_URL } from '../test-support/local-server';
 import { audioStats, instrument } from '../test-support/page-instrumentation';
@@ -14,8 +15,7 @@ import { audioStats, instrument } from '../test-support/page-instrumentation';
 const ECHO_PHONE = PHONES.echo;
 const MANUAL_PHONE = PHONES.manual;
 
-interface Credentials { accountSid: string; authToken: string; apiKeySid: string; apiKeySecret: string; twimlAppSid: string; teamNumber: string }
-const credentials = (): Credentials => JSON.parse(readFileSync('.local/e2e/credentials.json', 'utf8')) as Credentials;
+const credentials = (): LocalCredentials => JSON.parse(readFileSync('.local/e2e/credentials.json', 'utf8')) as LocalCredentials;
 const certificate = (): string => readFileSync('.local/e2e/tls/cert.pem', 'utf8');
 
 const contexts: BrowserContext[] = [];
