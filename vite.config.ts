@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { precompress } from './web/scripts/precompress';
 
@@ -24,7 +24,9 @@ export default defineConfig({
   },
   test: {
     root: '.',
-    include: ['server/**/*.test.ts', 'emulator/**/*.test.ts', 'web/**/*.test.{ts,tsx}'],
+    include: ['{server,emulator,local-setup,contracts,test-support,bench}/**/*.test.ts', 'web/**/*.test.{ts,tsx}'],
+    // The long autocannon run is a benchmark (`npm run bench:load`); bench/main.test.ts keeps a short smoke of it.
+    exclude: [...configDefaults.exclude, 'bench/load.test.ts'],
     environment: 'node',
     testTimeout: 20000,
   },

@@ -9,7 +9,9 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from '@playwright/test';
 import { analyzeBundle, staticFirstLoad } from '../web/scripts/bundle-analysis';
-import { newInstrumentedPage, ROOT, signIn, withBrowserStack } from './stack';
+import { ROOT } from '../test-support/local-server';
+import { signIn } from '../test-support/phone-ui';
+import { newInstrumentedPage, withBrowserStack } from './stack';
 import type { BenchOptions, BenchRow, BenchSection } from './types';
 
 const PORT = 3803;
@@ -22,7 +24,7 @@ const kb = (bytes: number) => Number((bytes / 1000).toFixed(1));
 async function observedLoad(browser: Browser, origin: string): Promise<{ before: string[]; after: string[] }> {
   const { context, page } = await newInstrumentedPage(browser);
   try {
-    await signIn(page, origin, 'alice');
+    await signIn(page, 'alice', { origin });
     await page.reload();
     await page.waitForFunction(() => performance.getEntriesByName('softphone-registered').length > 0, undefined, { timeout: 20_000 });
     // Let what the app loads right after registering arrive, so it can be listed as "later".

@@ -7,12 +7,14 @@
  *   threads) and all processes together (browser, GPU, audio and network services).
  */
 import type { Browser, CDPSession, Page } from '@playwright/test';
-import {
-  ECHO_PHONE, hangUpIfInCall, newInstrumentedPage, prepareDial, round, signIn, sleep, withBrowserStack,
-} from './stack';
+import { PHONES } from '../test-support/emulator-api';
+import { hangUpIfInCall, prepareDial, signIn } from '../test-support/phone-ui';
+import { sleep } from '../test-support/wait';
+import { newInstrumentedPage, round, withBrowserStack } from './stack';
 import type { BenchOptions, BenchSection } from './types';
 
 const PORT = 3804;
+const ECHO_PHONE = PHONES.echo;
 const IDLE_SECONDS = 10;
 const CALL_SECONDS = 20;
 
@@ -75,7 +77,7 @@ async function meterIsMoving(page: Page): Promise<boolean> {
 export async function run(options: BenchOptions = {}): Promise<BenchSection> {
   return withBrowserStack(PORT, options, async ({ server, browser }) => {
     const { page } = await newInstrumentedPage(browser);
-    await signIn(page, server.origin, 'alice');
+    await signIn(page, 'alice', { origin: server.origin });
     const pageCdp = await page.context().newCDPSession(page);
     await pageCdp.send('Performance.enable', { timeDomain: 'threadTicks' });
     const browserCdp = await browser.newBrowserCDPSession();

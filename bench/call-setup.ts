@@ -7,9 +7,9 @@
  * share (performance.timeOrigin + performance.now()).
  */
 import type { Page } from '@playwright/test';
-import {
-  callState, hangUpIfInCall, median, newInstrumentedPage, prepareDial, round, signIn, sleep, spread, withBrowserStack,
-} from './stack';
+import { callStatus, hangUpIfInCall, prepareDial, signIn } from '../test-support/phone-ui';
+import { sleep } from '../test-support/wait';
+import { median, newInstrumentedPage, round, spread, withBrowserStack } from './stack';
 import type { BenchWindow } from './stack';
 import type { BenchOptions, BenchRow, BenchSection } from './types';
 
@@ -48,7 +48,7 @@ function firstPacket(timeoutMs: number): Promise<number | null> {
   const deadline = performance.now() + timeoutMs;
   return new Promise((resolve) => {
     const poll = async () => {
-      for (const pc of w.__bench.peerConnections) {
+      for (const pc of w.__peerConnections) {
         if (pc.connectionState === 'closed') continue;
         let received = 0;
         (await pc.getStats()).forEach((s: { type: string; kind?: string; packetsReceived?: number }) => {
@@ -166,7 +166,7 @@ async function oneCall(alice: Page, bob: Page): Promise<Run> {
   const before = { alice: await bench(alice), bob: await bench(bob) };
   await callButton.click();
   await bob.getByRole('alertdialog').waitFor({ state: 'visible', timeout: 10_000 });
-  await callState(alice).waitFor({ timeout: 10_000 });
+  await callStatus(alice).waitFor({ timeout: 10_000 });
   // Let the ringback play a little, as a person takes a moment to answer.
   await sleep(300);
 
@@ -200,8 +200,8 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
     const b = await newInstrumentedPage(browser);
     await b.context.addInitScript(TONE_MICROPHONE);
     await a.context.addInitScript(WATCH_LOUD_FRAMES, [CALLEE_PEAK] as [number]);
-    await signIn(a.page, server.origin, 'alice');
-    await signIn(b.page, server.origin, 'bob');
+    await signIn(a.page, 'alice', { origin: server.origin });
+    await signIn(b.page, 'bob', { origin: server.origin });
 
     await oneCall(a.page, b.page); // unmeasured: first call warms up both tabs and the server
     const runs: Run[] = [];

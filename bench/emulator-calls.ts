@@ -7,15 +7,19 @@
  *
  * To keep the browser light, the devices are bare Voice SDK Devices (the SDK's own bundle, 2N of them in
  * one tab, tokens signed with the local API key), not 2N copies of the app. The werift-level figures
- * (legs and relay alone, no signaling) are `npx tsx emulator/media/bench.ts`.
+ * (legs and relay alone, no signaling) are `npx tsx bench/media-legs.ts`.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from '@playwright/test';
+import { request, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import twilio from 'twilio';
-import type { LocalCredentials } from '../server/local-mode';
-import { emulatorMetrics, launchChromium, ROOT, round, sleep, startLocalServer } from './stack';
-import type { EmulatorMetrics, LocalServer } from './stack';
+import type { LocalCredentials } from '../local-setup/setup';
+import { launchChromium } from '../test-support/chromium';
+import { emulatorMetrics, type EmulatorMetrics } from '../test-support/emulator-api';
+import { ROOT, startLocalServer, type LocalServer } from '../test-support/local-server';
+import { audioStats, instrument } from '../test-support/page-instrumentation';
+import { sleep } from '../test-support/wait';
+import { round } from './stack';
 import type { BenchOptions, BenchRow, BenchSection } from './types';
 
 const PORT = 3805;
@@ -79,34 +83,9 @@ async function placeCall([name, to]: [string, string]): Promise<void> {
   });
 }
 
-/** In the page: audio packets received, summed over open peer connections, and how many are open. */
-async function packetsReceived(): Promise<{ packets: number; connections: number }> {
-  const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.filter((pc) => pc.connectionState !== 'closed');
-  let packets = 0;
-  for (const pc of pcs) {
-    (await pc.getStats()).forEach((s: { type: string; kind?: string; packetsReceived?: number }) => {
-      if (s.type === 'inbound-rtp' && s.kind === 'audio') packets += s.packetsReceived ?? 0;
-    });
-  }
-  return { packets, connections: pcs.length };
-}
-
-const RECORD_PEER_CONNECTIONS = () => {
-  const list: RTCPeerConnection[] = [];
-  (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs = list;
-  const Original = window.RTCPeerConnection;
-  window.RTCPeerConnection = class extends Original {
-    constructor(config?: RTCConfiguration) {
-      super(config);
-      list.push(this);
-    }
-  } as typeof RTCPeerConnection;
-};
-
 async function openDevicePage(browser: Browser, server: LocalServer): Promise<Page> {
   const context = await browser.newContext({ ignoreHTTPSErrors: true });
-  await context.addInitScript({ content: 'window.__name = (f) => f;' });
-  await context.addInitScript(RECORD_PEER_CONNECTIONS);
+  await instrument(context);
   const sdk = await readFile(join(ROOT, 'node_modules/@twilio/voice-sdk/dist/twilio.min.js'));
   // The document must come from the server itself: Chromium's local-network checks block a routed
   // (address-less) page from opening wss://localhost. Only the SDK script is routed, same-origin.
@@ -126,13 +105,13 @@ interface Level {
   browserLegs: number;
 }
 
-async function measureLevel(server: LocalServer, page: Page, calls: number): Promise<Level> {
+async function measureLevel(api: APIRequestContext, page: Page, calls: number): Promise<Level> {
   await sleep(1000); // past the set-up of the last call
-  const before: EmulatorMetrics = await emulatorMetrics(server.api);
-  const packetsBefore = await page.evaluate(packetsReceived);
+  const before: EmulatorMetrics = await emulatorMetrics(api);
+  const packetsBefore = await audioStats(page);
   await sleep(WINDOW_SECONDS * 1000);
-  const after: EmulatorMetrics = await emulatorMetrics(server.api);
-  const packetsAfter = await page.evaluate(packetsReceived);
+  const after: EmulatorMetrics = await emulatorMetrics(api);
+  const packetsAfter = await audioStats(page);
   const wall = (after.at - before.at) / 1000;
   const cpu = after.cpuUserMicros + after.cpuSystemMicros - before.cpuUserMicros - before.cpuSystemMicros;
   return {
@@ -140,7 +119,7 @@ async function measureLevel(server: LocalServer, page: Page, calls: number): Pro
     bridged: after.bridgedCalls,
     cpuPercent: (cpu / 1e6 / wall) * 100,
     rssMB: after.rssBytes / 1e6,
-    packetsPerSecondPerLeg: calls === 0 ? 0 : (packetsAfter.packets - packetsBefore.packets) / wall / packetsAfter.connections,
+    packetsPerSecondPerLeg: calls === 0 ? 0 : (packetsAfter.packetsReceived - packetsBefore.packetsReceived) / wall / packetsAfter.connections,
     browserLegs: packetsAfter.connections,
   };
 }
@@ -156,15 +135,16 @@ function withTimeout<T>(what: string, promise: Promise<T>, ms = 20_000): Promise
 export async function run(options: BenchOptions = {}): Promise<BenchSection> {
   const log = options.verbose ? (line: string) => console.log(`  ${line}`) : () => undefined;
   const server = await startLocalServer(PORT);
+  const api = await request.newContext({ baseURL: server.origin, ignoreHTTPSErrors: true });
   let browser: Browser | undefined;
   try {
     const credentials = JSON.parse(await readFile(join(server.dataDir, 'credentials.json'), 'utf8')) as LocalCredentials;
-    const config = (await (await server.api.get('/api/config')).json()) as { deviceOptions: object };
+    const config = (await (await api.get('/api/config')).json()) as { deviceOptions: object };
     browser = await launchChromium();
     const page = await openDevicePage(browser, server);
     if (options.verbose) page.on('console', (m) => m.type() === 'error' && log(`page: ${m.text()}`));
 
-    const levels: Level[] = [await measureLevel(server, page, 0)];
+    const levels: Level[] = [await measureLevel(api, page, 0)];
     let placed = 0;
     for (const target of LEVELS) {
       for (; placed < target; placed++) {
@@ -174,7 +154,7 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
         await device(`alice${placed}`, 'alice', false);
         await withTimeout(`call ${placed + 1}`, page.evaluate(placeCall, [`alice${placed}`, 'bob'] as [string, string]));
       }
-      const level = await measureLevel(server, page, target);
+      const level = await measureLevel(api, page, target);
       log(`${target} call(s): ${level.cpuPercent.toFixed(1)}% CPU, ${level.rssMB.toFixed(0)} MB RSS, ${level.bridged} bridged`);
       levels.push(level);
     }
@@ -203,12 +183,13 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
       notes: [
         `CPU is of one core, from the server process's own counters over ${WINDOW_SECONDS} s per level; per-call figures are (level − idle) / N.`,
         'RSS includes what V8 has not collected yet, so per-call memory is indicative.',
-        'Werift-level figures (legs and relay alone): npx tsx emulator/media/bench.ts',
+        'Werift-level figures (legs and relay alone): npx tsx bench/media-legs.ts',
       ],
       data: { levels },
     };
   } finally {
     await browser?.close();
+    await api.dispose();
     await server.close();
   }
 }

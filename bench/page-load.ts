@@ -5,7 +5,8 @@
  * Navigation and Resource Timing entries and the signaling frames the SDK receives.
  */
 import type { Browser, Page } from '@playwright/test';
-import { median, newInstrumentedPage, round, signIn, spread, withBrowserStack } from './stack';
+import { signIn } from '../test-support/phone-ui';
+import { median, newInstrumentedPage, round, spread, withBrowserStack } from './stack';
 import type { BenchWindow } from './stack';
 import type { BenchOptions, BenchSection } from './types';
 
@@ -46,7 +47,7 @@ async function registeredLoad(page: Page, load: () => Promise<unknown>): Promise
 
 async function measure(browser: Browser, origin: string) {
   const { context, page } = await newInstrumentedPage(browser);
-  await signIn(page, origin, 'alice');
+  await signIn(page, 'alice', { origin });
   // One unmeasured reload: the server's first requests (and Chromium's) warm up JIT and caches.
   await registeredLoad(page, () => page.reload());
   const warm: LoadTimes[] = [];

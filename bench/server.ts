@@ -8,7 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import twilio from 'twilio';
 import { voiceTokenSigner } from '../server/token-signer';
-import { ACCOUNT_SID, API_KEY_SECRET, API_KEY_SID, AUTH_TOKEN, TEAM_NUMBER, TWIML_APP_SID } from '../server/test-support';
+import { ACCOUNT_SID, API_KEY_SECRET, API_KEY_SID, AUTH_TOKEN, TEAM_NUMBER, TWIML_APP_SID } from '../test-support/server-fixtures';
 import { describeLoad, measure, spawnTarget } from './load';
 import type { LoadResult } from './load';
 import type { RouteName, TargetName } from './targets';

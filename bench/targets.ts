@@ -16,10 +16,11 @@ import type { FastifyInstance } from 'fastify';
 import twilio from 'twilio';
 import { buildApp } from '../server/app';
 import type { LogLevel } from '../server/config';
+import { JSON_HEADERS, signedInCookie, webRoot } from '../test-support/app-requests';
 import {
   ACCOUNT_SID, API_KEY_SECRET, API_KEY_SID, AUTH_TOKEN, PASSWORDS, PUBLIC_BASE_URL, TEAM_NUMBER, TWIML_APP_SID,
   form, sign, twilioConfig,
-} from '../server/test-support';
+} from '../test-support/server-fixtures';
 
 export type TargetName = 'softphone' | 'express-quickstart' | 'fastify-ceiling';
 export const TARGETS: readonly TargetName[] = ['softphone', 'express-quickstart', 'fastify-ceiling'];
@@ -75,26 +76,20 @@ async function listen(app: FastifyInstance): Promise<number> {
 
 async function softphone(options: TargetOptions): Promise<RunningTarget> {
   const config = await twilioConfig();
-  const webRoot = mkdtempSync(join(tmpdir(), 'softphone-bench-web-'));
-  writeFileSync(join(webRoot, 'index.html'), '<!doctype html><title>Softphone</title>');
   const unlimited = { max: 1_000_000_000, timeWindow: 60_000 };
   const app = buildApp(config, {
-    webRoot,
+    webRoot: webRoot(),
     logger: { level: options.logLevel ?? 'info', ...(options.logStream ? { stream: options.logStream } : {}) },
     limits: { token: unlimited, signInPerAddress: unlimited },
   });
   await app.ready();
-  const json = { 'content-type': 'application/json', origin: PUBLIC_BASE_URL, 'sec-fetch-site': 'same-origin' };
-  const signIn = await app.inject({ method: 'POST', url: '/api/session', headers: json, payload: { username: 'alice', password: PASSWORDS.alice } });
-  if (signIn.statusCode !== 200) throw new Error(`bench sign-in failed: ${signIn.statusCode} ${signIn.body}`);
-  const setCookie = signIn.headers['set-cookie'];
-  const cookie = String(Array.isArray(setCookie) ? setCookie[0] : setCookie).split(';')[0]!;
+  const cookie = await signedInCookie(app, 'alice', PASSWORDS.alice!);
   const params = outgoingCallParams();
   const port = await listen(app);
   return {
     port,
     routes: {
-      token: { method: 'POST', path: '/api/token', headers: { ...json, cookie }, body: '{}' },
+      token: { method: 'POST', path: '/api/token', headers: { ...JSON_HEADERS, cookie }, body: '{}' },
       webhook: {
         method: 'POST',
         path: '/handle_calls',

@@ -5,18 +5,9 @@
  * what the console shows against what the emulator knows.
  */
 import { expect, test, type BrowserContext, type Locator, type Page } from '@playwright/test';
-import {
-  PHONES,
-  TEAM_NUMBER,
-  callStatus,
-  dial,
-  expectMediaBothWays,
-  expectPhoneState,
-  expectTimerRunning,
-  newPhonePage,
-  phone,
-  signIn,
-} from './web-helpers';
+import { expectPhoneState, phone, PHONES, TEAM_NUMBER } from '../test-support/emulator-api';
+import { expectMediaBothWays } from '../test-support/page-instrumentation';
+import { callStatus, dial, expectTimerRunning, newPhonePage, signIn } from '../test-support/phone-ui';
 
 const contexts: BrowserContext[] = [];
 test.afterEach(async () => {

@@ -6,15 +6,16 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import twilio from 'twilio';
-import { DEMO_PASSWORD, E2E_BASE_URL } from './support/browser';
 import { emulatorRequestClient } from '../emulator/rest/twilio-client';
+import type { LocalCredentials } from '../local-setup/setup';
+import { emulatorApi, PHONES, TEAM_NUMBER } from '../test-support/emulator-api';
+import { DEMO_PASSWORD, E2E_BASE_URL } from '../test-support/local-server';
+import { audioStats, instrument } from '../test-support/page-instrumentation';
 
-const ECHO_PHONE = '+12025550101';
-const MANUAL_PHONE = '+12025550102';
-const TEAM_NUMBER = '+12025550100';
+const ECHO_PHONE = PHONES.echo;
+const MANUAL_PHONE = PHONES.manual;
 
-interface Credentials { accountSid: string; authToken: string; apiKeySid: string; apiKeySecret: string; twimlAppSid: string; teamNumber: string }
-const credentials = (): Credentials => JSON.parse(readFileSync('.local/e2e/credentials.json', 'utf8')) as Credentials;
+const credentials = (): LocalCredentials => JSON.parse(readFileSync('.local/e2e/credentials.json', 'utf8')) as LocalCredentials;
 const certificate = (): string => readFileSync('.local/e2e/tls/cert.pem', 'utf8');
 
 const contexts: BrowserContext[] = [];
@@ -30,37 +31,15 @@ declare global {
     calls: any[];
     deviceErrors: { code: number; name: string; message: string }[];
     deviceEvents: string[];
-    peerConnections: RTCPeerConnection[];
-    mediaStats(index?: number): Promise<{ packetsReceived: number; packetsSent: number; energyIn: number; energyOut: number }>;
   }
 }
 
 async function signedInPage(browser: Browser, user: string): Promise<Page> {
   const context = await browser.newContext({ ignoreHTTPSErrors: true, bypassCSP: true, permissions: ['microphone'] });
   contexts.push(context);
-  const page = await context.newPage();
   // Every RTCPeerConnection the SDK makes is kept, so the test can read WebRTC stats the standard way.
-  await page.addInitScript(() => {
-    const Native = window.RTCPeerConnection;
-    window.peerConnections = [];
-    window.RTCPeerConnection = class extends Native {
-      constructor(config?: RTCConfiguration) {
-        super(config);
-        window.peerConnections.push(this);
-      }
-    } as typeof RTCPeerConnection;
-    window.mediaStats = async (index = -1) => {
-      const pc = window.peerConnections.at(index);
-      const out = { packetsReceived: 0, packetsSent: 0, energyIn: 0, energyOut: 0 };
-      if (!pc) return out;
-      (await pc.getStats()).forEach((r: any) => {
-        if (r.type === 'inbound-rtp' && r.kind === 'audio') { out.packetsReceived = r.packetsReceived ?? 0; out.energyIn = r.totalAudioEnergy ?? 0; }
-        if (r.type === 'outbound-rtp' && r.kind === 'audio') out.packetsSent = r.packetsSent ?? 0;
-        if (r.type === 'media-source' && r.kind === 'audio') out.energyOut = r.totalAudioEnergy ?? 0;
-      });
-      return out;
-    };
-  });
+  await instrument(context);
+  const page = await context.newPage();
   await page.goto('/healthz');
   await page.addScriptTag({ path: 'node_modules/@twilio/voice-sdk/dist/twilio.min.js' });
   const status = await page.evaluate(async ({ user, password }) => {
@@ -122,13 +101,7 @@ const callStatus = (page: Page, i: number) => page.evaluate((i) => window.calls[
 const callEvents = (page: Page, i: number) => page.evaluate((i) => window.calls[i]?.events as string[], i);
 const callSid = (page: Page, i: number) => page.evaluate((i) => window.calls[i]?.parameters.CallSid as string, i);
 
-async function controlApi<T = any>(page: Page, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await page.request.fetch(`${E2E_BASE_URL}/emulator/api${path}`, {
-    method, ...(body !== undefined ? { data: body } : {}),
-  });
-  expect(res.ok(), `${method} ${path}: ${res.status()} ${await res.text()}`).toBe(true);
-  return (res.status() === 204 ? null : await res.json()) as T;
-}
+const controlApi = (page: Page, method: string, path: string, body?: unknown) => emulatorApi<any>(page.request, E2E_BASE_URL, method, path, body);
 const phonePath = (n: string) => `/phones/${encodeURIComponent(n)}`;
 
 /** The twilio helper library, pointed at the emulator's REST API. */
@@ -156,8 +129,8 @@ test.describe('Twilio Voice emulator with the real Voice SDK', () => {
 
     // Packets and audio energy both ways, from the page's own WebRTC stats.
     await expect.poll(async () => {
-      const s = await page.evaluate(() => window.mediaStats());
-      return s.packetsReceived > 100 && s.packetsSent > 100 && s.energyIn > 0 && s.energyOut > 0;
+      const s = await audioStats(page);
+      return s.packetsReceived > 100 && s.packetsSent > 100 && s.energyReceived > 0 && s.energySent > 0;
     }, { timeout: 15_000 }).toBe(true);
 
     // The phone "hears" the browser's fake microphone through the emulator's media endpoint.
@@ -195,8 +168,8 @@ test.describe('Twilio Voice emulator with the real Voice SDK', () => {
     await expect.poll(() => callStatus(alice, 0)).toBe('open');
     await expect.poll(() => callEvents(bob, 0)).toContain('cancel');
     await expect.poll(async () => {
-      const s = await alice.evaluate(() => window.mediaStats());
-      return s.packetsReceived > 50 && s.packetsSent > 50 && s.energyIn > 0;
+      const s = await audioStats(alice);
+      return s.packetsReceived > 50 && s.packetsSent > 50 && s.energyReceived > 0;
     }, { timeout: 15_000 }).toBe(true);
     const phone = await controlApi(alice, 'GET', phonePath(MANUAL_PHONE));
     expect(phone.state).toBe('in-call');
@@ -245,8 +218,8 @@ test.describe('Twilio Voice emulator with the real Voice SDK', () => {
     await expect.poll(() => callStatus(bob, 0)).toBe('open');
     for (const page of [alice, bob]) {
       await expect.poll(async () => {
-        const s = await page.evaluate(() => window.mediaStats());
-        return s.packetsReceived > 100 && s.energyIn > 0;
+        const s = await audioStats(page);
+        return s.packetsReceived > 100 && s.energyReceived > 0;
       }, { timeout: 15_000 }).toBe(true);
     }
     const sid = await callSid(alice, i);
@@ -287,7 +260,7 @@ test.describe('Twilio Voice emulator with the real Voice SDK', () => {
     await expect.poll(() => page.evaluate(() => window.calls.length), { timeout: 15_000 }).toBe(1);
     await page.evaluate(() => window.calls[0].accept());
     await expect.poll(() => callStatus(page, 0)).toBe('open');
-    await expect.poll(async () => (await page.evaluate(() => window.mediaStats())).packetsReceived, { timeout: 10_000 }).toBeGreaterThan(10);
+    await expect.poll(async () => (await audioStats(page)).packetsReceived, { timeout: 10_000 }).toBeGreaterThan(10);
     await page.evaluate(() => window.calls[0].sendDigits('1234'));
     await expect.poll(async () => {
       const detail = await controlApi(page, 'GET', `/calls/${call.sid}`);
@@ -334,8 +307,8 @@ test.describe('Twilio Voice emulator with the real Voice SDK', () => {
     expect(dropped).toBe(1);
     await expect.poll(() => callEvents(page, i), { timeout: 15_000 }).toEqual(expect.arrayContaining(['reconnecting', 'reconnected']));
     expect(await callStatus(page, i)).toBe('open');
-    const before = (await page.evaluate(() => window.mediaStats())).packetsReceived;
-    await expect.poll(async () => (await page.evaluate(() => window.mediaStats())).packetsReceived).toBeGreaterThan(before + 25);
+    const before = (await audioStats(page)).packetsReceived;
+    await expect.poll(async () => (await audioStats(page)).packetsReceived).toBeGreaterThan(before + 25);
     const detail = await controlApi(page, 'GET', `/calls/${sid}`);
     expect(detail.status).toBe('in-progress');
     expect(detail.endpoint.signalingConnected).toBe(true);

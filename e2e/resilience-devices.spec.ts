@@ -3,9 +3,12 @@
  * and the chosen microphone unplugged in the middle of a call.
  */
 import { chromium } from '@playwright/test';
-import { E2E_BASE_URL, chromiumLaunchOptions } from './support/browser';
-import { PHONES, callStatus, dial, expectMediaBothWays, newPhonePage, openDialPad, phone, signIn } from './web-helpers';
-import { expect, liveCallOf, packetsIn, test } from './resilience-helpers';
+import { chromiumLaunchOptions } from '../test-support/chromium';
+import { E2E_BASE_URL } from '../test-support/local-server';
+import { liveCallOf, phone, PHONES } from '../test-support/emulator-api';
+import { audioStats, expectMediaBothWays } from '../test-support/page-instrumentation';
+import { callStatus, dial, newPhonePage, openDialPad, signIn } from '../test-support/phone-ui';
+import { expect, test } from '../test-support/resilience';
 
 /** Lets the test unplug an audio device: enumerateDevices stops listing it and devicechange fires. */
 const UNPLUGGABLE_DEVICES = () => {
@@ -85,9 +88,9 @@ test.describe('resilience: microphone and audio devices', () => {
     await expect(dialog.getByText(`“${label}” was disconnected. Using the default device instead.`)).toBeVisible({ timeout: 10_000 });
     await expect(callStatus(page)).toHaveAttribute('data-state', 'inCall');
     // Still talking: the page keeps sending, and the echo phone keeps hearing it.
-    const before = await packetsIn(page);
+    const before = await audioStats(page);
     const heardBefore = (await phone(request, PHONES.echo)).heard.packetsReceived;
-    await expect.poll(async () => (await packetsIn(page)).sent - before.sent).toBeGreaterThan(25);
+    await expect.poll(async () => (await audioStats(page)).packetsSent - before.packetsSent).toBeGreaterThan(25);
     await expect.poll(async () => (await phone(request, PHONES.echo)).heard.packetsReceived - heardBefore).toBeGreaterThan(25);
     await dialog.getByRole('button', { name: 'Hang up' }).click();
     await expect(page.getByRole('dialog')).toHaveCount(0);

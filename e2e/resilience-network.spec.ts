@@ -2,12 +2,12 @@
  * Faults on the network between the browser and Twilio (here the local emulator), during a call
  * placed from the real UI: the signaling socket drops, and the media path goes dark for seconds.
  */
-import { E2E_BASE_URL } from './support/browser';
-import { PHONES, callStatus, dial, expectMediaBothWays, expectTimerRunning, newPhonePage, signIn } from './web-helpers';
 import type { Page } from '@playwright/test';
-import {
-  dataStates, emulatorApi, expect, expectMediaFlowing, liveCallOf, packetsIn, test, watchDataState, type CallDetail,
-} from './resilience-helpers';
+import { E2E_BASE_URL } from '../test-support/local-server';
+import { emulatorApi, liveCallOf, PHONES, type CallDetail } from '../test-support/emulator-api';
+import { audioStats, dataStates, expectMediaBothWays, expectMediaFlowing, watchDataState } from '../test-support/page-instrumentation';
+import { callStatus, dial, expectTimerRunning, newPhonePage, signIn } from '../test-support/phone-ui';
+import { expect, test } from '../test-support/resilience';
 
 /** Every distinct data-state the call dialog shows, in order. */
 const watchCallStates = (page: Page) => watchDataState(page, 'call-status');
@@ -57,9 +57,9 @@ test.describe('resilience: network faults during a call', () => {
     expect(blocked).toEqual([call.sid]);
     // Nothing arrives while the path is dark.
     await page.waitForTimeout(2_000);
-    const during = await packetsIn(page);
+    const during = await audioStats(page);
     await page.waitForTimeout(1_000);
-    expect((await packetsIn(page)).received - during.received).toBeLessThan(5);
+    expect((await audioStats(page)).packetsReceived - during.packetsReceived).toBeLessThan(5);
 
     // The SDK notices (ICE disconnected + no bytes) and says so; then it restarts ICE and recovers.
     await expect(callStatus(page)).toHaveAttribute('data-state', 'reconnecting', { timeout: 20_000 });

@@ -7,27 +7,11 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { Page } from '@playwright/test';
-import { PHONES, TEAM_NUMBER, callStatus, dial, expectMediaBothWays, expectTimerRunning, newPhonePage, signIn } from './web-helpers';
-import {
-  STACK_PORTS,
-  clients,
-  dataStates,
-  emulatorApi,
-  expect,
-  expectMediaFlowing,
-  liveCallOf,
-  startStack,
-  test,
-  watchDataState,
-  type CallDetail,
-  type Stack,
-} from './resilience-helpers';
-
-interface PhoneView {
-  state: string;
-  callSid: string | null;
-  heard: { says: string[]; packetsReceived: number };
-}
+import { STACK_PORTS, startStandaloneStack, type Stack } from '../test-support/local-server';
+import { clients, emulatorApi, liveCallOf, PHONES, TEAM_NUMBER, type CallDetail, type PhoneView } from '../test-support/emulator-api';
+import { dataStates, expectMediaBothWays, expectMediaFlowing, watchDataState } from '../test-support/page-instrumentation';
+import { callStatus, dial, expectTimerRunning, newPhonePage, signIn } from '../test-support/phone-ui';
+import { expect, test } from '../test-support/resilience';
 
 let stack: Stack;
 
@@ -35,7 +19,7 @@ test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  stack = await startStack({ TOKEN_TTL_SECONDS: '60', RING_TIMEOUT_SECONDS: '5' });
+  stack = await startStandaloneStack({ TOKEN_TTL_SECONDS: '60', RING_TIMEOUT_SECONDS: '5' });
 });
 
 test.afterAll(async () => {

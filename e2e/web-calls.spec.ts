@@ -1,20 +1,8 @@
 /** The web UI against the local emulator: outgoing and incoming calls with simulated phones. */
 import { expect, test } from '@playwright/test';
-import {
-  PHONES,
-  TEAM_NUMBER,
-  callStatus,
-  dial,
-  expectMediaBothWays,
-  expectPhoneState,
-  expectTimerRunning,
-  newPhonePage,
-  openDialPad,
-  phone,
-  phoneAction,
-  phoneCalls,
-  signIn,
-} from './web-helpers';
+import { expectPhoneState, phone, phoneAction, phoneCalls, PHONES, TEAM_NUMBER } from '../test-support/emulator-api';
+import { expectMediaBothWays } from '../test-support/page-instrumentation';
+import { callStatus, dial, expectTimerRunning, newPhonePage, openDialPad, signIn } from '../test-support/phone-ui';
 
 test.describe('web: calls to and from simulated phones', () => {
   test('sign in, dial a phone: ringing → in call with a running timer, mute, DTMF heard, hang up', async ({ browser, request }) => {

@@ -1,6 +1,8 @@
 /** Two people, two browsers: alice calls bob by name and they hear each other. */
 import { expect, test } from '@playwright/test';
-import { PHONES, TEAM_NUMBER, callStatus, dial, expectMediaBothWays, expectTimerRunning, newPhonePage, phoneAction, phoneCalls, signIn } from './web-helpers';
+import { phoneAction, phoneCalls, PHONES, TEAM_NUMBER } from '../test-support/emulator-api';
+import { expectMediaBothWays } from '../test-support/page-instrumentation';
+import { callStatus, dial, expectTimerRunning, newPhonePage, signIn } from '../test-support/phone-ui';
 
 test.describe('web: colleague to colleague', () => {
   test('alice dials bob from the dial pad, bob accepts, both talk, alice mutes and hangs up', async ({ browser }) => {

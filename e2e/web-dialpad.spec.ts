@@ -1,7 +1,8 @@
 /** Dial pad validation and accessibility of every screen (axe-core: no serious or critical findings). */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { PHONES, TEAM_NUMBER, dial, expectPhoneState, newPhonePage, openDialPad, phoneAction, phoneCalls, signIn } from './web-helpers';
+import { expectPhoneState, phoneAction, phoneCalls, PHONES, TEAM_NUMBER } from '../test-support/emulator-api';
+import { dial, newPhonePage, openDialPad, signIn } from '../test-support/phone-ui';
 
 async function expectNoSeriousA11yFindings(page: Page, what: string) {
   const results = await new AxeBuilder({ page }).analyze();

@@ -1,18 +1,7 @@
 /** Every screen and dialog, in every language, saved into the test artifacts for review. */
 import { expect, test } from '@playwright/test';
-import {
-  LANGUAGES,
-  PHONES,
-  TEAM_NUMBER,
-  callStatus,
-  chooseLanguage,
-  expectPhoneState,
-  newPhonePage,
-  phoneAction,
-  phoneCalls,
-  shot,
-  signIn,
-} from './web-helpers';
+import { expectPhoneState, phoneAction, phoneCalls, PHONES, TEAM_NUMBER } from '../test-support/emulator-api';
+import { callStatus, chooseLanguage, LANGUAGES, newPhonePage, shot, signIn } from '../test-support/phone-ui';
 
 for (const language of LANGUAGES) {
   test(`web: every dialog screenshotted in ${language}`, async ({ browser, request }, testInfo) => {

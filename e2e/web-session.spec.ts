@@ -1,11 +1,7 @@
 /** Signing in and out: the session survives a reload, sign-out unregisters and ends it. */
 import { expect, test } from '@playwright/test';
-import { expectRegistered, newPhonePage, signIn } from './web-helpers';
-
-interface ClientView {
-  identity: string;
-  registered: boolean;
-}
+import { clients } from '../test-support/emulator-api';
+import { expectRegistered, newPhonePage, signIn } from '../test-support/phone-ui';
 
 test('web: a reload keeps the session; sign-out unregisters the phone and ends the session', async ({ browser, request }) => {
   const { context, page } = await newPhonePage(browser);
@@ -14,8 +10,7 @@ test('web: a reload keeps the session; sign-out unregisters the phone and ends t
   await expectRegistered(page);
   await expect(page.getByTestId('identity')).toHaveText('bob');
 
-  const registered = async () =>
-    ((await (await request.get('/emulator/api/clients')).json()) as ClientView[]).filter((c) => c.identity === 'bob' && c.registered).length;
+  const registered = async () => (await clients(request)).filter((c) => c.identity === 'bob' && c.registered).length;
   await expect.poll(registered).toBeGreaterThan(0);
 
   await page.getByRole('button', { name: 'Sign out' }).click();

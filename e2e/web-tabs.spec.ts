@@ -1,6 +1,7 @@
 /** One person with several tabs: one ringtone, answer anywhere, the other tabs' dialogs close. */
 import { expect, test } from '@playwright/test';
-import { PHONES, TEAM_NUMBER, callStatus, expectRegistered, newPhonePage, phoneAction, phoneCalls, signIn } from './web-helpers';
+import { phoneAction, phoneCalls, PHONES, TEAM_NUMBER } from '../test-support/emulator-api';
+import { callStatus, expectRegistered, newPhonePage, signIn } from '../test-support/phone-ui';
 
 test.describe('web: several tabs of one user', () => {
   test('a call rings once, is answered in the second tab, and the first tab’s dialog closes', async ({ browser, request }) => {

@@ -7,7 +7,7 @@
  */
 import Fastify from 'fastify';
 import { emulatorPlugin } from './plugin';
-import { emulatorOptionsFor, loadLocalSetup } from '../server/local-mode';
+import { loadLocalSetup, localTwilioAccount } from '../local-setup/setup';
 
 async function main(): Promise<void> {
   const port = Number(process.env.EMULATOR_PORT ?? 3301);
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const origin = `https://localhost:${port}`;
   const voiceUrl = process.env.EMULATOR_VOICE_URL ?? 'https://localhost:3000/handle_calls';
   const app = Fastify({ https: { key: local.tls.key, cert: local.tls.cert }, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
-  await app.register(emulatorPlugin, { ...emulatorOptionsFor(local.credentials, local.tls, origin, voiceUrl), logger: app.log });
+  await app.register(emulatorPlugin, { ...localTwilioAccount(local.credentials, local.tls, origin, voiceUrl), logger: app.log });
   const stop = () => void app.close().then(() => process.exit(0));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

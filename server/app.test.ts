@@ -1,8 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { brotliCompressSync, brotliDecompressSync } from 'node:zlib';
+import { brotliDecompressSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from './app';
@@ -13,20 +12,8 @@ import { TOKEN_LIMIT } from './routes/token';
 import {
   ACCOUNT_SID, API_KEY_SECRET, API_KEY_SID, AUTH_TOKEN, PASSWORDS, PUBLIC_BASE_URL, TEAM_NUMBER, TWIML_APP_SID,
   form, localConfig, sign, twilioConfig,
-} from './test-support';
-
-const ORIGIN = PUBLIC_BASE_URL;
-const json = { 'content-type': 'application/json', origin: ORIGIN, 'sec-fetch-site': 'same-origin' };
-
-function webRoot(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'softphone-web-'));
-  mkdirSync(join(dir, 'assets'));
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Softphone</title><script type="module" src="/assets/app-abc123.js"></script>');
-  writeFileSync(join(dir, 'assets', 'app-abc123.js'), 'console.log(1)');
-  writeFileSync(join(dir, 'assets', 'app-abc123.js.br'), brotliCompressSync('console.log(1)'));
-  writeFileSync(join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
-  return dir;
-}
+} from '../test-support/server-fixtures';
+import { JSON_HEADERS as json, ORIGIN, cookieOf, signIn, webRoot } from '../test-support/app-requests';
 
 let config: AppConfig;
 let app: FastifyInstance;
@@ -38,21 +25,6 @@ beforeAll(async () => {
   await app.ready();
 });
 afterAll(() => app.close());
-
-/** Each sign-in from its own address so the per-address limit does not couple tests. */
-let nextAddress = 1;
-const address = () => `10.0.${Math.floor(nextAddress / 250)}.${(nextAddress++ % 250) + 1}`;
-
-async function signIn(target: FastifyInstance, username: string, password: string, remoteAddress = address()) {
-  return target.inject({ method: 'POST', url: '/api/session', headers: json, remoteAddress, payload: { username, password } });
-}
-
-/** The cookie exactly as the browser would send it back (the parsed `cookies` value is URL-decoded). */
-function cookieOf(res: { headers: Record<string, unknown> }): string {
-  const header = res.headers['set-cookie'];
-  const first = Array.isArray(header) ? header[0] : header;
-  return String(first).split(';')[0]!;
-}
 
 function decodeJwt(token: string) {
   const [header, payload, signature] = token.split('.') as [string, string, string];

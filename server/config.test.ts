@@ -3,7 +3,7 @@ import { parse as parseDotenv } from 'dotenv';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig, TWILIO_VARIABLES } from './config';
 import type { Env } from './config';
-import { softphoneUsers, twilioEnv, ACCOUNT_SID } from './test-support';
+import { softphoneUsers, twilioEnv, ACCOUNT_SID } from '../test-support/server-fixtures';
 
 const users = await softphoneUsers();
 const twilioWith = (extra: Env) => twilioEnv({ SOFTPHONE_USERS: users, ...extra });

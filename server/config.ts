@@ -5,6 +5,7 @@
  */
 import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { CountryCode } from 'libphonenumber-js/max';
+import { DEFAULT_DEMO_PASSWORD, DEFAULT_DEMO_USERS, LOCAL_TEAM_NUMBER } from '../local-setup/demo';
 import { isPasswordHash } from './password';
 
 export class ConfigError extends Error {
@@ -89,9 +90,6 @@ export interface AppConfig extends CommonConfig {
 
 export type Env = Record<string, string | undefined>;
 
-export const LOCAL_TEAM_NUMBER = '+12025550100';
-export const DEFAULT_DEMO_PASSWORD = 'softphone';
-export const DEFAULT_DEMO_USERS = ['alice', 'bob', 'carol'];
 export const MAX_TOKEN_TTL_SECONDS = 86_400;
 /** Twilio rings at most ten nouns in one <Dial>. */
 export const MAX_RING_GROUP = 10;

@@ -8,7 +8,8 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app';
 import { ConfigError, parseConfig } from './config';
 import type { AppConfig } from './config';
-import { emulatorOptionsFor, loadLocalSetup, resolveLocalConfig } from './local-mode';
+import { loadLocalSetup, localTwilioAccount } from '../local-setup/setup';
+import { resolveLocalConfig } from './local-mode';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -59,9 +60,10 @@ async function main(): Promise<void> {
     app = buildApp(config, { https: local.tls, logger });
     // With EMULATOR_ORIGIN the stand-in runs on its own, so this server can restart under live calls.
     if (config.emulatorOrigin === undefined) {
+      // The one import of the emulator from the server: its plugin, the entry point it offers its hosts.
       const { emulatorPlugin } = await import('../emulator/plugin');
-      const emulatorOptions = emulatorOptionsFor(local.credentials, local.tls, config.publicBaseUrl);
-      await app.register(emulatorPlugin, { ...emulatorOptions, logger: app.log });
+      const account = localTwilioAccount(local.credentials, local.tls, config.publicBaseUrl);
+      await app.register(emulatorPlugin, { ...account, logger: app.log });
     }
     // Loopback only: the local stand-in and the demo passwords are not for a network.
     host = '127.0.0.1';

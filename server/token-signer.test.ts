@@ -4,7 +4,7 @@ import twilio from 'twilio';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { voiceTokenSigner } from './token-signer';
 import type { VoiceTokenIssuer } from './token-signer';
-import { ACCOUNT_SID, API_KEY_SECRET, API_KEY_SID, TWIML_APP_SID } from './test-support';
+import { ACCOUNT_SID, API_KEY_SECRET, API_KEY_SID, TWIML_APP_SID } from '../test-support/server-fixtures';
 
 const { AccessToken } = twilio.jwt;
 

@@ -4,7 +4,8 @@
  * both ways, and DTMF must arrive as RFC 4733 events.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserPeers, eventually } from './browser-peer';
+import { BrowserPeers } from '../../test-support/browser-peers';
+import { eventually } from '../../test-support/wait';
 import { createMediaLeg } from './leg';
 import { bridge } from './bridge';
 import type { MediaLeg } from './types';

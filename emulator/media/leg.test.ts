@@ -10,7 +10,8 @@ import { bridge } from './bridge';
 import { stripCandidates } from './sdp';
 import { buildWav } from './wav';
 import { ToneGenerator } from './synth';
-import { eventually, listenOnTestPort } from './browser-peer';
+import { listenOnTestPort } from '../../test-support/test-port';
+import { eventually } from '../../test-support/wait';
 import type { MediaLeg } from './types';
 
 const connected = (l: MediaLeg) => l.stats().iceState === 'connected';

@@ -1,5 +1,5 @@
 /**
- * §8: sign-in is required where it should be, session cookies cannot be forged or tampered with, they
+ * Sign-in is required where it should be, session cookies cannot be forged or tampered with, they
  * expire (idle and absolute), sign-out ends the session in that browser, and cross-site requests cannot
  * change state.
  */
@@ -9,11 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../config';
 import { allowedOrigins } from '../plugins/csrf';
 import { SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS, sessionCookieName } from '../plugins/session';
-import { AUTH_TOKEN, PASSWORDS, form, localConfig, sign, twilioConfig } from '../test-support';
+import { AUTH_TOKEN, PASSWORDS, form, localConfig, sign, twilioConfig } from '../../test-support/server-fixtures';
 import {
   JSON_HEADERS, ORIGIN, address, appWithRoutes, cookieForge, cookieOf, nowSeconds, requestFor, signIn, signedInCookie,
-} from './support';
-import type { RouteEntry } from './support';
+} from '../../test-support/app-requests';
+import type { RouteEntry } from '../../test-support/app-requests';
 
 /**
  * Every route the app has, by what it takes to use it. A route missing here fails the first test: whoever
@@ -54,7 +54,7 @@ afterAll(async () => {
 
 const protectedRoutes = () => routes.filter((r) => SIGNED_IN.includes(key(r)));
 
-describe('§8 routes that need sign-in', () => {
+describe('routes that need sign-in', () => {
   it('every route is classified as open, signed-in or signed by Twilio', () => {
     const known = new Set([...Object.keys(OPEN), ...SIGNED_IN, ...SIGNED_BY_TWILIO]);
     const unclassified = routes.filter((r) => r.method !== 'OPTIONS' && !known.has(key(r))).map(key);
@@ -185,7 +185,7 @@ describe('§8 routes that need sign-in', () => {
   });
 });
 
-describe('§8 session expiry (cookies issued at other times)', () => {
+describe('session expiry (cookies issued at other times)', () => {
   const me = (cookie: string) => app.inject({ method: 'GET', url: '/api/session', headers: { cookie } });
   const t = nowSeconds();
   // [case, created (s ago), last seen (s ago), accepted]
@@ -226,7 +226,7 @@ describe('§8 session expiry (cookies issued at other times)', () => {
   });
 });
 
-describe('§8 sign-out', () => {
+describe('sign-out', () => {
   it('clears the cookie in that browser, which is then signed out; another browser stays signed in', async () => {
     const browserA = await signedInCookie(app, 'alice', PASSWORDS.alice!);
     const browserB = await signedInCookie(app, 'alice', PASSWORDS.alice!);
@@ -243,7 +243,7 @@ describe('§8 sign-out', () => {
   });
 });
 
-describe('§8 CSRF: state-changing routes refuse cross-site requests', () => {
+describe('CSRF: state-changing routes refuse cross-site requests', () => {
   const attacks: [string, Record<string, string>, string | undefined, number, string][] = [
     ['a form post (urlencoded)', { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN }, 'username=alice&password=x', 415, 'json_required'],
     ['a multipart form post', { 'content-type': 'multipart/form-data; boundary=b', origin: ORIGIN }, '--b\r\n\r\n--b--', 415, 'json_required'],

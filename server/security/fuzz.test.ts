@@ -1,5 +1,5 @@
 /**
- * §9: generated webhooks and sign-ins. Every signed voice webhook gets well-formed TwiML in our grammar
+ * Generated webhooks and sign-ins. Every signed voice webhook gets well-formed TwiML in our grammar
  * that says exactly what the decision says (nothing from the request becomes markup), no <Dial> ever goes
  * outside the allow-list (re-checked independently), and nothing answers 5xx.
  */
@@ -10,10 +10,10 @@ import type { AppConfig } from '../config';
 import { formParams, voiceContext } from '../routes/voice';
 import { decideAfterDial, decideVoice, parseLeg } from '../voice/decide';
 import type { VoiceContext } from '../voice/decide';
-import { AUTH_TOKEN, PASSWORDS, PUBLIC_BASE_URL, TEAM_NUMBER, sign, twilioConfig } from '../test-support';
-import { JSON_HEADERS, address, appWithRoutes } from './support';
-import { checkAfterDialTwiml, checkVoiceTwiml, numberViolation, parseTwiml } from './twiml-check';
-import type { DialPolicy } from './twiml-check';
+import { AUTH_TOKEN, PASSWORDS, PUBLIC_BASE_URL, TEAM_NUMBER, sign, twilioConfig } from '../../test-support/server-fixtures';
+import { JSON_HEADERS, address, appWithRoutes } from '../../test-support/app-requests';
+import { checkAfterDialTwiml, checkVoiceTwiml, numberViolation, parseTwiml } from '../../test-support/twiml-check';
+import type { DialPolicy } from '../../test-support/twiml-check';
 
 const WEBHOOK_RUNS = 5000;
 
@@ -123,7 +123,7 @@ async function post(url: string, body: string, signed: Record<string, string | s
 
 // ---- tests ----------------------------------------------------------------------------------------------
 
-describe('§9 fuzzing the voice webhook', () => {
+describe('fuzzing the voice webhook', () => {
   it(`${WEBHOOK_RUNS} signed webhooks: no 5xx, no injection, no dial outside the allow-list`, async () => {
     const tally = { dials: 0, numbersDialed: 0, byKind: {} as Record<string, number>, countries: {} as Record<string, number>, refusals: {} as Record<string, number> };
     const started = performance.now();
@@ -218,7 +218,7 @@ describe('§9 fuzzing the voice webhook', () => {
   });
 });
 
-describe('§9 fuzzing sign-in', () => {
+describe('fuzzing sign-in', () => {
   it('generated bodies, content types and values: no 5xx, no cookie without the right password', async () => {
     const values = fc.oneof(
       fc.string({ maxLength: 80 }),

@@ -8,8 +8,8 @@ import helmet from 'helmet';
 import { describe, expect, it } from 'vitest';
 import type { AppConfig } from '../config';
 import { PERMISSIONS_POLICY, contentSecurityPolicy, securityHeaders } from '../plugins/security-headers';
-import { localConfig, twilioConfig } from '../test-support';
-import { JSON_HEADERS, appWithRoutes } from './support';
+import { localConfig, twilioConfig } from '../../test-support/server-fixtures';
+import { JSON_HEADERS, appWithRoutes } from '../../test-support/app-requests';
 
 function helmetOnARealResponse(config: AppConfig): Record<string, string> {
   const https = new URL(config.publicBaseUrl).protocol === 'https:';

@@ -1,13 +1,13 @@
 /**
- * §10: guessing passwords is slowed per client address and per user name (also by many addresses at
+ * Guessing passwords is slowed per client address and per user name (also by many addresses at
  * once, in parallel), and tokens cannot be minted in bulk.
  */
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../config';
 import { RATE_LIMITS, clientNetwork } from '../rate-limits';
-import { PASSWORDS, twilioConfig } from '../test-support';
-import { JSON_HEADERS, address, appWithRoutes, signIn, signedInCookie } from './support';
+import { PASSWORDS, twilioConfig } from '../../test-support/server-fixtures';
+import { JSON_HEADERS, address, appWithRoutes, signIn, signedInCookie } from '../../test-support/app-requests';
 
 let config: AppConfig;
 const apps: FastifyInstance[] = [];
@@ -38,7 +38,7 @@ describe('clientNetwork', () => {
   });
 });
 
-describe('§10 brute-force sign-in', () => {
+describe('brute-force sign-in', () => {
   it('one address: after the per-address allowance every attempt is refused before any password check', async () => {
     const app = await fresh();
     const from = '198.51.100.10';
@@ -125,7 +125,7 @@ describe('§10 brute-force sign-in', () => {
   });
 });
 
-describe('§10 bulk token requests', () => {
+describe('bulk token requests', () => {
   it('a signed-in user gets the token allowance, then 429 with Retry-After; other users are unaffected', async () => {
     const app = await fresh();
     const alice = await signedInCookie(app, 'alice', PASSWORDS.alice!);

@@ -1,5 +1,5 @@
 /**
- * §11: no secret — API key secret, auth token, session secret (or the key made from it), password hashes,
+ * No secret — API key secret, auth token, session secret (or the key made from it), password hashes,
  * passwords — shows in any response body or header, page, log line (captured at trace level through a
  * whole session) or error message, in either mode.
  */
@@ -7,12 +7,13 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../app';
-import { ConfigError, DEFAULT_DEMO_PASSWORD, parseConfig } from '../config';
+import { ConfigError, parseConfig } from '../config';
+import { DEFAULT_DEMO_PASSWORD } from '../../local-setup/demo';
 import type { AppConfig } from '../config';
 import { sessionKey } from '../plugins/session';
 import { RATE_LIMITS } from '../rate-limits';
-import { PASSWORDS, form, localConfig, sign, softphoneUsers, twilioConfig, twilioEnv } from '../test-support';
-import { JSON_HEADERS, address, cookieOf, webRoot } from './support';
+import { PASSWORDS, form, localConfig, sign, softphoneUsers, twilioConfig, twilioEnv } from '../../test-support/server-fixtures';
+import { JSON_HEADERS, address, cookieOf, webRoot } from '../../test-support/app-requests';
 
 interface Secret {
   name: string;
@@ -119,7 +120,7 @@ async function wholeFlow(config: AppConfig, password: string) {
   return { responses, log };
 }
 
-describe('§11 no secret in responses, pages, logs or errors', () => {
+describe('no secret in responses, pages, logs or errors', () => {
   it.each([['twilio'], ['local']] as const)('%s mode: a whole session, logged at trace level', async (mode) => {
     const config = mode === 'twilio' ? await twilioConfig() : localConfig({ DEMO_PASSWORD: 'local-demo-password' });
     const password = mode === 'twilio' ? PASSWORDS.alice! : config.demoPassword!;

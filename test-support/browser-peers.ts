@@ -1,11 +1,12 @@
 /**
- * Test support: a Chromium page that behaves like the Voice SDK's media side (fake microphone,
- * SDP without candidates), driven from Node. Used by the media tests and the media benchmark.
+ * A Chromium page that behaves like the Voice SDK's media side (fake microphone, SDP without candidates),
+ * driven from Node. Used by the emulator's media-leg tests and the media benchmark.
  */
-import http from 'node:http';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { chromiumLaunchOptions } from '../../e2e/support/browser';
+import type { Browser, Page } from '@playwright/test';
+import { launchChromium } from './chromium';
+import { listenOnTestPort } from './test-port';
 
 export interface BrowserRtpStats {
   iceState: string;
@@ -83,22 +84,6 @@ window.rtcClose = (name) => {
 };
 `;
 
-/** Ports the media tests may listen on (getUserMedia needs a secure context: http://127.0.0.1 is one). */
-const PAGE_PORTS = [3401, 3402, 3403, 3404, 3405, 3406, 3407, 3408, 3409];
-
-/** Listens on the first free port of this module's range. */
-export async function listenOnTestPort(handler: http.RequestListener): Promise<http.Server> {
-  for (const port of PAGE_PORTS) {
-    const server = http.createServer(handler);
-    const ok = await new Promise<boolean>((resolve) => {
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => resolve(true));
-    });
-    if (ok) return server;
-  }
-  throw new Error(`No free port in ${PAGE_PORTS[0]}-${PAGE_PORTS.at(-1)}`);
-}
-
 function servePage(): Promise<http.Server> {
   return listenOnTestPort((req, res) => {
     if (req.url === '/peers.js') {
@@ -118,7 +103,7 @@ export class BrowserPeers {
 
   static async launch(): Promise<BrowserPeers> {
     const server = await servePage();
-    const browser = await chromium.launch(chromiumLaunchOptions());
+    const browser = await launchChromium();
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
     await page.waitForFunction(() => 'rtcCreate' in window);
@@ -149,21 +134,5 @@ export class BrowserPeers {
   async close(): Promise<void> {
     await this.browser.close();
     await new Promise((resolve) => this.server.close(resolve));
-  }
-}
-
-/** Polls until `check` returns a truthy value; generous by default because CI machines are slow. */
-export async function eventually<T>(check: () => T | Promise<T>, what: string, timeoutMs = 20000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -1,11 +1,15 @@
-/** `npm run bench` runs end to end (with tiny durations) and writes its JSON; the figures are not judged. */
+/**
+ * `npm run bench` runs end to end (with tiny durations) and writes its JSON; the figures are not judged.
+ * Part of `npm test`: it also guards, briefly, what bench/load.test.ts checks at length (no errors and no
+ * non-2xx answers from the token route and the voice webhook under autocannon).
+ */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { BenchReport } from '../../bench/main';
+import type { BenchReport } from './main';
 
 const run = promisify(execFile);
 

@@ -2,21 +2,21 @@
  * Media plane figures: set-up time (answerOffer to ICE connected), packets per second per leg,
  * and CPU per bridged call. Prints numbers; asserts nothing.
  *
- *   npx tsx emulator/media/bench.ts            # werift "phones" and Chromium peers
- *   npx tsx emulator/media/bench.ts --node     # werift only (no browser needed)
+ *   npx tsx bench/media-legs.ts            # werift "phones" and Chromium peers
+ *   npx tsx bench/media-legs.ts --node     # werift only (no browser needed)
  *
  * In the werift-only runs the far ends are werift legs in the same process, so the CPU figure
  * covers four endpoints per call (an upper bound); with Chromium peers only the emulator's two
  * legs per call run in this process.
  */
-import { createMediaLeg } from './leg';
-import { bridge } from './bridge';
-import { stripCandidates } from './sdp';
-import { BrowserPeers, eventually } from './browser-peer';
-import type { MediaLeg } from './types';
+import { createMediaLeg } from '../emulator/media/leg';
+import { bridge } from '../emulator/media/bridge';
+import { stripCandidates } from '../emulator/media/sdp';
+import type { MediaLeg } from '../emulator/media/types';
+import { BrowserPeers } from '../test-support/browser-peers';
+import { eventually, sleep } from '../test-support/wait';
 
 const MEASURE_MS = 10000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const connected = (l: MediaLeg) => l.stats().iceState === 'connected';
 
 interface Call {

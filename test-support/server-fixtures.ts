@@ -1,9 +1,13 @@
-/** Shared fixtures for server tests (not a test file itself). */
+/**
+ * A test account and configurations in both modes, for unit tests of the server and for the bench's
+ * in-process servers; also signing webhooks the way Twilio does.
+ */
 import twilio from 'twilio';
-import { parseConfig } from './config';
-import type { AppConfig, Env } from './config';
-import { hashPassword } from './password';
-import { resolveLocalConfig, generateLocalCredentials } from './local-mode';
+import { generateLocalCredentials } from '../local-setup/setup';
+import { parseConfig } from '../server/config';
+import type { AppConfig, Env } from '../server/config';
+import { resolveLocalConfig } from '../server/local-mode';
+import { hashPassword } from '../server/password';
 
 export const ACCOUNT_SID = `AC${'a'.repeat(32)}`;
 export const API_KEY_SID = `SK${'b'.repeat(32)}`;

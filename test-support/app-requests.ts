@@ -1,25 +1,33 @@
-/** Shared fixtures for the security suite (not a test file itself). */
+/**
+ * Requests to an app built in the test process (buildApp + inject): a built web root to serve, sign-in from
+ * fresh client addresses, session cookies as a browser sends them back (or forged with the server's key),
+ * and the list of routes the app registered.
+ */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliCompressSync } from 'node:zlib';
 import secureSession from '@fastify/secure-session';
 import fastify from 'fastify';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse, RouteOptions } from 'fastify';
-import { buildApp } from '../app';
-import type { BuildOptions } from '../app';
-import type { AppConfig } from '../config';
-import { sessionCookieName, sessionKey } from '../plugins/session';
-import { PUBLIC_BASE_URL } from '../test-support';
+import { buildApp } from '../server/app';
+import type { BuildOptions } from '../server/app';
+import type { AppConfig } from '../server/config';
+import { sessionCookieName, sessionKey } from '../server/plugins/session';
+import { PUBLIC_BASE_URL } from './server-fixtures';
 
 export const ORIGIN = PUBLIC_BASE_URL;
 /** What the web app sends with every state-changing request. */
 export const JSON_HEADERS = { 'content-type': 'application/json', origin: ORIGIN, 'sec-fetch-site': 'same-origin' } as const;
 
+/** A web build in miniature: the page, one hashed asset with its Brotli copy, and the icon. */
 export function webRoot(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'softphone-security-web-'));
+  const dir = mkdtempSync(join(tmpdir(), 'softphone-web-'));
   mkdirSync(join(dir, 'assets'));
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Softphone</title><script type="module" src="/assets/app-abc123.js"></script>');
   writeFileSync(join(dir, 'assets', 'app-abc123.js'), 'console.log(1)');
+  writeFileSync(join(dir, 'assets', 'app-abc123.js.br'), brotliCompressSync('console.log(1)'));
+  writeFileSync(join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
   return dir;
 }
 
@@ -46,6 +54,7 @@ export function address(): string {
   return `203.0.${Math.floor(next / 250) % 250}.${(next % 250) + 1}`;
 }
 
+/** POST /api/session as the web app sends it, from a fresh address unless one is given. */
 export function signIn(app: FastifyInstance, username: unknown, password: unknown, remoteAddress = address()) {
   return app.inject({ method: 'POST', url: '/api/session', headers: JSON_HEADERS, remoteAddress, payload: { username, password } });
 }

@@ -1,9 +1,6 @@
+/** Debian's Chromium with fake media devices, for the browser tests, the media-leg tests and the benches. */
 import { existsSync } from 'node:fs';
-import type { LaunchOptions } from '@playwright/test';
-
-export const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
-export const E2E_BASE_URL = `https://localhost:${E2E_PORT}`;
-export const DEMO_PASSWORD = 'e2e-password';
+import { chromium, type Browser, type LaunchOptions } from '@playwright/test';
 
 /** Debian's chromium, or CHROMIUM_PATH; Playwright cannot download its own browsers here. */
 export function chromiumPath(): string {
@@ -31,4 +28,8 @@ export function chromiumLaunchOptions(): LaunchOptions {
       '--no-sandbox',
     ],
   };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch(chromiumLaunchOptions());
 }

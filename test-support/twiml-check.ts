@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { CountryCode } from 'libphonenumber-js/max';
-import type { AfterDialDecision, VoiceDecision } from '../voice/decide';
+import type { AfterDialDecision, VoiceDecision } from '../server/voice/decide';
 
 // jsdom (a dev dependency) ships no types; lib.dom describes the part used here.
 const { JSDOM } = createRequire(import.meta.url)('jsdom') as { JSDOM: new (html: string) => { window: { DOMParser: typeof DOMParser; Node: { ELEMENT_NODE: number; TEXT_NODE: number } } } };

@@ -1,0 +1,108 @@
+/**
+ * The softphone's web UI worked as a person works it, for the browser tests and the benches: a fresh
+ * instrumented page, sign-in, the dial pad, the call dialog, the language switcher, screenshots.
+ * Elements are found by role, name or test id as a person (or a screen reader) would find them.
+ */
+import { expect, type Browser, type BrowserContext, type Page, type TestInfo } from '@playwright/test';
+import { instrument } from './page-instrumentation';
+import { DEMO_PASSWORD } from './local-server';
+
+export const LANGUAGES = ['en', 'ja', 'zh-TW', 'ru'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** A page in a context of its own (its own cookies: one person), instrumented for media stats. */
+export async function newPhonePage(
+  browser: Browser,
+  options: {
+    locale?: string;
+    reducedMotion?: 'reduce' | 'no-preference';
+    storageState?: Awaited<ReturnType<BrowserContext['storageState']>>;
+  } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    ignoreHTTPSErrors: true,
+    locale: options.locale ?? 'en-US',
+    viewport: { width: 1100, height: 800 },
+    reducedMotion: options.reducedMotion ?? 'no-preference',
+    ...(options.storageState ? { storageState: options.storageState } : {}),
+  });
+  await instrument(context);
+  const page = await context.newPage();
+  return { context, page };
+}
+
+/**
+ * Signs in with the test servers' demo password and waits until the phone is registered. Opens the app
+ * first (at `origin`, or the context's base URL) unless `navigate` is false. Resolves with the app's own
+ * "registered" mark (milliseconds from navigation start).
+ */
+export async function signIn(page: Page, username: string, options: { navigate?: boolean; origin?: string } = {}): Promise<number> {
+  if (options.navigate !== false) await page.goto(`${options.origin ?? ''}/`);
+  // By field name rather than label, so this works in every language.
+  await page.locator('input[name="username"]').fill(username);
+  await page.locator('input[name="password"]').fill(DEMO_PASSWORD);
+  await page.locator('form button[type="submit"]').click();
+  await expectRegistered(page);
+  return page.evaluate(() => performance.getEntriesByName('softphone-registered')[0]?.startTime ?? -1);
+}
+
+export async function expectRegistered(page: Page, timeout = 20_000): Promise<void> {
+  await expect(page.getByTestId('registration')).toHaveAttribute('data-state', 'registered', { timeout });
+}
+
+export async function openDialPad(page: Page) {
+  await page.getByRole('button', { name: 'New call' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New call' });
+  await expect(dialog).toBeVisible();
+  return { dialog, input: dialog.getByLabel('Phone number or name'), call: dialog.getByRole('button', { name: 'Call', exact: true }) };
+}
+
+/** Opens the dial pad and types `target`; resolves with the Call button, ready to be clicked. */
+export async function prepareDial(page: Page, target: string) {
+  const pad = await openDialPad(page);
+  await pad.input.fill(target);
+  return pad.call;
+}
+
+/** Dials `target` and resolves with the call dialog once it shows. */
+export async function dial(page: Page, target: string) {
+  await (await prepareDial(page, target)).click();
+  const dialog = page.getByRole('dialog', { name: /^Call with/ });
+  await expect(dialog).toBeVisible();
+  return dialog;
+}
+
+/** The call dialog's status; its data-state is dialing, ringing, inCall or reconnecting. */
+export function callStatus(page: Page) {
+  return page.getByTestId('call-status');
+}
+
+/** The timer text must change: it is running, not just shown. */
+export async function expectTimerRunning(page: Page): Promise<void> {
+  const timer = page.getByRole('timer');
+  await expect(timer).toBeVisible();
+  const first = await timer.textContent();
+  await expect(timer).not.toHaveText(first ?? '', { timeout: 5_000 });
+  await expect(timer).toHaveText(/^\d+:\d\d$/);
+}
+
+export async function hangUpIfInCall(page: Page): Promise<void> {
+  const hangUp = page.getByRole('button', { name: 'Hang up' });
+  if (await hangUp.isVisible().catch(() => false)) await hangUp.click();
+  await expect(hangUp).toBeHidden({ timeout: 10_000 });
+}
+
+export async function chooseLanguage(page: Page, language: Language): Promise<void> {
+  // The label is translated, so find the switcher by its options instead.
+  const select = page.locator('select:has(option[value="zh-TW"])').first();
+  await select.selectOption(language);
+  await expect(page.locator('html')).toHaveAttribute('lang', language);
+}
+
+export async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  // Let enter animations finish so the picture shows the settled dialog.
+  await page.waitForTimeout(200);
+  const path = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path });
+  await testInfo.attach(name, { path, contentType: 'image/png' });
+}
