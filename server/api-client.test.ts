@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../web/src/core/api';
 import { buildApp } from './app';
-import { PASSWORDS, PUBLIC_BASE_URL, TEAM_NUMBER, twilioConfig } from './test-support';
+import { PASSWORDS, PUBLIC_BASE_URL, TEAM_NUMBER, twilioConfig } from '../test-support/server-fixtures';
 
 let app: FastifyInstance;
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import { SignIn } from '../contracts/api/session';
 import { buildApp } from './app';
 import type { HttpPart } from './validation-message';
 import { validationMessage } from './validation-message';
-import { PUBLIC_BASE_URL, twilioConfig } from './test-support';
+import { PUBLIC_BASE_URL, twilioConfig } from '../test-support/server-fixtures';
 
 const error = (keyword: string, instancePath: string, params: Record<string, unknown> = {}): FastifySchemaValidationError => ({
   keyword,

@@ -2,6 +2,8 @@
  * GET /api/openapi.json is generated from the registered routes' schemas: every /api route and every
  * contract is in it, with the contract's parameters, bodies, answers and security, and no secret.
  */
+// The swagger plugin's types add summary and tags to route schemas.
+import type {} from '@fastify/swagger';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES, TAGS } from '../../contracts/api';
@@ -9,7 +11,7 @@ import type { MediaResponse, RouteContract } from '../../contracts/api';
 import { buildApp } from '../app';
 import type { AppConfig } from '../config';
 import { sessionKey } from '../plugins/session';
-import { PASSWORDS, localConfig, twilioConfig } from '../test-support';
+import { PASSWORDS, localConfig, twilioConfig } from '../../test-support/server-fixtures';
 
 interface Registered {
   method: string;

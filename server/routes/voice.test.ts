@@ -10,7 +10,7 @@ import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AfterDialWebhook, StatusCallback, VoiceWebhook } from '../../contracts/api/webhooks';
 import { buildApp } from '../app';
-import { ACCOUNT_SID, AUTH_TOKEN, PUBLIC_BASE_URL, TEAM_NUMBER, sign, twilioConfig } from '../test-support';
+import { ACCOUNT_SID, AUTH_TOKEN, PUBLIC_BASE_URL, TEAM_NUMBER, sign, twilioConfig } from '../../test-support/server-fixtures';
 
 const log: string[] = [];
 let app: FastifyInstance;
