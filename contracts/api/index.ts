@@ -11,16 +11,22 @@
  * that every contract is served with its own schema and documented.
  */
 import { configRoute } from './config';
+import { eventsRoute } from './events';
 import { healthRoute } from './health';
+import { callListRoute, callsSeenRoute, unseenRoute } from './history';
 import { openApiRoute } from './openapi';
+import { presenceListRoute, setAvailabilityRoute } from './presence';
 import { currentSessionRoute, signInRoute, signOutRoute } from './session';
 import { tokenRoute } from './token';
 import { afterDialWebhookRoute, statusCallbackRoute, voiceWebhookRoute } from './webhooks';
 
 export * from './config';
 export * from './errors';
+export * from './events';
 export * from './health';
+export * from './history';
 export * from './openapi';
+export * from './presence';
 export * from './route';
 export * from './session';
 export * from './token';
@@ -35,6 +41,12 @@ export const API_ROUTES = [
   signOutRoute,
   tokenRoute,
   openApiRoute,
+  callListRoute,
+  callsSeenRoute,
+  unseenRoute,
+  presenceListRoute,
+  setAvailabilityRoute,
+  eventsRoute,
   voiceWebhookRoute,
   afterDialWebhookRoute,
   statusCallbackRoute,

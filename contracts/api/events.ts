@@ -1,0 +1,39 @@
+/**
+ * GET /api/events: the live stream (Server-Sent Events) of what changes for the signed-in user. Each
+ * event has a monotonically increasing `id`; a client that reconnects sends it back as Last-Event-ID
+ * (EventSource does this itself) and receives every event it missed, in order. When the gap cannot be
+ * replayed the stream sends `reset` first: the client reloads its lists.
+ * The SSE `event:` field carries the `type` below; `data:` carries the JSON object.
+ */
+import { Type } from 'typebox';
+import type { Static } from 'typebox';
+import { COMMON_ERRORS, errorReply } from './errors';
+import { CallRecord, Unseen } from './history';
+import { Presence } from './presence';
+import { SIGNED_IN, defineRoute } from './route';
+
+export const CallEvent = Type.Object({ type: Type.Literal('call'), call: CallRecord }, { description: 'A call was added to the history or changed.' });
+export const PresenceEvent = Type.Object({ type: Type.Literal('presence'), presence: Presence }, { description: "A user's availability or on-call state changed." });
+export const UnseenEvent = Type.Object({ type: Type.Literal('unseen'), unseen: Unseen }, { description: "The signed-in user's unseen counts changed." });
+export const ResetEvent = Type.Object({ type: Type.Literal('reset') }, { description: 'Events were missed and cannot be replayed: reload the lists.' });
+
+/** Later features add their own event types to this union (voicemail, message, conversation, conference). */
+export const ServerEvent = Type.Union([CallEvent, PresenceEvent, UnseenEvent, ResetEvent]);
+export type ServerEvent = Static<typeof ServerEvent>;
+export type ServerEventType = ServerEvent['type'];
+
+export const eventsRoute = defineRoute({
+  method: 'GET',
+  url: '/api/events',
+  schema: {
+    summary: 'Live updates (Server-Sent Events)',
+    description: 'text/event-stream; resumable with Last-Event-ID. One stream per browser is enough: tabs share it.',
+    tags: ['Events'],
+    security: SIGNED_IN,
+    response: {
+      200: { description: 'An endless event stream; each `data:` line is a ServerEvent.', content: { 'text/event-stream': { schema: ServerEvent } } },
+      401: errorReply('Not signed in, or the session has expired (signed_out).'),
+      ...COMMON_ERRORS,
+    },
+  },
+});
