@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import twilio from 'twilio';
 import { emulatorPlugin } from '../plugin';
-import { emulatorRequestClient, rewriteTwilioUrl } from './twilio-client';
+import { emulatorRequestClient, rewriteTwilioUrl } from '../../local-setup/twilio-client';
 
 const ACCOUNT = 'AC' + '1'.repeat(32);
 const AUTH = '2'.repeat(32);
