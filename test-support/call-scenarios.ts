@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import type { CallOutcome } from '../contracts/api/history';
 import type { FoldedCall } from '../server/history/fold';
-import { TEAM_NUMBER } from './server-fixtures';
+import { AUTH_TOKEN, PUBLIC_BASE_URL, TEAM_NUMBER, form, sign } from './server-fixtures';
 
 export type ScenarioKind = 'inbound' | 'outbound' | 'internal';
 export type ScenarioResult = 'answered' | 'no-answer' | 'busy' | 'canceled' | 'refused' | 'nobody-available';
@@ -192,3 +192,13 @@ export const scenarioArbitrary: fc.Arbitrary<Scenario> = fc
       start,
     };
   });
+
+/** The request as Twilio sends it to an app configured with the test account (server-fixtures), for inject(). */
+export function signedWebhook(r: Pick<ScenarioRequest, 'path' | 'params'>, base = PUBLIC_BASE_URL, authToken = AUTH_TOKEN) {
+  return {
+    method: 'POST' as const,
+    url: r.path,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sign(authToken, `${base}${r.path}`, r.params) },
+    payload: form(r.params),
+  };
+}

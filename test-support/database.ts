@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
 import type { AppConfig } from '../server/config';
+import { openDatabase } from '../server/store/database';
 import { EmbeddedPostgres } from '../server/store/embedded/cluster';
+import { migrate } from '../server/store/migrate';
 import { openStore } from '../server/store/store';
 import type { Store, StoreOptions } from '../server/store/store';
 
@@ -18,6 +20,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** The test cluster's admin URL: TEST_DATABASE_URL, or the embedded cluster of this run. */
     databaseUrl: string;
+    /** A database on it with the current schema, copied for each test database (CREATE DATABASE … TEMPLATE). */
+    databaseTemplate: string;
   }
 }
 
@@ -68,16 +72,38 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A new, empty database on the test cluster. */
-export async function testDatabase(adminUrl: string = inject('databaseUrl')): Promise<TestDatabase> {
-  const name = `t_${randomBytes(6).toString('hex')}`;
+async function adminQuery(adminUrl: string, text: string): Promise<void> {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`);
+    await admin.query(text);
   } finally {
     await admin.end();
   }
+}
+
+/** Makes the template the test databases are copied from: migrated once per run, not once per test. */
+export async function createTemplate(adminUrl: string): Promise<{ name: string; drop(): Promise<void> }> {
+  const name = `softphone_template_${randomBytes(4).toString('hex')}`;
+  await adminQuery(adminUrl, `CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+  const database = openDatabase({ connectionString: withDatabase(adminUrl, name) }, { log: quietLog, max: 1 });
+  try {
+    await migrate(database.db);
+  } finally {
+    await database.close();
+  }
+  return { name, drop: () => adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`) };
+}
+
+/**
+ * A new database on the test cluster: with the current schema (a copy of the run's template), or empty
+ * for tests of the migrations themselves.
+ */
+export async function testDatabase(options: { empty?: boolean; adminUrl?: string; template?: string } = {}): Promise<TestDatabase> {
+  const adminUrl = options.adminUrl ?? inject('databaseUrl');
+  const template = options.empty ? 'template1' : (options.template ?? inject('databaseTemplate'));
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  await adminQuery(adminUrl, `CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(template)}`);
   const url = withDatabase(adminUrl, name);
   return {
     url,
@@ -96,12 +122,11 @@ export async function testDatabase(adminUrl: string = inject('databaseUrl')): Pr
 
 export const quietLog = { info() {}, warn() {}, error() {} };
 
+type StoreConfigOf = Pick<AppConfig, 'users' | 'historyRetentionDays' | 'localDataDir' | 'account'>;
+
 /** A store on a fresh test database for `config`'s users; closing it drops the database. */
-export async function testStore(
-  config: Pick<AppConfig, 'users' | 'historyRetentionDays' | 'localDataDir' | 'account'>,
-  options: Partial<StoreOptions> = {},
-): Promise<Store & { database: TestDatabase }> {
-  const database = await testDatabase();
+export async function testStore(config: StoreConfigOf, options: Partial<StoreOptions> & { database?: TestDatabase } = {}): Promise<Store & { database: TestDatabase }> {
+  const database = options.database ?? (await testDatabase());
   const store = await openStore(
     { users: config.users, historyRetentionDays: config.historyRetentionDays, localDataDir: config.localDataDir, teamNumber: config.account.teamNumber },
     { log: quietLog, jobs: false, ...options, connection: database.connection },
@@ -112,4 +137,19 @@ export async function testStore(
     await database.drop();
   };
   return Object.assign(store, { database });
+}
+
+/** Outside vitest (the bench): a store on an embedded cluster of its own, stopped and removed on close. */
+export async function standaloneStore(config: StoreConfigOf, options: Partial<StoreOptions> = {}): Promise<Store> {
+  const cluster = await startTestCluster({ durable: true });
+  const store = await openStore(
+    { users: config.users, historyRetentionDays: config.historyRetentionDays, localDataDir: config.localDataDir, teamNumber: config.account.teamNumber },
+    { log: quietLog, jobs: false, ...options, connection: { connectionString: cluster.url } },
+  );
+  const close = store.close;
+  store.close = async () => {
+    await close();
+    await cluster.stop();
+  };
+  return store;
 }

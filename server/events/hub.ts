@@ -43,6 +43,7 @@ export class EventHub {
   private closed = false;
   private retries = 0;
   private retryTimer: NodeJS.Timeout | undefined;
+  private everConnected = false;
   private readonly subscribers = new Set<Subscriber>();
   private readonly observers = new Set<HubObserver>();
 
@@ -58,6 +59,11 @@ export class EventHub {
 
   get streams(): number {
     return this.subscribers.size;
+  }
+
+  /** Whether the hub has read the outbox at least once (until then its ids mean nothing). */
+  get connected(): boolean {
+    return this.everConnected;
   }
 
   observe(observer: HubObserver): void {
@@ -95,12 +101,12 @@ export class EventHub {
     client.on('error', lost);
     client.on('end', () => lost());
     await client.query(`LISTEN ${EVENTS_CHANNEL}`);
-    const first = this.listener === undefined && this.last === 0;
     this.listener = client;
     this.retries = 0;
-    if (first) {
+    if (!this.everConnected) {
       const top = await sql<{ id: string | null }>`SELECT max(id) AS id FROM events`.execute(this.database.db);
       this.last = Number(top.rows[0]?.id ?? 0);
+      this.everConnected = true;
     } else {
       for (const o of this.observers) await o.resync();
     }

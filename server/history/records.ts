@@ -37,9 +37,13 @@ export function isMissed(outcome: string | null): boolean {
 }
 
 /** For one user: a missed call is seen when it started at or before their watermark; any other call is. */
-export function withSeen(record: SharedCallRecord, seenUpTo: Date | null): CallRecord {
-  const seen = !isMissed(record.outcome) || (seenUpTo !== null && Date.parse(record.startedAt) <= seenUpTo.getTime());
-  return { ...record, seen };
+export function withSeen(r: SharedCallRecord, seenUpTo: Date | null): CallRecord {
+  const seen = !isMissed(r.outcome) || (seenUpTo !== null && Date.parse(r.startedAt) <= seenUpTo.getTime());
+  // Field by field, in the contract's order (a record read back from JSONB has its keys in another order).
+  return {
+    id: r.id, direction: r.direction, from: r.from, to: r.to, outcome: r.outcome, answeredBy: r.answeredBy, startedAt: r.startedAt,
+    answeredAt: r.answeredAt, endedAt: r.endedAt, durationSeconds: r.durationSeconds, seen, calledBackBy: r.calledBackBy, calledBackAt: r.calledBackAt,
+  };
 }
 
 /** Who an event about this call is for: the team for an inbound call, its two parties otherwise. */

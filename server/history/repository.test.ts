@@ -12,7 +12,6 @@ import { quietLog, testDatabase } from '../../test-support/database';
 import type { TestDatabase } from '../../test-support/database';
 import { openDatabase } from '../store/database';
 import type { Database } from '../store/database';
-import { migrate } from '../store/migrate';
 import { dialFact, statusFact, voiceFact } from './facts';
 import type { CallFact } from './facts';
 import { foldedColumns } from './records';
@@ -26,7 +25,6 @@ const USERS = ['alice', 'bob', 'carol'];
 beforeAll(async () => {
   tdb = await testDatabase();
   database = openDatabase(tdb.connection, { log: quietLog });
-  await migrate(database.db);
 });
 afterAll(async () => {
   await database.close();

@@ -17,6 +17,8 @@ import type { CallRow } from './records';
 import { callEvent, findCallBack, markCalledBack, unseenChanges, unseenCounts, unseenEvent, updateOnCall } from './team-state';
 
 const CALL_LOCK = 0x50484f4e;
+/** Ten ring-group legs with four events each, the parent, the action and healing's records fit many times over. */
+export const MAX_FACTS_PER_CALL = 400;
 
 export class BadCursorError extends Error {
   constructor() {
@@ -40,16 +42,18 @@ export class HistoryRepository {
     if (facts.some((f) => f.call !== call)) throw new Error('record() takes the facts of one call');
     return this.db.transaction().execute(async (trx) => {
       await sql`SELECT pg_advisory_xact_lock(${CALL_LOCK}::int, hashtext(${call}))`.execute(trx);
+      const known = (await trx.selectFrom('call_facts').select('fact').where('call_sid', '=', call).execute()).map((k) => k.fact);
+      // A real call has a few dozen facts; beyond this, something is replaying junk under one CallSid.
+      if (known.length >= MAX_FACTS_PER_CALL) return { changed: false };
       const inserted = await trx
         .insertInto('call_facts')
         .values(facts.map((f) => ({ call_sid: call, fact_key: factKey(f), fact: JSON.stringify(f) })))
         .onConflict((oc) => oc.column('fact_key').doNothing())
-        .returning('id')
+        .returning('fact_key')
         .execute();
       if (inserted.length === 0) return { changed: false };
-
-      const known = await trx.selectFrom('call_facts').select('fact').where('call_sid', '=', call).execute();
-      const folded = foldCall(call, known.map((k) => k.fact));
+      const added = new Set(inserted.map((i) => i.fact_key));
+      const folded = foldCall(call, [...known, ...facts.filter((f) => added.has(factKey(f)))]);
       if (!folded) return { changed: false };
       const before = await trx.selectFrom('calls').selectAll().where('call_sid', '=', call).executeTakeFirst();
       if (before && sameFold(before, folded)) return { changed: false, row: before };
@@ -71,6 +75,11 @@ export class HistoryRepository {
       await appendEvents(trx, events);
       return { changed: true, row };
     });
+  }
+
+  /** The record of a call by its (parent) CallSid. */
+  get(callSid: string): Promise<CallRow | undefined> {
+    return this.db.selectFrom('calls').selectAll().where('call_sid', '=', callSid).executeTakeFirst();
   }
 
   /** The user's page of history: the team's inbound calls and their own outbound and internal ones. */

@@ -10,6 +10,7 @@
  */
 import type pg from 'pg';
 import { EventHub } from '../events/hub';
+import { BackgroundWrites } from '../history/background-writes';
 import { purgeEvents } from '../events/outbox';
 import { Healer } from '../history/heal';
 import type { CallLog } from '../history/heal';
@@ -43,6 +44,8 @@ export interface StoreOptions {
 
 export interface Store {
   history: HistoryRepository;
+  /** Writes the call path does not wait for. */
+  background: BackgroundWrites;
   team: Team;
   events: EventHub;
   health: StoreHealth;
@@ -102,9 +105,11 @@ export async function openStore(config: StoreConfig, options: StoreOptions): Pro
     : undefined;
   const timers: NodeJS.Timeout[] = [];
   let closed = false;
+  const background = new BackgroundWrites(history, () => healer?.noteFailure(), log);
 
   const store: Store = {
     history,
+    background,
     team,
     events,
     health: database.health,
@@ -120,6 +125,7 @@ export async function openStore(config: StoreConfig, options: StoreOptions): Pro
       closed = true;
       for (const t of timers) clearTimeout(t);
       healer?.stop();
+      await background.idle();
       await events.close();
       await database.close();
       await embedded?.stop();
