@@ -12,6 +12,7 @@ import { inject } from 'vitest';
 import type { AppConfig } from '../server/config';
 import { openDatabase } from '../server/store/database';
 import { EmbeddedPostgres } from '../server/store/embedded/cluster';
+import { isAlive, readPostmaster } from '../server/store/embedded/postmaster';
 import { migrate } from '../server/store/migrate';
 import { openStore } from '../server/store/store';
 import type { Store, StoreOptions } from '../server/store/store';
@@ -152,4 +153,15 @@ export async function standaloneStore(config: StoreConfigOf, options: Partial<St
     await cluster.stop();
   };
   return store;
+}
+
+/**
+ * Stops a PostgreSQL a killed test server left running on `localDataDir` (its embedded database), so that a
+ * failing test leaves no process behind.
+ */
+export async function stopLeftOverPostgres(localDataDir: string): Promise<void> {
+  const info = await readPostmaster(join(localDataDir, 'postgres', 'data'));
+  if (!info || !isAlive(info.pid)) return;
+  process.kill(info.pid, 'SIGINT');
+  for (let i = 0; i < 200 && isAlive(info.pid); i++) await new Promise((r) => setTimeout(r, 50));
 }
