@@ -77,6 +77,8 @@ export interface DatabaseOptions {
   log: StoreLogger;
   /** Pool size (default 10). */
   max?: number;
+  /** How it shows in pg_stat_activity; servers are 'softphone' (restore refuses while any is connected). */
+  applicationName?: string;
 }
 
 export function openDatabase(connection: pg.ClientConfig, options: DatabaseOptions): Database {
@@ -85,7 +87,7 @@ export function openDatabase(connection: pg.ClientConfig, options: DatabaseOptio
     max: options.max ?? 10,
     connectionTimeoutMillis: 3000,
     idleTimeoutMillis: 30_000,
-    application_name: 'softphone',
+    application_name: options.applicationName ?? 'softphone',
     statement_timeout: 10_000,
     query_timeout: 12_000,
   };

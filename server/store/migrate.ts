@@ -30,7 +30,7 @@ export interface MigrationResult {
 
 export const LATEST_MIGRATION = Object.keys(MIGRATIONS).sort().at(-1)!;
 
-async function executed(db: Kysely<unknown>): Promise<string[]> {
+async function executed(db: Kysely<any>): Promise<string[]> {
   const found = await sql<{ exists: boolean }>`SELECT to_regclass('kysely_migration') IS NOT NULL AS exists`.execute(db);
   if (!found.rows[0]?.exists) return [];
   const rows = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(db);
@@ -58,6 +58,6 @@ export async function migrate(db: Kysely<any>, target: string = LATEST_MIGRATION
 }
 
 /** The newest migration the database has run ('' for an empty database). */
-export async function schemaVersion(db: Kysely<unknown>): Promise<string> {
+export async function schemaVersion(db: Kysely<any>): Promise<string> {
   return (await executed(db)).at(-1) ?? '';
 }

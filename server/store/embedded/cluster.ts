@@ -18,7 +18,7 @@ import { chmod, chown, mkdir, readFile, rename, rm, stat, writeFile } from 'node
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { postgresBinaries } from './binaries';
-import { chooseHome, FALLBACK_ROOT } from './folder';
+import { chooseHome, FALLBACK_ROOT, fallbackHome } from './folder';
 import type { OsUser } from './folder';
 import { isRoot, postgresOsUser } from './os-user';
 import { dataFolderMajor, isAlive, isPostgresProcess, parentOf, readPostmaster } from './postmaster';
@@ -288,4 +288,15 @@ async function ensureDatabase(admin: pg.ClientConfig): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/** The embedded database a running server holds for `localDataDir`, to connect to it beside that server. */
+export async function runningEmbedded(localDataDir: string): Promise<pg.ClientConfig | undefined> {
+  const local = resolve(localDataDir);
+  for (const home of [join(local, 'postgres'), fallbackHome(local)]) {
+    const info = await readPostmaster(join(home, 'data')).catch(() => undefined);
+    if (!info || info.status !== 'ready' || !isAlive(info.pid)) continue;
+    return { host: info.socketDir || join(home, 'data'), port: info.port, user: EMBEDDED_USER, database: EMBEDDED_DATABASE };
+  }
+  return undefined;
 }
