@@ -108,21 +108,33 @@ export function presenceEvent(m: { user_name: string; availability: string; on_c
   return { type: 'presence', audience: null, payload: { presence: { user: m.user_name, availability: m.availability, onCall: m.on_call } } };
 }
 
-/** Missed calls each user has not seen, for users whose count this call changed. */
-export async function unseenCounts(trx: Kysely<Schema>, users?: readonly string[]): Promise<{ user: string; missedCalls: number; seenUpTo: Date | null }[]> {
-  let query = trx
-    .selectFrom('team_members as m')
-    .leftJoin('calls as c', (join) =>
-      join
-        .on('c.direction', '=', 'inbound')
-        .on('c.outcome', 'in', MISSED_OUTCOMES)
-        .on(sql<boolean>`c.started_at > coalesce(m.seen_up_to, '-infinity'::timestamptz)`),
-    )
-    .select(['m.user_name', 'm.seen_up_to', (eb) => eb.fn.count<string>('c.id').as('missed')])
-    .groupBy(['m.user_name', 'm.seen_up_to']);
+/**
+ * Missed calls each user has not seen (for the given users, or all). Counted up to UNSEEN_COUNT_CAP each: a
+ * badge shows "999+" beyond, and a user who never looks must not make every missed call cost a full count.
+ */
+export const UNSEEN_COUNT_CAP = 1000;
+
+export async function unseenCounts(db: Kysely<Schema>, users?: readonly string[]): Promise<{ user: string; missedCalls: number; seenUpTo: Date | null }[]> {
+  let query = db.selectFrom('team_members as m').select((eb) => [
+    'm.user_name',
+    'm.seen_up_to',
+    eb
+      .selectFrom((inner) =>
+        inner
+          .selectFrom('calls as c')
+          .select('c.id')
+          .where('c.direction', '=', 'inbound')
+          .where('c.outcome', 'in', MISSED_OUTCOMES)
+          .where(sql<boolean>`c.started_at > coalesce(m.seen_up_to, '-infinity'::timestamptz)`)
+          .limit(UNSEEN_COUNT_CAP)
+          .as('unseen'),
+      )
+      .select((e) => e.fn.countAll<string>().as('n'))
+      .as('missed'),
+  ]);
   if (users) query = query.where('m.user_name', 'in', users.length > 0 ? [...users] : ['']);
   const rows = await query.execute();
-  return rows.map((r) => ({ user: r.user_name, missedCalls: Number(r.missed), seenUpTo: r.seen_up_to }));
+  return rows.map((r) => ({ user: r.user_name, missedCalls: Number(r.missed ?? 0), seenUpTo: r.seen_up_to }));
 }
 
 export const unseenEvent = (u: { user: string; missedCalls: number; seenUpTo: Date | null }): NewEvent => ({
