@@ -147,6 +147,8 @@ export class EventHub {
         } while (this.again && !this.closed);
       } catch (err) {
         this.database.health.failed(err);
+        // No NOTIFY may come to wake it again: try once more in a moment.
+        if (!this.closed) setTimeout(() => void this.pump(), 1000).unref();
       } finally {
         this.pumping = undefined;
       }

@@ -58,15 +58,7 @@ export class Team implements HubObserver {
         .onConflict((oc) => oc.column('user_name').doNothing())
         .execute();
     }
-    // Calls whose end never came in (lost callbacks) stop counting after a while.
-    await this.db
-      .updateTable('team_members')
-      .set({
-        on_call: sql<boolean>`EXISTS (SELECT 1 FROM calls c WHERE c.ended_at IS NULL
-          AND c.started_at > now() - make_interval(hours => ${LIVE_CALL_HOURS})
-          AND (c.caller_user = team_members.user_name OR c.answered_by = team_members.user_name))`,
-      })
-      .execute();
+    await this.refreshOnCall();
     const rows = await this.db.selectFrom('team_members').selectAll().execute();
     for (const row of rows) {
       const m = this.members.get(row.user_name);
@@ -75,6 +67,25 @@ export class Team implements HubObserver {
       m.onCall = row.on_call;
       m.seenUpTo = row.seen_up_to;
     }
+  }
+
+  /**
+   * Recomputes "on a call" for everyone and announces what changed: a call whose end never came in (lost
+   * callbacks) stops counting after LIVE_CALL_HOURS. Run at load and periodically.
+   */
+  async refreshOnCall(): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const live = sql<boolean>`EXISTS (SELECT 1 FROM calls c WHERE c.ended_at IS NULL
+        AND c.started_at > now() - make_interval(hours => ${LIVE_CALL_HOURS})
+        AND (c.caller_user = team_members.user_name OR c.answered_by = team_members.user_name))`;
+      const changed = await trx
+        .updateTable('team_members')
+        .set({ on_call: live, updated_at: sql`now()` })
+        .where(sql<boolean>`on_call IS DISTINCT FROM ${live}`)
+        .returning(['user_name', 'availability', 'on_call'])
+        .execute();
+      await appendEvents(trx, changed.map(presenceEvent));
+    });
   }
 
   async resync(): Promise<void> {

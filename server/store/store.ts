@@ -59,7 +59,8 @@ export interface Store {
   close(): Promise<void>;
 }
 
-const RETENTION_CHECK_MS = 3600_000;
+/** How often the daily retention is checked for, and stale "on a call" states cleared. */
+const RETENTION_CHECK_MS = 600_000;
 const RETENTION_JOB = 'history-retention';
 const OPEN_RETRY_MS = 2000;
 
@@ -155,7 +156,10 @@ export async function openStore(config: StoreConfig, options: StoreOptions): Pro
     await events.start();
     healer?.start(database.health);
     if (options.jobs !== false) {
-      const tick = () => void retention().catch((err: unknown) => log.warn({ event: 'retention-failed', reason: (err as Error).message }, 'retention run failed'));
+      const tick = () => {
+        retention().catch((err: unknown) => log.warn({ event: 'retention-failed', reason: (err as Error).message }, 'retention run failed'));
+        team.refreshOnCall().catch(() => undefined);
+      };
       tick();
       const t = setInterval(tick, RETENTION_CHECK_MS);
       t.unref();
