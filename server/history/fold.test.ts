@@ -76,6 +76,9 @@ describe('fold: calls as Twilio reports them', () => {
     const expected = expectedRecord(scenario);
     const healed = foldCall(scenario.sid, rest);
     expect(healed).toMatchObject({ direction: expected.direction, from: expected.from, outcome: expected.outcome, answeredBy: expected.answeredBy, durationSeconds: expected.durationSeconds });
+    // The log's times are Twilio's own: the ring's end, the talk's start and end.
+    expect(healed?.endedAt).toEqual(expected.endedAt);
+    expect(healed?.answeredAt).toEqual(expected.answeredAt);
     // With the callbacks too, the callbacks' own times win: healing adds nothing to a complete record.
     expect(foldCall(scenario.sid, [...factsOf(scenario), ...rest])).toEqual(expected);
   });

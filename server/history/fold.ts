@@ -53,6 +53,8 @@ interface Leg {
   answered: boolean;
   answeredAt: Date | null;
   final: Final | null;
+  /** Twilio's call log has this leg ended (the log lists every leg, so it is complete where callbacks may not be). */
+  loggedEnd: Date | null;
 }
 
 const time = (iso: string): Date => new Date(iso);
@@ -103,7 +105,8 @@ function summariseLeg(sid: string, status: StatusFact[], rest: RestFact[]): Leg 
     : finalRest
       ? { status: finalRest.status, at: time(finalRest.endedAt ?? finalRest.at), duration: finalRest.duration, sip: null }
       : null;
-  return { sid, from: first?.from ?? '', to: first?.to ?? '', answered, answeredAt, final };
+  const loggedEnd = finalRest ? time(finalRest.endedAt ?? finalRest.at) : null;
+  return { sid, from: first?.from ?? '', to: first?.to ?? '', answered, answeredAt, final, loggedEnd };
 }
 
 /** What a browser asked to call, as the history names it: client:<user> for a name, the number otherwise. */
@@ -193,7 +196,9 @@ export function foldCall(callSid: string, input: readonly CallFact[]): FoldedCal
         (endedAt && answeredAt ? Math.max(0, Math.round((endedAt.getTime() - answeredAt.getTime()) / 1000)) : null);
     }
   } else if (over) {
-    endedAt = dialAt ?? childEnd ?? parent?.final?.at ?? (voice ? time(voice.at) : null);
+    // Without the action, the call log's ends of every rung leg say when the ringing stopped.
+    const loggedRingEnd = children.length > 0 && children.every((c) => c.loggedEnd !== null) ? new Date(Math.max(...children.map((c) => c.loggedEnd!.getTime()))) : null;
+    endedAt = dialAt ?? childEnd ?? loggedRingEnd ?? parent?.final?.at ?? (voice ? time(voice.at) : null);
     if (direction === 'inbound') outcome = 'missed';
     else if (refused) outcome = 'failed';
     else if (children.length === 0 && dial === undefined) outcome = parent?.final?.status === 'canceled' ? 'canceled' : 'failed';
