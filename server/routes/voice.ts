@@ -119,7 +119,9 @@ export const voiceRoutes: FastifyPluginAsyncTypebox<{ config: AppConfig; store: 
         'voice webhook',
       );
       const xml = renderVoice(decision, urls);
-      recordLater(voiceFact(params, decision.kind, historyTarget(decision, params), new Date()));
+      // Not the team's calls: a browser that is no user, a phone calling some other number.
+      const ours = decision.kind !== 'refuse' || (decision.reason !== 'unknown-caller' && decision.reason !== 'not-a-team-number');
+      if (ours) recordLater(voiceFact(params, decision.kind, historyTarget(decision, params), new Date()));
       return twiml(reply, xml);
     },
   });
