@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import twilio from 'twilio';
-import { emulatorRequestClient } from '../emulator/rest/twilio-client';
+import { emulatorRequestClient } from '../local-setup/twilio-client';
 import type { PublicConfig, TokenGrant } from '../contracts/api';
 import type { CallDetail, CallSidResult, DropSignalingResult, MetricsView, PhoneDetail, StateView } from '../contracts/emulator';
 import type { LocalCredentials } from '../local-setup/setup';

@@ -1,7 +1,8 @@
 /**
  * Start-up configuration. `parseConfig` is pure: it reads a plain object of environment variables and
  * returns a typed Config or throws a ConfigError whose message is one line naming the variable and what
- * is expected, so a mistake stops the process before anything listens.
+ * is expected, so a mistake stops the process before anything listens. One module on purpose: every
+ * variable's rule sits beside the others, so one reading shows all that the server accepts.
  */
 import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { CountryCode } from 'libphonenumber-js/max';
@@ -60,6 +61,13 @@ interface CommonConfig {
   emulatorOrigin?: string;
   /** Passed to Fastify's trustProxy when running behind a load balancer. */
   trustProxy: boolean | number | string;
+  /**
+   * An external PostgreSQL server (postgres://…), shared by every replica. Unset: the server runs an
+   * embedded PostgreSQL itself, with its data under localDataDir.
+   */
+  databaseUrl?: string;
+  /** Calls older than this many days are deleted from the history, once a day. */
+  historyRetentionDays: number;
 }
 
 export interface TwilioModeConfig extends CommonConfig {
@@ -137,6 +145,9 @@ export function parseConfig(env: Env): Config {
   }
   const emulatorOrigin = emulatorOriginRaw === undefined ? undefined : parseEmulatorOrigin(emulatorOriginRaw);
   const trustProxy = parseTrustProxy(value('TRUST_PROXY'));
+  const databaseUrlRaw = value('DATABASE_URL');
+  const databaseUrl = databaseUrlRaw === undefined ? undefined : parseDatabaseUrl(databaseUrlRaw);
+  const historyRetentionDays = parseInteger(value('HISTORY_RETENTION_DAYS'), 'HISTORY_RETENTION_DAYS', 365, 1, 36_500);
 
   let account: TwilioAccount | undefined;
   if (mode === 'twilio') {
@@ -196,6 +207,8 @@ export function parseConfig(env: Env): Config {
     localDataDir,
     ...(emulatorOrigin === undefined ? {} : { emulatorOrigin }),
     trustProxy,
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
+    historyRetentionDays,
   };
 
   if (mode === 'twilio') {
@@ -371,6 +384,21 @@ function parseEmulatorOrigin(raw: string): string {
     throw new ConfigError('EMULATOR_ORIGIN', `${expected}: an origin without path, query or credentials, got "${printable(raw)}"`);
   }
   return url.origin;
+}
+
+/** What the `pg` driver takes: postgres:// or postgresql://, with a host (a socket folder may come as ?host=/path). */
+function parseDatabaseUrl(raw: string): string {
+  const wrong = (why: string) =>
+    new ConfigError('DATABASE_URL', `a PostgreSQL connection URL such as postgres://user:password@db.example.com:5432/softphone (unset it to use the embedded database); ${why}`);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw wrong('the value is not a URL');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw wrong(`it starts with "${printable(url.protocol)}//"`);
+  if (url.hostname === '' && !url.searchParams.has('host')) throw wrong('it names no host');
+  return raw;
 }
 
 function parseSessionSecret(raw: string): string {

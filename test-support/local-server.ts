@@ -126,6 +126,8 @@ export interface LocalServer {
   dataDir: string;
   pid: number;
   output(): string;
+  /** Kills the server process (SIGKILL: no goodbye) and keeps its data folder. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
   /** Stops the server and removes its data folder unless it was given. */
   close(): Promise<void>;
 }
@@ -159,6 +161,7 @@ export async function startLocalServer(
     dataDir,
     pid: proc.child.pid!,
     output: proc.output,
+    kill: (signal: NodeJS.Signals = 'SIGKILL') => proc.stop(signal),
     async close() {
       await proc.stop();
       if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });

@@ -66,7 +66,12 @@ export type SeenRequest = Static<typeof SeenRequest>;
 /** Counts of things the signed-in user has not seen yet; later features add their own counts. */
 export const Unseen = Type.Object(
   {
-    missedCalls: Type.Integer({ minimum: 0 }),
+    missedCalls: Type.Integer({ minimum: 0, description: 'Missed calls (and voicemails) not seen yet, counted up to 1000.' }),
+    seenUpTo: Type.Optional(
+      Type.Union([Timestamp, Type.Null()], {
+        description: 'The watermark behind missedCalls: missed calls that started at or before it are seen, on every device.',
+      }),
+    ),
   },
   { description: 'What the badges show for the signed-in user.' },
 );
