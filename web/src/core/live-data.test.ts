@@ -50,6 +50,9 @@ describe('LiveData: lists loaded once the stream is live, then kept current by i
     t.env.permission = 'granted';
     t.env.hidden = true;
     t.events.push({ type: 'call', call: missed('c3', 3) });
+    await t.controller.live.markSeen(); // a hidden tab sees nothing
+    expect(t.api.seenRequests).toEqual([]);
+    t.env.hidden = false;
     await t.controller.live.markSeen();
     expect(t.api.seenRequests).toEqual([missed('c3', 3).startedAt]);
     expect(t.controller.live.unseen.get()).toEqual({ missedCalls: 0 });

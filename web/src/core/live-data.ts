@@ -106,7 +106,8 @@ export class LiveData {
    * missed call loaded here, so one that arrives meanwhile still counts as unseen.
    */
   markSeen(): Promise<void> {
-    if (!this.unseen.get()?.missedCalls || this.seenRequest) return this.seenRequest ?? Promise.resolve();
+    if (this.seenRequest) return this.seenRequest;
+    if (!this.unseen.get()?.missedCalls || this.deps.env.isHidden()) return Promise.resolve();
     const upTo = this.history.newestMissed()?.startedAt;
     this.seenRequest = this.deps.api
       .markCallsSeen(upTo)

@@ -3,6 +3,7 @@ import { isInCallState } from '../core/state';
 import type { PhoneState } from '../core/state';
 import { t } from '../i18n';
 import type { MessageKey } from '../i18n';
+import { AvailabilitySwitch } from './AvailabilitySwitch';
 import { Brand } from './Brand';
 import { LanguageSelect } from './LanguageSelect';
 import { usePhone } from './phone-context';
@@ -62,6 +63,7 @@ export function Header({ onSettings, onLog, logOpen }: { onSettings: () => void;
         </div>
       </dl>
       <nav className="header-actions">
+        <AvailabilitySwitch />
         <LanguageSelect compact />
         <button type="button" className="btn btn-ghost" onClick={onSettings}>
           {t('header.settings')}
