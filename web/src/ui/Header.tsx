@@ -62,8 +62,8 @@ export function Header({ onSettings, onLog, logOpen }: { onSettings: () => void;
           </dd>
         </div>
       </dl>
+      <AvailabilitySwitch />
       <nav className="header-actions">
-        <AvailabilitySwitch />
         <LanguageSelect compact />
         <button type="button" className="btn btn-ghost" onClick={onSettings}>
           {t('header.settings')}

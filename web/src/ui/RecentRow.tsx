@@ -26,7 +26,7 @@ export const RecentRow = memo(function RecentRow({ id, identity, country, lib, l
   const call = describeCall(record, identity);
   const name = call.peer ? peerText(describePeer(call.peer, country, lib)) : t('recents.unknownCaller');
   return (
-    <li className={`recent recent-${call.way}`} data-testid="recent-call" data-outcome={record.outcome ?? 'ongoing'}>
+    <li className={`recent recent-${call.way}`} data-testid="recent-call" data-call-id={record.id} data-outcome={record.outcome ?? 'ongoing'}>
       <span className="recent-icon" role="img" aria-label={t(WAY_WORDS[call.way])}>
         {WAY_ICON[call.way]}
       </span>
