@@ -53,14 +53,28 @@ function summaryOf(call: CallRecord): string {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const TIME: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: '2-digit' };
+const FORMATS = {
+  today: TIME,
+  week: { weekday: 'short', ...TIME },
+  year: { month: 'short', day: 'numeric' },
+  older: { month: 'short', day: 'numeric', year: 'numeric' },
+} satisfies Record<string, Intl.DateTimeFormatOptions>;
+
+/** Formatters are costly to make and rows are many: one per locale and kind. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(locale: string, kind: keyof typeof FORMATS): Intl.DateTimeFormat {
+  const key = `${locale} ${kind}`;
+  let found = formatters.get(key);
+  if (!found) formatters.set(key, (found = new Intl.DateTimeFormat(locale, FORMATS[kind])));
+  return found;
+}
 
 /** When a call started, as short as is clear: the time today, the weekday this week, else the date. */
 export function formatCallTime(iso: string, now: Date, locale: string): string {
   const at = new Date(iso);
-  const time: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: '2-digit' };
   const startOfToday = new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime();
-  if (at.getTime() >= startOfToday) return new Intl.DateTimeFormat(locale, time).format(at);
-  if (at.getTime() >= startOfToday - 6 * DAY_MS) return new Intl.DateTimeFormat(locale, { weekday: 'short', ...time }).format(at);
-  const sameYear = at.getFullYear() === now.getFullYear();
-  return new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', ...(sameYear ? {} : { year: 'numeric' }) }).format(at);
+  if (at.getTime() >= startOfToday) return formatter(locale, 'today').format(at);
+  if (at.getTime() >= startOfToday - 6 * DAY_MS) return formatter(locale, 'week').format(at);
+  return formatter(locale, at.getFullYear() === now.getFullYear() ? 'year' : 'older').format(at);
 }
