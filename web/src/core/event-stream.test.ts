@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventStream, MAX_RETRY_MS, parseServerEvent, retryDelay, type EventStreamHost, type StreamedEvent } from './event-stream';
 import { fetchEventStream } from './sse-fetch';
+import { createSseParser, type SseMessage } from './sse-parser';
 import { fakeEnv } from './testing/fake-env';
 import { FakeEventServer } from './testing/fake-events';
 import { flush } from './testing/phone-harness';
@@ -40,6 +41,29 @@ describe('parseServerEvent', () => {
     ['no type anywhere', { data: '{"a":1}' }, null],
   ])('%s', (_name, message, expected) => {
     expect(parseServerEvent(message)).toEqual(expected);
+  });
+});
+
+describe('createSseParser', () => {
+  function parse(chunks: string[]) {
+    const out: Array<SseMessage | { cursor: string } | { retry: number }> = [];
+    const parser = createSseParser({ message: (m) => out.push(m), cursor: (id) => out.push({ cursor: id }), retry: (ms) => out.push({ retry: ms }) });
+    chunks.forEach((c) => parser.feed(c));
+    return out;
+  }
+
+  it.each([
+    ['one event', ['id: 1\nevent: call\ndata: {}\n\n'], [{ id: '1', event: 'call', data: '{}' }]],
+    ['data lines joined, no space after the colon', ['data:a\ndata: b\n\n'], [{ data: 'a\nb' }]],
+    ['an id with no data moves the cursor only', ['id: 41\n\n'], [{ cursor: '41' }]],
+    ['comments and unknown fields ignored', [': keep-alive\nfoo: bar\ndata: x\n\n'], [{ data: 'x' }]],
+    ['CRLF and CR line ends, split anywhere', ['data: a\r', '\n\r\ndata: b\r\r', '\n'], [{ data: 'a' }, { data: 'b' }]],
+    ['a leading byte-order mark', ['\ufeffdata: x\n\n'], [{ data: 'x' }]],
+    ['retry in ms, only when numeric', ['retry: 2500\nretry: soon\n\n'], [{ retry: 2500 }]],
+    ['an id with NUL is ignored', ['id: a\0b\ndata: x\n\n'], [{ data: 'x' }]],
+    ['nothing dispatched without the blank line', ['data: x\n'], []],
+  ])('%s', (_name, chunks, expected) => {
+    expect(parse(chunks)).toEqual(expected);
   });
 });
 
@@ -91,6 +115,43 @@ describe('EventStream', () => {
     expect(server.requests).toHaveLength(3);
   });
 
+  it('a fresh stream learns the current id at once, so its first reconnect misses nothing', async () => {
+    const server = new FakeEventServer();
+    server.push(presence('bob'));
+    const env = fakeEnv();
+    const { seen, host } = recorder();
+    const stream = new EventStream(server.transport, env, host);
+    stream.start();
+    await flush();
+    expect(stream.lastEventId).toBe('1');
+    server.dropAll();
+    server.push(presence('carol'));
+    await flush();
+    env.runTimers();
+    await flush();
+    expect(server.requests.at(-1)).toEqual({ lastEventId: '1' });
+    expect(seen.events.map((e) => e.id)).toEqual(['2']);
+    stream.stop();
+  });
+
+  it('drops a connection that has gone silent and resumes on a new one', async () => {
+    const server = new FakeEventServer();
+    const env = fakeEnv();
+    const { seen, host } = recorder();
+    const stream = new EventStream(server.transport, env, host);
+    stream.start();
+    await flush();
+    server.push(presence('bob'));
+    env.runTimers(); // the watchdog: nothing heard since
+    await flush();
+    expect(seen.log).toContain('Live updates: nothing heard for 60 s; reconnecting');
+    env.runTimers(); // the reconnection delay
+    await flush();
+    expect(server.requests).toEqual([{ lastEventId: null }, { lastEventId: '1' }]);
+    expect(server.connections).toBe(1);
+    stream.stop();
+  });
+
   it('reconnects at once when the network comes back', async () => {
     const server = new FakeEventServer();
     server.refuseWith = 502;
@@ -130,7 +191,7 @@ describe('fetchEventStream', () => {
     let opened = 0;
     const end = await transport(
       { lastEventId: '6', signal: new AbortController().signal },
-      { opened: () => opened++, message: (m) => messages.push(m), retry: (ms) => retries.push(ms) },
+      { opened: () => opened++, message: (m) => messages.push(m), retry: (ms) => retries.push(ms), cursor: () => undefined, alive: () => undefined },
     );
     expect(end).toEqual({ kind: 'ended' });
     expect(opened).toBe(1);
@@ -145,7 +206,7 @@ describe('fetchEventStream', () => {
     ['no answer', () => Promise.reject(new TypeError('Failed to fetch')), { kind: 'failed' }],
   ])('reports %s', async (_name, answer, expected) => {
     const transport = fetchEventStream('/api/events', async () => answer());
-    const end = await transport({ lastEventId: null, signal: new AbortController().signal }, { opened: () => undefined, message: () => undefined, retry: () => undefined });
+    const end = await transport({ lastEventId: null, signal: new AbortController().signal }, { opened: () => undefined, message: () => undefined, retry: () => undefined, cursor: () => undefined, alive: () => undefined });
     expect(end).toEqual(expected);
   });
 });

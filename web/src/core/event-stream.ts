@@ -7,20 +7,16 @@
  */
 import type { ServerEvent } from '../../../contracts/api';
 import type { PhoneEnv } from './env';
+import type { SseHandlers, SseMessage } from './sse-parser';
 
-/** One message as the SSE parser hands it over. */
-export interface SseMessage {
-  id?: string | undefined;
-  event?: string | undefined;
-  data: string;
-}
+export type { SseMessage } from './sse-parser';
 
-export interface StreamSink {
+/** What a transport reports: the parsed messages (SseHandlers), and when the connection is up or heard from. */
+export interface StreamSink extends SseHandlers {
   /** The server accepted the request; messages follow. */
   opened(): void;
-  message(message: SseMessage): void;
-  /** The server's `retry:` field: its preferred reconnection delay. */
-  retry(ms: number): void;
+  /** Bytes arrived (events or the server's keep-alive comments). */
+  alive(): void;
 }
 
 /** How one connection ended: the server closed it, answered with an error status, or the network failed. */
@@ -46,6 +42,11 @@ export interface EventStreamHost {
 
 export const FIRST_RETRY_MS = 1_000;
 export const MAX_RETRY_MS = 30_000;
+/**
+ * The server sends a keep-alive comment every 20 s. A connection silent for three of them has died
+ * without a word (a sleeping laptop, a NAT that forgot it): drop it and resume on a new one.
+ */
+export const SILENCE_MS = 60_000;
 
 /** The delay before reconnection attempt `failures` (1, 2, …): the base doubled each time, capped. */
 export function retryDelay(failures: number, baseMs: number): number {
@@ -73,6 +74,9 @@ export class EventStream {
   private lastId: string | null;
   private abort: AbortController | null = null;
   private timer: unknown = null;
+  private watchdog: unknown = null;
+  /** The connection the watchdog gave up on, so its end counts as a failure, not as a stop. */
+  private silenced: AbortController | null = null;
   private failures = 0;
   private baseDelay = FIRST_RETRY_MS;
   private running = false;
@@ -108,6 +112,23 @@ export class EventStream {
     this.abort = null;
     if (this.timer !== null) this.env.clearTimeout(this.timer);
     this.timer = null;
+    this.quiet();
+  }
+
+  /** (Re)arms the watchdog of connection `abort`. */
+  private heard(abort: AbortController): void {
+    this.quiet();
+    this.watchdog = this.env.setTimeout(() => {
+      this.watchdog = null;
+      this.host.log(`Live updates: nothing heard for ${SILENCE_MS / 1000} s; reconnecting`);
+      this.silenced = abort;
+      abort.abort();
+    }, SILENCE_MS);
+  }
+
+  private quiet(): void {
+    if (this.watchdog !== null) this.env.clearTimeout(this.watchdog);
+    this.watchdog = null;
   }
 
   private reconnectNow(): void {
@@ -125,6 +146,7 @@ export class EventStream {
       {
         opened: () => {
           if (abort.signal.aborted) return;
+          this.heard(abort);
           this.failures = 0;
           this.host.log(resumed ? `Live updates connected (resuming after event ${this.lastId})` : 'Live updates connected');
           this.host.opened(resumed);
@@ -136,12 +158,21 @@ export class EventStream {
           if (event) this.host.event({ id: this.lastId, event });
           else this.host.log(`Live updates: skipped a message that is not an event (${message.event ?? 'message'})`);
         },
+        cursor: (id) => {
+          if (!abort.signal.aborted) this.lastId = id;
+        },
         retry: (ms) => {
           if (ms > 0) this.baseDelay = ms;
         },
+        alive: () => {
+          if (!abort.signal.aborted) this.heard(abort);
+        },
       },
     ).catch((): StreamEnd => ({ kind: 'failed' }));
-    if (abort.signal.aborted || !this.running) return;
+    this.quiet();
+    const silenced = this.silenced === abort;
+    this.silenced = null;
+    if ((abort.signal.aborted && !silenced) || !this.running) return;
     this.abort = null;
     if (end.kind === 'refused' && end.status === 401) {
       this.host.log('Live updates: the session has ended');

@@ -4,8 +4,8 @@
  * first request (EventSource sends it only on its own reconnections), and because a 401 must be told
  * apart from a network failure (EventSource reports both as the same `error`).
  */
-import { createParser } from 'eventsource-parser';
 import type { StreamEnd, StreamTransport } from './event-stream';
+import { createSseParser } from './sse-parser';
 
 type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -29,12 +29,13 @@ export function fetchEventStream(url = '/api/events', fetchImpl: Fetch = (input,
       return { kind: 'refused', status: response.ok ? 415 : response.status };
     }
     sink.opened();
-    const parser = createParser({ onEvent: (message) => sink.message(message), onRetry: (ms) => sink.retry(ms) });
+    const parser = createSseParser(sink);
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     try {
       for (;;) {
         const { done, value } = await reader.read();
         if (done) return { kind: 'ended' };
+        sink.alive();
         parser.feed(value);
       }
     } catch {

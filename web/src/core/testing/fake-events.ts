@@ -56,8 +56,16 @@ export class FakeEventServer {
   push(event: ServerEvent): string {
     const id = String(this.nextId++);
     this.events.push({ id, event });
-    for (const c of this.open) c.sink.message(this.message(id, event));
+    for (const c of this.open) {
+      c.sink.alive();
+      c.sink.message(this.message(id, event));
+    }
     return id;
+  }
+
+  /** Sends a keep-alive comment on every open connection. */
+  heartbeat(): void {
+    for (const c of this.open) c.sink.alive();
   }
 
   /** Ends every open connection as a network failure would. */
@@ -69,7 +77,11 @@ export class FakeEventServer {
     this.open.add(connection);
     connection.sink.opened();
     const { lastEventId } = connection;
-    if (lastEventId === null) return;
+    // As the server does: a fresh stream starts with the current id, so its first reconnect misses nothing.
+    if (lastEventId === null) {
+      connection.sink.cursor(this.events.at(-1)?.id ?? '0');
+      return;
+    }
     const after = Number(lastEventId);
     if (after + 1 < this.keepFrom) {
       connection.sink.message({ event: 'reset', data: JSON.stringify({ type: 'reset' }) });
