@@ -29,5 +29,7 @@ export default defineConfig({
     exclude: [...configDefaults.exclude, 'bench/load.test.ts'],
     environment: 'node',
     testTimeout: 20000,
+    // One PostgreSQL for the run (or TEST_DATABASE_URL): the storage tests need a real one.
+    globalSetup: ['test-support/database-setup.ts'],
   },
 });

@@ -15,6 +15,7 @@ import fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import twilio from 'twilio';
 import { buildApp } from '../server/app';
+import { standaloneStore } from '../test-support/database';
 import type { LogLevel } from '../server/config';
 import { JSON_HEADERS, signedInCookie, webRoot } from '../test-support/app-requests';
 import {
@@ -77,7 +78,10 @@ async function listen(app: FastifyInstance): Promise<number> {
 async function softphone(options: TargetOptions): Promise<RunningTarget> {
   const config = await twilioConfig();
   const unlimited = { max: 1_000_000_000, timeWindow: 60_000 };
+  // A real store as in production: the webhook's history write happens beside its answer.
+  const store = await standaloneStore(config);
   const app = buildApp(config, {
+    store,
     webRoot: webRoot(),
     logger: { level: options.logLevel ?? 'info', ...(options.logStream ? { stream: options.logStream } : {}) },
     limits: { token: unlimited, signInPerAddress: unlimited },
@@ -100,7 +104,10 @@ async function softphone(options: TargetOptions): Promise<RunningTarget> {
         body: form(params),
       },
     },
-    close: () => app.close(),
+    close: async () => {
+      await app.close();
+      await store.close();
+    },
   };
 }
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import twilio from 'twilio';
-import { emulatorRequestClient } from '../emulator/rest/twilio-client';
+import { emulatorRequestClient } from '../local-setup/twilio-client';
 import type { LocalCredentials } from '../local-setup/setup';
 import { emulatorApi, PHONES, TEAM_NUMBER } from '../test-support/emulator-api';
 import { DEMO_PASSWORD, E2E_BASE_URL } from '../test-support/local-server';

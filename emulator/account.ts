@@ -8,11 +8,12 @@ import { verifyAccessToken, type TokenResult } from './token-verify';
 import type { Method } from './twiml/verbs';
 import type { EmulatorAccount, EmulatorApplication, EmulatorNumber, Logger } from './types';
 
-/** Where a call's first TwiML comes from. */
+/** Where a call's first TwiML comes from, and where its end is reported. */
 export interface VoiceTarget {
   url: string;
   method: Method;
   applicationSid: string | null;
+  statusCallback: string | null;
 }
 
 export class AccountRegistry {
@@ -46,7 +47,7 @@ export class AccountRegistry {
   }
 
   applicationVoice(app: EmulatorApplication): VoiceTarget {
-    return { url: app.voiceUrl, method: app.voiceMethod ?? 'POST', applicationSid: app.sid };
+    return { url: app.voiceUrl, method: app.voiceMethod ?? 'POST', applicationSid: app.sid, statusCallback: app.statusCallback ?? null };
   }
 
   /** Changes a TwiML App's voice URL, as a person would in the console; returns the app. */
@@ -84,7 +85,7 @@ export class AccountRegistry {
       const app = this.applications.get(n.voiceApplicationSid);
       if (app) return this.applicationVoice(app);
     }
-    if (n.voiceUrl) return { url: n.voiceUrl, method: 'POST', applicationSid: null };
+    if (n.voiceUrl) return { url: n.voiceUrl, method: 'POST', applicationSid: null, statusCallback: n.statusCallback ?? null };
     return null;
   }
 

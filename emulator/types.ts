@@ -25,7 +25,10 @@ export interface EmulatorApplication {
   sid: string;
   voiceUrl: string;
   voiceMethod?: 'POST' | 'GET';
-  /** Optional status callback for calls made through this application. */
+  /**
+   * Status callback for calls this application handles: calls placed by the Voice SDK with it, and calls to
+   * numbers that use it. As on Twilio, it reports only the end of the call ("completed" with the final status).
+   */
   statusCallback?: string;
 }
 
@@ -37,6 +40,8 @@ export interface EmulatorNumber {
   voiceApplicationSid?: string;
   /** Or a voice URL of its own. */
   voiceUrl?: string;
+  /** With its own voice URL: the status callback for calls to it (the end of the call only). */
+  statusCallback?: string;
   /** Inbound messages from simulated phones to this number are POSTed here. */
   smsUrl?: string;
 }

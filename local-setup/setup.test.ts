@@ -70,7 +70,9 @@ describe('local mode setup', () => {
       authToken: setup.credentials.authToken,
       apiKeys: [{ sid: setup.credentials.apiKeySid, secret: setup.credentials.apiKeySecret }],
     });
-    expect(options.applications).toEqual([{ sid: setup.credentials.twimlAppSid, voiceUrl: 'https://localhost:3205/handle_calls', voiceMethod: 'POST' }]);
+    expect(options.applications).toEqual([
+      { sid: setup.credentials.twimlAppSid, voiceUrl: 'https://localhost:3205/handle_calls', voiceMethod: 'POST', statusCallback: 'https://localhost:3205/handle_calls/status' },
+    ]);
     expect(options.numbers).toEqual([{ phoneNumber: '+12025550100', voiceApplicationSid: setup.credentials.twimlAppSid }]);
     expect(options.publicOrigin).toBe('https://localhost:3205');
     expect(options.webhookCa).toBe(readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8'));

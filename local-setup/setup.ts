@@ -6,7 +6,7 @@
  */
 import { randomBytes, X509Certificate } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import selfsigned from 'selfsigned';
 import { LOCAL_TEAM_NUMBER } from './demo';
 
@@ -164,6 +164,9 @@ async function loadTls(dataDir: string): Promise<{ tls: LocalTls; created: boole
 
 /** Loads (or creates on first start) everything local mode keeps on disk. */
 export async function loadLocalSetup(dataDir: string): Promise<LocalSetup> {
+  // Only the folder itself is private: folders made above it stay passable, as the embedded database's
+  // own user (when running as root) must pass through them.
+  await mkdir(dirname(resolve(dataDir)), { recursive: true });
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const [creds, tls] = await Promise.all([loadCredentials(dataDir), loadTls(dataDir)]);
   const created: LocalSetup['created'] = [];
@@ -174,7 +177,9 @@ export async function loadLocalSetup(dataDir: string): Promise<LocalSetup> {
 
 /**
  * What the local Twilio stand-in knows about "the account", as Twilio would from its console: the account
- * and its API key, one TwiML App whose voice URL is the app's webhook, and the team number. The emulator's
+ * and its API key, one TwiML App whose voice URL is the app's webhook and whose status callback is the app's
+ * status route (so the parent leg of every call, a phone calling the team number included, reports its
+ * end: the call history needs it), and the team number. The emulator's
  * options (emulator/types.ts) take this shape as it is; local-setup does not import the emulator, so the
  * two hosts (server/main.ts and emulator/main.ts) are where the compiler checks that it fits.
  */
@@ -190,7 +195,7 @@ export function localTwilioAccount(
       authToken: credentials.authToken,
       apiKeys: [{ sid: credentials.apiKeySid, secret: credentials.apiKeySecret }],
     },
-    applications: [{ sid: credentials.twimlAppSid, voiceUrl, voiceMethod: 'POST' as const }],
+    applications: [{ sid: credentials.twimlAppSid, voiceUrl, voiceMethod: 'POST' as const, statusCallback: `${voiceUrl}/status` }],
     numbers: [{ phoneNumber: credentials.teamNumber, voiceApplicationSid: credentials.twimlAppSid }],
     publicOrigin,
     webhookCa: tls.cert,

@@ -5,12 +5,12 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../web/src/core/api';
-import { buildApp } from './app';
+import { testApp } from '../test-support/app-requests';
 import { PASSWORDS, PUBLIC_BASE_URL, TEAM_NUMBER, twilioConfig } from '../test-support/server-fixtures';
 
 let app: FastifyInstance;
 beforeAll(async () => {
-  app = buildApp(await twilioConfig(), { webRoot: '/nonexistent' });
+  ({ app } = await testApp(await twilioConfig(), { webRoot: '/nonexistent' }));
   await app.ready();
 });
 afterAll(() => app.close());

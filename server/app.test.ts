@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { brotliDecompressSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildApp } from './app';
+
 import type { AppConfig } from './config';
 import { SESSION_IDLE_SECONDS, SESSION_MAX_SECONDS } from './plugins/session';
 import { SIGN_IN_LIMITS } from './routes/session';
@@ -13,7 +13,7 @@ import {
   ACCOUNT_SID, API_KEY_SECRET, API_KEY_SID, AUTH_TOKEN, PASSWORDS, PUBLIC_BASE_URL, TEAM_NUMBER, TWIML_APP_SID,
   form, localConfig, sign, twilioConfig,
 } from '../test-support/server-fixtures';
-import { JSON_HEADERS as json, ORIGIN, cookieOf, signIn, webRoot } from '../test-support/app-requests';
+import { JSON_HEADERS as json, ORIGIN, cookieOf, signIn, testApp, webRoot } from '../test-support/app-requests';
 
 let config: AppConfig;
 let app: FastifyInstance;
@@ -21,7 +21,7 @@ const root = webRoot();
 
 beforeAll(async () => {
   config = await twilioConfig();
-  app = buildApp(config, { webRoot: root });
+  ({ app } = await testApp(config, { webRoot: root }));
   await app.ready();
 });
 afterAll(() => app.close());
@@ -88,7 +88,7 @@ describe('sign-in', () => {
   });
 
   it('a cookie made with another SESSION_SECRET is not accepted', async () => {
-    const other = buildApp({ ...config, sessionSecret: 'y'.repeat(48) }, { webRoot: root });
+    const { app: other } = await testApp({ ...config, sessionSecret: 'y'.repeat(48) }, { webRoot: root });
     const res = await signIn(other, 'alice', PASSWORDS.alice!);
     expect(res.statusCode).toBe(200);
     const me = await app.inject({ method: 'GET', url: '/api/session', headers: { cookie: cookieOf(res) } });
@@ -97,7 +97,7 @@ describe('sign-in', () => {
   });
 
   it('a second replica with the same secret accepts the cookie', async () => {
-    const replica = buildApp(config, { webRoot: root });
+    const { app: replica } = await testApp(config, { webRoot: root });
     const res = await signIn(app, 'carol', PASSWORDS.carol!);
     const me = await replica.inject({ method: 'GET', url: '/api/session', headers: { cookie: cookieOf(res) } });
     expect(me.json().identity).toBe('carol');
@@ -161,7 +161,7 @@ describe('session expiry (stored inside the cookie)', () => {
 
 describe('sign-in rate limits', () => {
   it('blocks a user name after too many failures, even with the right password, but not other users', async () => {
-    const limited = buildApp(config, { webRoot: root });
+    const { app: limited } = await testApp(config, { webRoot: root });
     for (let i = 0; i < SIGN_IN_LIMITS.failuresPerUser.max; i++) {
       expect((await signIn(limited, 'bob', `wrong-${i}`)).statusCode).toBe(401);
     }
@@ -175,7 +175,7 @@ describe('sign-in rate limits', () => {
   });
 
   it('blocks an address after too many attempts', async () => {
-    const limited = buildApp(config, { webRoot: root });
+    const { app: limited } = await testApp(config, { webRoot: root });
     const from = '192.0.2.7';
     for (let i = 0; i < SIGN_IN_LIMITS.perAddress.max; i++) {
       const res = await signIn(limited, `user${i}`, 'x', from);
@@ -255,7 +255,7 @@ describe('POST /api/token', () => {
   });
 
   it('uses TOKEN_TTL_SECONDS', async () => {
-    const short = buildApp(await twilioConfig({ TOKEN_TTL_SECONDS: '600' }), { webRoot: root });
+    const { app: short } = await testApp(await twilioConfig({ TOKEN_TTL_SECONDS: '600' }), { webRoot: root });
     const signedIn = await signIn(short, 'bob', PASSWORDS.bob!);
     const res = await short.inject({ method: 'POST', url: '/api/token', headers: { ...json, cookie: cookieOf(signedIn) }, payload: {} });
     const claims = decodeJwt(res.json().token).payload;
@@ -266,7 +266,7 @@ describe('POST /api/token', () => {
   });
 
   it('is rate-limited per user', async () => {
-    const limited = buildApp(config, { webRoot: root });
+    const { app: limited } = await testApp(config, { webRoot: root });
     const cookie = cookieOf(await signIn(limited, 'carol', PASSWORDS.carol!));
     const codes: number[] = [];
     for (let i = 0; i <= TOKEN_LIMIT.max; i++) {
@@ -292,7 +292,7 @@ describe('GET /api/config', () => {
   });
 
   it('local mode: the Device talks to this origin and plays sounds from it', async () => {
-    const local = buildApp(localConfig(), { webRoot: root });
+    const { app: local } = await testApp(localConfig(), { webRoot: root });
     const res = await local.inject({ method: 'GET', url: '/api/config' });
     const body = res.json();
     expect(body.mode).toBe('local');
@@ -312,7 +312,7 @@ describe('GET /api/config', () => {
   });
 
   it('local mode with EMULATOR_ORIGIN: the Device signals to the stand-in running on its own, and the CSP allows it', async () => {
-    const local = buildApp(localConfig({ EMULATOR_ORIGIN: 'https://localhost:3301' }), { webRoot: root });
+    const { app: local } = await testApp(localConfig({ EMULATOR_ORIGIN: 'https://localhost:3301' }), { webRoot: root });
     const res = await local.inject({ method: 'GET', url: '/api/config' });
     expect(res.json().deviceOptions.chunderw).toBe('localhost:3301');
     expect(res.json().deviceOptions.sounds.incoming).toMatch(/^\/sounds\//);
@@ -321,7 +321,7 @@ describe('GET /api/config', () => {
   });
 
   it('local mode demo users sign in with DEMO_PASSWORD and get a working cookie over https', async () => {
-    const local = buildApp(localConfig({ DEMO_PASSWORD: 'demo-pass' }), { webRoot: root });
+    const { app: local } = await testApp(localConfig({ DEMO_PASSWORD: 'demo-pass' }), { webRoot: root });
     const origin = 'https://localhost:3201';
     const res = await local.inject({ method: 'POST', url: '/api/session', headers: { ...json, origin }, payload: { username: 'carol', password: 'demo-pass' } });
     expect(res.statusCode).toBe(200);
@@ -470,7 +470,7 @@ describe('static files, health and headers', () => {
   });
 
   it('says how to build the web app when dist/web is missing', async () => {
-    const bare = buildApp(config, { webRoot: join(tmpdir(), 'softphone-no-such-dir') });
+    const { app: bare } = await testApp(config, { webRoot: join(tmpdir(), 'softphone-no-such-dir') });
     const res = await bare.inject({ method: 'GET', url: '/' });
     expect(res.statusCode).toBe(503);
     expect(res.body).toContain('npm run build:web');
@@ -480,7 +480,7 @@ describe('static files, health and headers', () => {
   it('GET /healthz', async () => {
     const res = await app.inject({ method: 'GET', url: '/healthz' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ ok: true });
+    expect(res.json()).toEqual({ ok: true, database: { status: 'ok', since: expect.any(String), kind: 'external' } });
   });
 
   it('sounds are cacheable and revalidate with an ETag', async () => {
@@ -493,7 +493,7 @@ describe('static files, health and headers', () => {
   });
 
   it('local mode CSP allows the signaling socket on this origin and no Twilio hosts', async () => {
-    const local = buildApp(localConfig(), { webRoot: root });
+    const { app: local } = await testApp(localConfig(), { webRoot: root });
     const res = await local.inject({ method: 'GET', url: '/' });
     const csp = String(res.headers['content-security-policy']);
     expect(csp).toContain("connect-src 'self' wss://localhost:3201");

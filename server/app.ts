@@ -15,16 +15,22 @@ import { registerSession } from './plugins/session';
 import { RATE_LIMIT_CACHE_SIZE, RATE_LIMITS } from './rate-limits';
 import type { RateLimits } from './rate-limits';
 import { configRoutes } from './routes/config';
+import { eventsRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
+import { historyRoutes } from './routes/history';
 import { openApiRoutes } from './routes/openapi';
+import { presenceRoutes } from './routes/presence';
 import { sessionRoutes } from './routes/session';
 import { soundRoutes } from './routes/sounds';
 import { staticRoutes } from './routes/static';
 import { tokenRoutes } from './routes/token';
 import { voiceRoutes } from './routes/voice';
+import type { Store } from './store/store';
 import { createUserDirectory } from './users';
 
 export interface BuildOptions {
+  /** The call history, the team's presence and the live events (store/store.ts, opened by the composition root). */
+  store: Store;
   /** TLS key and certificate (PEM); local mode always serves HTTPS because the Voice SDK only speaks wss://. */
   https?: { key: string; cert: string };
   /** Fastify logger options (true/false or pino options). Default: off. */
@@ -62,7 +68,7 @@ class AccessLog extends LogController {
   }
 }
 
-export function buildApp(config: AppConfig, opts: BuildOptions = {}): FastifyInstance {
+export function buildApp(config: AppConfig, opts: BuildOptions): FastifyInstance {
   const options: FastifyServerOptions & { https?: { key: string; cert: string } } = {
     // Fastify also accepts a hop count here, which its types leave out.
     trustProxy: config.trustProxy as FastifyServerOptions['trustProxy'],
@@ -78,7 +84,7 @@ export function buildApp(config: AppConfig, opts: BuildOptions = {}): FastifyIns
   app.register(shared(async (root: FastifyInstance) => registerSecurityHeaders(root, config)));
   // Before any route: it collects the route schemas the OpenAPI document is made from.
   app.register(shared(async (root: FastifyInstance) => registerOpenApi(root, config)));
-  app.register(healthRoutes);
+  app.register(healthRoutes, { store: opts.store });
   app.register(openApiRoutes);
   app.register(soundRoutes);
   app.register(shared(staticRoutes), { webRoot: opts.webRoot ?? DEFAULT_WEB_ROOT });
@@ -112,8 +118,11 @@ export function buildApp(config: AppConfig, opts: BuildOptions = {}): FastifyIns
     };
     await api.register(sessionRoutes, { users, limits });
     await api.register(tokenRoutes, { config, users, limits });
+    await api.register(historyRoutes, { store: opts.store, users });
+    await api.register(presenceRoutes, { store: opts.store, users });
+    await api.register(eventsRoutes, { store: opts.store, users });
   });
 
-  app.register(voiceRoutes, { config });
+  app.register(voiceRoutes, { config, store: opts.store });
   return app;
 }

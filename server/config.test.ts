@@ -108,7 +108,41 @@ const errors: [string, Env, string, string][] = [
   ['emulator origin not a URL', { EMULATOR_ORIGIN: 'localhost:3301' }, 'EMULATOR_ORIGIN:', 'https:// origin'],
   ['emulator origin over http', { EMULATOR_ORIGIN: 'http://localhost:3301' }, 'EMULATOR_ORIGIN:', 'wss://'],
   ['emulator origin with a path', { EMULATOR_ORIGIN: 'https://localhost:3301/signal' }, 'EMULATOR_ORIGIN:', 'without path'],
+  ['database URL not a URL', { DATABASE_URL: 'db example com' }, 'DATABASE_URL:', 'not a URL'],
+  ['database URL without a scheme', { DATABASE_URL: 'db.example.com:5432' }, 'DATABASE_URL:', 'starts with'],
+  ['database URL of another kind', { DATABASE_URL: 'mysql://db.example.com/softphone' }, 'DATABASE_URL:', '"mysql://"'],
+  ['database URL without a host', { DATABASE_URL: 'postgres:///softphone' }, 'DATABASE_URL:', 'no host'],
+  ['history retention zero', { HISTORY_RETENTION_DAYS: '0' }, 'HISTORY_RETENTION_DAYS:', '1 to 36500'],
+  ['history retention not a number', { HISTORY_RETENTION_DAYS: 'a year' }, 'HISTORY_RETENTION_DAYS:', 'whole number'],
 ];
+
+describe('parseConfig: the database', () => {
+  it('uses the embedded database by default and keeps a year of history', () => {
+    const config = parseConfig({});
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.historyRetentionDays).toBe(365);
+  });
+
+  it.each([
+    'postgres://softphone:s3cret@db.example.com:5432/softphone',
+    'postgresql://db.internal/softphone?sslmode=require',
+    'postgres://softphone@localhost/softphone?host=/var/run/postgresql',
+    'postgres:///softphone?host=/var/run/postgresql',
+  ])('takes %s', (url) => {
+    expect(parseConfig({ DATABASE_URL: url, HISTORY_RETENTION_DAYS: '30' })).toMatchObject({ databaseUrl: url, historyRetentionDays: 30 });
+  });
+
+  it('never echoes the database password', () => {
+    for (const url of ['postgres://u:hunter2-secret@db.example.com:99999/x', 'mysql://u:hunter2-secret@db/x']) {
+      expect(() => parseConfig({ DATABASE_URL: url })).toThrow(/^DATABASE_URL: /);
+      try {
+        parseConfig({ DATABASE_URL: url });
+      } catch (err) {
+        expect((err as Error).message).not.toContain('hunter2');
+      }
+    }
+  });
+});
 
 describe('parseConfig: EMULATOR_ORIGIN (a stand-in running on its own)', () => {
   const cases: [string | undefined, string | undefined][] = [

@@ -60,6 +60,13 @@ interface CommonConfig {
   emulatorOrigin?: string;
   /** Passed to Fastify's trustProxy when running behind a load balancer. */
   trustProxy: boolean | number | string;
+  /**
+   * An external PostgreSQL server (postgres://…), shared by every replica. Unset: the server runs an
+   * embedded PostgreSQL itself, with its data under localDataDir.
+   */
+  databaseUrl?: string;
+  /** Calls older than this many days are deleted from the history, once a day. */
+  historyRetentionDays: number;
 }
 
 export interface TwilioModeConfig extends CommonConfig {
@@ -137,6 +144,9 @@ export function parseConfig(env: Env): Config {
   }
   const emulatorOrigin = emulatorOriginRaw === undefined ? undefined : parseEmulatorOrigin(emulatorOriginRaw);
   const trustProxy = parseTrustProxy(value('TRUST_PROXY'));
+  const databaseUrlRaw = value('DATABASE_URL');
+  const databaseUrl = databaseUrlRaw === undefined ? undefined : parseDatabaseUrl(databaseUrlRaw);
+  const historyRetentionDays = parseInteger(value('HISTORY_RETENTION_DAYS'), 'HISTORY_RETENTION_DAYS', 365, 1, 36_500);
 
   let account: TwilioAccount | undefined;
   if (mode === 'twilio') {
@@ -196,6 +206,8 @@ export function parseConfig(env: Env): Config {
     localDataDir,
     ...(emulatorOrigin === undefined ? {} : { emulatorOrigin }),
     trustProxy,
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
+    historyRetentionDays,
   };
 
   if (mode === 'twilio') {
@@ -371,6 +383,27 @@ function parseEmulatorOrigin(raw: string): string {
     throw new ConfigError('EMULATOR_ORIGIN', `${expected}: an origin without path, query or credentials, got "${printable(raw)}"`);
   }
   return url.origin;
+}
+
+/** What the `pg` driver takes: postgres:// or postgresql://, with a host (a socket folder may come as ?host=/path). */
+function parseDatabaseUrl(raw: string): string {
+  const expected = 'a PostgreSQL connection URL such as postgres://user:password@db.example.com:5432/softphone (unset it to use the embedded database)';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('DATABASE_URL', `${expected}; the value is not a URL`);
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError('DATABASE_URL', `${expected}; it starts with "${printable(url.protocol)}//"`);
+  }
+  if (url.hostname === '' && !url.searchParams.has('host')) {
+    throw new ConfigError('DATABASE_URL', `${expected}; it names no host`);
+  }
+  if (url.port !== '' && !(Number(url.port) >= 1 && Number(url.port) <= 65_535)) {
+    throw new ConfigError('DATABASE_URL', `${expected}; the port ${printable(url.port)} is out of range`);
+  }
+  return raw;
 }
 
 function parseSessionSecret(raw: string): string {

@@ -5,17 +5,35 @@
  */
 import { config as loadDotenv } from 'dotenv';
 import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
 import { buildApp } from './app';
 import { ConfigError, parseConfig } from './config';
 import type { AppConfig } from './config';
 import { loadLocalSetup, localTwilioAccount } from '../local-setup/setup';
+import { emulatorRequestClient } from '../local-setup/twilio-client';
+import { twilioCallLog } from './history/heal';
 import { resolveLocalConfig } from './local-mode';
+import { openStore } from './store/store';
+import type { Store } from './store/store';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
 function fail(line: string): never {
   process.stderr.write(`${line}\n`);
   process.exit(1);
+}
+
+function storeLine(store: Store): string {
+  return store.where.kind === 'embedded'
+    ? `History and availability: embedded PostgreSQL in ${store.where.detail} (backup: npm run backup)`
+    : `History and availability: PostgreSQL at ${store.where.detail}`;
+}
+
+/** One line for a store that cannot open: its own when it names the variable, else under DATABASE_URL or LOCAL_DATA_DIR. */
+function storeFailure(err: unknown, external: boolean): string {
+  const message = ((err as Error).message ?? String(err)).split('\n')[0]!;
+  if (/^[A-Z_]+: /.test(message) || message.startsWith('The database schema')) return message;
+  return `${external ? 'DATABASE_URL' : 'LOCAL_DATA_DIR'}: the database could not be opened: ${message}`;
 }
 
 function startBanner(config: AppConfig, host: string): string[] {
@@ -49,15 +67,28 @@ async function main(): Promise<void> {
     throw err;
   }
 
-  const logger = { level: parsed.logLevel };
+  // One logger for the store and the app, so the database's lines read like the rest.
+  const logger = pino({ level: parsed.logLevel });
   let app: FastifyInstance;
   let config: AppConfig;
   let host: string;
+  let store: Store;
+
+  const open = async (c: AppConfig, restOrigin?: { origin: string; ca: string }) => {
+    const callLog = twilioCallLog(c.account, restOrigin ? emulatorRequestClient(restOrigin.origin, restOrigin.ca) : undefined);
+    try {
+      return await openStore({ ...c, teamNumber: c.account.teamNumber }, { log: logger, callLog });
+    } catch (err) {
+      fail(storeFailure(err, c.databaseUrl !== undefined));
+    }
+  };
 
   if (parsed.mode === 'local') {
     const local = await loadLocalSetup(parsed.localDataDir);
     config = resolveLocalConfig(parsed, local.credentials);
-    app = buildApp(config, { https: local.tls, logger });
+    // Healing reads the local stand-in's call log, as it would read Twilio's.
+    store = await open(config, { origin: config.emulatorOrigin ?? config.publicBaseUrl, ca: local.tls.cert });
+    app = buildApp(config, { https: local.tls, loggerInstance: logger, store });
     // With EMULATOR_ORIGIN the stand-in runs on its own, so this server can restart under live calls.
     if (config.emulatorOrigin === undefined) {
       // The one import of the emulator from the server: its plugin, the entry point it offers its hosts.
@@ -72,9 +103,12 @@ async function main(): Promise<void> {
     }
   } else {
     config = parsed;
-    app = buildApp(config, { logger });
+    store = await open(config);
+    app = buildApp(config, { loggerInstance: logger, store });
     host = '0.0.0.0';
   }
+  // After the last request and stream: the database goes last.
+  app.addHook('onClose', () => store.close());
 
   let closing = false;
   const shutdown = (signal: string) => {
@@ -105,7 +139,7 @@ async function main(): Promise<void> {
     if (code === 'EACCES') fail(`PORT: not allowed to listen on ${config.port}; use a port above 1023`);
     throw err;
   }
-  process.stdout.write(`${startBanner(config, host).join('\n')}\n`);
+  process.stdout.write(`${[...startBanner(config, host), storeLine(store)].join('\n')}\n`);
 }
 
 main().catch((err: unknown) => {

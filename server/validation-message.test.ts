@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AfterDialQuery } from '../contracts/api/webhooks';
 import { SignIn } from '../contracts/api/session';
-import { buildApp } from './app';
+import { testApp } from '../test-support/app-requests';
 import type { HttpPart } from './validation-message';
 import { validationMessage } from './validation-message';
 import { PUBLIC_BASE_URL, twilioConfig } from '../test-support/server-fixtures';
@@ -55,9 +55,9 @@ describe('validation errors in words', () => {
 });
 
 describe('validation failures answer { error, code } with status 400', () => {
-  let app: Awaited<ReturnType<typeof buildApp>>;
+  let app: Awaited<ReturnType<typeof testApp>>['app'];
   beforeAll(async () => {
-    app = buildApp(await twilioConfig(), { webRoot: '/nonexistent' });
+    ({ app } = await testApp(await twilioConfig(), { webRoot: '/nonexistent' }));
     await app.ready();
   });
   afterAll(() => app.close());

@@ -14,6 +14,7 @@ import { buildApp } from '../server/app';
 import type { BuildOptions } from '../server/app';
 import type { AppConfig } from '../server/config';
 import { sessionCookieName, sessionKey } from '../server/plugins/session';
+import { testStore } from './database';
 import { PUBLIC_BASE_URL } from './server-fixtures';
 
 export const ORIGIN = PUBLIC_BASE_URL;
@@ -36,9 +37,21 @@ export interface RouteEntry {
   url: string;
 }
 
-/** buildApp, plus the list of every route it registered (collected as Fastify registers them). */
-export async function appWithRoutes(config: AppConfig, opts: BuildOptions = {}): Promise<{ app: FastifyInstance; routes: RouteEntry[] }> {
-  const app = buildApp(config, { webRoot: webRoot(), ...opts });
+/**
+ * buildApp with a store of its own on a fresh test database (unless one is given), closed with the app.
+ * Tests that are not about the history still get a real one: the status callbacks write to it.
+ */
+export async function testApp(config: AppConfig, opts: Partial<BuildOptions> = {}): Promise<{ app: FastifyInstance }> {
+  const store = opts.store ?? (await testStore(config));
+  const app = buildApp(config, { webRoot: webRoot(), ...opts, store });
+  if (!opts.store) app.addHook('onClose', () => store.close());
+  // Wrapped: a Fastify instance is thenable, and an async function returning it would wait for it to be ready.
+  return { app };
+}
+
+/** testApp, plus the list of every route it registered (collected as Fastify registers them). */
+export async function appWithRoutes(config: AppConfig, opts: Partial<BuildOptions> = {}): Promise<{ app: FastifyInstance; routes: RouteEntry[] }> {
+  const { app } = await testApp(config, opts);
   const routes: RouteEntry[] = [];
   app.addHook('onRoute', (route: RouteOptions) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });

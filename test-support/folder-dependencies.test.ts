@@ -171,7 +171,7 @@ describe('dependencies between top-level folders', () => {
     ['emulator/main.ts', '../local-setup/setup'],
     ['web/src/core/api.ts', '../../../contracts/api/session'],
     ['server/app.test.ts', '../test-support/app-requests'],
-    ['e2e/emulator.spec.ts', '../emulator/rest/twilio-client'],
+    ['e2e/emulator.spec.ts', '../local-setup/twilio-client'],
     ['bench/targets.ts', '../server/app'],
     ['web/scripts/bundle-analysis.ts', 'source-map-js'],
   ])('allows %s importing %s', (file, specifier) => {

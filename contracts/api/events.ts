@@ -22,17 +22,29 @@ export const ServerEvent = Type.Union([CallEvent, PresenceEvent, UnseenEvent, Re
 export type ServerEvent = Static<typeof ServerEvent>;
 export type ServerEventType = ServerEvent['type'];
 
+export const EventsQuery = Type.Object({
+  lastEventId: Type.Optional(
+    Type.String({ maxLength: 40, description: 'The id of the last event received, for a client that cannot send the Last-Event-ID header (the header wins).' }),
+  ),
+});
+export type EventsQuery = Static<typeof EventsQuery>;
+
 export const eventsRoute = defineRoute({
   method: 'GET',
   url: '/api/events',
   schema: {
     summary: 'Live updates (Server-Sent Events)',
-    description: 'text/event-stream; resumable with Last-Event-ID. One stream per browser is enough: tabs share it.',
+    description:
+      'text/event-stream; resumable with Last-Event-ID. One stream per browser is enough: tabs share it. A stream without ' +
+      'Last-Event-ID starts with the current id (an `id:` line, no event), so its first reconnect misses nothing; comments ' +
+      'keep it alive every 20 s; the server ends each stream after an hour to check the session again (EventSource reconnects).',
     tags: ['Events'],
     security: SIGNED_IN,
+    querystring: EventsQuery,
     response: {
       200: { description: 'An endless event stream; each `data:` line is a ServerEvent.', content: { 'text/event-stream': { schema: ServerEvent } } },
       401: errorReply('Not signed in, or the session has expired (signed_out).'),
+      429: errorReply('Too many open streams for this user (too_many_streams): share one per browser.'),
       ...COMMON_ERRORS,
     },
   },

@@ -67,6 +67,11 @@ export type SeenRequest = Static<typeof SeenRequest>;
 export const Unseen = Type.Object(
   {
     missedCalls: Type.Integer({ minimum: 0 }),
+    seenUpTo: Type.Optional(
+      Type.Union([Timestamp, Type.Null()], {
+        description: 'The watermark behind missedCalls: missed calls that started at or before it are seen, on every device.',
+      }),
+    ),
   },
   { description: 'What the badges show for the signed-in user.' },
 );

@@ -11,8 +11,11 @@
  * that every contract is served with its own schema and documented.
  */
 import { configRoute } from './config';
+import { eventsRoute } from './events';
 import { healthRoute } from './health';
+import { callListRoute, callsSeenRoute, unseenRoute } from './history';
 import { openApiRoute } from './openapi';
+import { presenceListRoute, setAvailabilityRoute } from './presence';
 import { currentSessionRoute, signInRoute, signOutRoute } from './session';
 import { tokenRoute } from './token';
 import { afterDialWebhookRoute, statusCallbackRoute, voiceWebhookRoute } from './webhooks';
@@ -37,6 +40,12 @@ export const API_ROUTES = [
   currentSessionRoute,
   signOutRoute,
   tokenRoute,
+  callListRoute,
+  callsSeenRoute,
+  unseenRoute,
+  presenceListRoute,
+  setAvailabilityRoute,
+  eventsRoute,
   openApiRoute,
   voiceWebhookRoute,
   afterDialWebhookRoute,

@@ -121,6 +121,7 @@ export const statusCallbackRoute = defineRoute({
   url: '/handle_calls/status',
   schema: {
     summary: 'Call status callback',
+    description: 'Folded into the call history; acknowledged (204) only once committed.',
     tags: ['Twilio webhooks'],
     security: SIGNED_BY_TWILIO,
     consumes: FORM,
@@ -129,6 +130,7 @@ export const statusCallbackRoute = defineRoute({
       204: Type.Null({ description: 'Taken in.' }),
       400: errorReply('The callback names no CallSid (bad_request).'),
       403: BAD_SIGNATURE,
+      503: errorReply('Not stored: the history database is unavailable (store_unavailable). Answered only after the write, so a 2xx means stored.'),
       ...COMMON_ERRORS,
     },
   },

@@ -61,6 +61,7 @@ export class PhoneOperator {
         return call;
       }
       call.applicationSid = voice.applicationSid;
+      if (voice.statusCallback) call.statusCallback = { url: voice.statusCallback, method: 'POST', events: ['completed'] };
       void runner.runTwiml(call, { url: voice.url, method: voice.method, params: {} });
     } else {
       // Calls that do not reach the account go straight to the callee, as the network would route them.

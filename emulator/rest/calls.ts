@@ -24,7 +24,8 @@ export function callJson(call: Call): Record<string, unknown> {
     from_formatted: call.from,
     phone_number_sid: null,
     status: call.status,
-    start_time: rfc2822(call.answeredAt ?? call.startTime),
+    // When the call started (was dialled or started ringing), as Twilio reports it; not when it was answered.
+    start_time: rfc2822(call.startTime ?? call.answeredAt),
     end_time: rfc2822(call.endTime),
     duration: duration === null ? null : String(duration),
     price: null,
@@ -44,6 +45,35 @@ export function callJson(call: Call): Record<string, unknown> {
       events: uri.replace('.json', '/Events.json'),
     },
   };
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The list's time filters as Twilio takes them: StartTime / EndTime with an optional `>` (on or after) or `<`
+ * (on or before), each a date (YYYY-MM-DD, the whole UTC day) or a date and time. A call without that time
+ * (not started, not ended) is left out by a filter on it. Returns the predicates, or what is wrong.
+ */
+export function timeFilters(q: Query): ((call: Call) => boolean)[] | string {
+  const out: ((call: Call) => boolean)[] = [];
+  for (const field of ['StartTime', 'EndTime'] as const) {
+    for (const op of ['', '>', '<'] as const) {
+      const raw = q[`${field}${op}`];
+      if (raw === undefined) continue;
+      const ms = Date.parse(DATE_ONLY.test(raw) ? `${raw}T00:00:00Z` : raw);
+      if (!Number.isFinite(ms)) return `${field}${op} is not a date: ${raw}`;
+      const day = DATE_ONLY.test(raw) ? 86_400_000 : 1000;
+      const value = (c: Call) => (field === 'StartTime' ? (c.startTime ?? c.answeredAt) : c.endTime)?.getTime();
+      out.push((c) => {
+        const t = value(c);
+        if (t === undefined) return false;
+        // Twilio reports times to the second: compare at that precision.
+        const s = Math.floor(t / 1000) * 1000;
+        return op === '>' ? s >= ms : op === '<' ? s < ms + day : s >= ms && s < ms + day;
+      });
+    }
+  }
+  return out;
 }
 
 export function registerCallResources(app: FastifyInstance, emulator: Pick<Emulator, 'account' | 'calls' | 'apiCalls'>): void {
@@ -89,13 +119,17 @@ export function registerCallResources(app: FastifyInstance, emulator: Pick<Emula
     return reply.code(201).send(callJson(call));
   });
 
-  app.get<{ Params: AccountParams; Querystring: Query }>(`${BASE}/Calls.json`, async (req) => {
+  app.get<{ Params: AccountParams; Querystring: Query }>(`${BASE}/Calls.json`, async (req, reply) => {
     const q = req.query;
     const { page, pageSize } = pageOf(q);
+    const times = timeFilters(q);
+    if (typeof times === 'string') return fail(reply, 400, 20001, times);
     const list = [...calls.values()].reverse().filter((c) =>
-      (!q.To || c.to === q.To) && (!q.From || c.from === q.From) && (!q.Status || c.status === q.Status) && (!q.ParentCallSid || c.parentSid === q.ParentCallSid));
+      (!q.To || c.to === q.To) && (!q.From || c.from === q.From) && (!q.Status || c.status === q.Status) && (!q.ParentCallSid || c.parentSid === q.ParentCallSid) &&
+      times.every((t) => t(c)));
     const slice = list.slice(page * pageSize, (page + 1) * pageSize);
-    return pageJson('calls', slice.map(callJson), `/2010-04-01/Accounts/${account.sid}/Calls.json`, page, pageSize, list.length > (page + 1) * pageSize);
+    const filters = Object.fromEntries(Object.entries(q).filter((e): e is [string, string] => e[1] !== undefined && !['Page', 'PageSize', 'PageToken'].includes(e[0])));
+    return pageJson('calls', slice.map(callJson), `/2010-04-01/Accounts/${account.sid}/Calls.json`, page, pageSize, list.length > (page + 1) * pageSize, filters);
   });
 
   app.get<{ Params: AccountParams }>(`${BASE}/Calls/:Sid.json`, async (req, reply) => {

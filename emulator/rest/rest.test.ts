@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import twilio from 'twilio';
 import { emulatorPlugin } from '../plugin';
-import { emulatorRequestClient, rewriteTwilioUrl } from './twilio-client';
+import { emulatorRequestClient, rewriteTwilioUrl } from '../../local-setup/twilio-client';
 
 const ACCOUNT = 'AC' + '1'.repeat(32);
 const AUTH = '2'.repeat(32);
@@ -60,6 +60,23 @@ describe('REST API through the twilio helper library', () => {
     const done = await c.calls(call.sid).update({ status: 'completed' });
     expect(done.status).toBe('completed');
     expect(done.endTime).toBeInstanceOf(Date);
+  });
+
+  it('lists calls by start time across pages, the filters kept on every page (as healing reads the call log)', async () => {
+    const c = client();
+    const before = new Date(Date.now() - 1000);
+    const made = [];
+    for (let i = 0; i < 5; i++) {
+      made.push(await c.calls.create({ to: '+12025550103', from: '+12025550100', twiml: '<Response><Hangup/></Response>' }));
+    }
+    const all = await c.calls.list({ startTimeAfter: before, pageSize: 2 });
+    for (const call of made) expect(all.map((x) => x.sid)).toContain(call.sid);
+    expect(all.every((x) => x.startTime !== null && x.startTime.getTime() >= Math.floor(before.getTime() / 1000) * 1000)).toBe(true);
+    const none = await c.calls.list({ startTimeAfter: new Date(Date.now() + 3600_000), pageSize: 2 });
+    expect(none).toEqual([]);
+    const page = await c.calls.page({ startTimeAfter: before, pageSize: 2 });
+    expect(page.nextPageUrl).toContain('StartTime%3E=');
+    await expect(c.calls.list({ startTime: 'yesterday' as unknown as Date })).rejects.toMatchObject({ status: 400 });
   });
 
   it('accepts an API key and secret', async () => {

@@ -8,9 +8,25 @@ export function twilioError(status: number, code: number, message: string): { co
   return { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status };
 }
 
-/** Twilio's page envelope; `key` is "calls" or "messages". */
-export function pageJson(key: string, items: unknown[], listUri: string, page: number, pageSize: number, hasMore: boolean): Record<string, unknown> {
-  const pageUri = (p: number) => `${listUri}?PageSize=${pageSize}&Page=${p}`;
+/**
+ * Twilio's page envelope; `key` is "calls" or "messages". The page links keep the list's filters, so a
+ * client following next_page_uri (the `twilio` helper's list and each do) stays within them.
+ */
+export function pageJson(
+  key: string,
+  items: unknown[],
+  listUri: string,
+  page: number,
+  pageSize: number,
+  hasMore: boolean,
+  filters: Record<string, string> = {},
+): Record<string, unknown> {
+  const pageUri = (p: number) => {
+    const query = new URLSearchParams(filters);
+    query.set('PageSize', String(pageSize));
+    query.set('Page', String(p));
+    return `${listUri}?${query.toString()}`;
+  };
   return {
     [key]: items,
     end: page * pageSize + items.length - 1,

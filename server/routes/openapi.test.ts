@@ -8,7 +8,7 @@ import type { FastifyInstance, RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES, TAGS } from '../../contracts/api';
 import type { MediaResponse, RouteContract } from '../../contracts/api';
-import { buildApp } from '../app';
+import { testApp } from '../../test-support/app-requests';
 import type { AppConfig } from '../config';
 import { sessionKey } from '../plugins/session';
 import { PASSWORDS, localConfig, twilioConfig } from '../../test-support/server-fixtures';
@@ -20,7 +20,7 @@ interface Registered {
 }
 
 async function appWithRoutes(config: AppConfig): Promise<{ app: FastifyInstance; routes: Registered[] }> {
-  const app = buildApp(config, { webRoot: '/nonexistent' });
+  const { app } = await testApp(config, { webRoot: '/nonexistent' });
   const routes: Registered[] = [];
   app.addHook('onRoute', (route: RouteOptions) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url, schema: route.schema });
@@ -92,7 +92,7 @@ describe('GET /api/openapi.json', () => {
   });
 
   it('leaves out routes mounted beside the app with tags of their own (the local stand-in for Twilio)', async () => {
-    const mounted = buildApp(config, { webRoot: '/nonexistent' });
+    const { app: mounted } = await testApp(config, { webRoot: '/nonexistent' });
     mounted.get('/emulator/api/calls', { schema: { summary: 'Calls', tags: ['Emulator control'] } }, async () => []);
     await mounted.ready();
     const paths = (await mounted.inject({ method: 'GET', url: '/api/openapi.json' })).json().paths;

@@ -9,7 +9,7 @@ import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AfterDialWebhook, StatusCallback, VoiceWebhook } from '../../contracts/api/webhooks';
-import { buildApp } from '../app';
+import { testApp } from '../../test-support/app-requests';
 import { ACCOUNT_SID, AUTH_TOKEN, PUBLIC_BASE_URL, TEAM_NUMBER, sign, twilioConfig } from '../../test-support/server-fixtures';
 
 const log: string[] = [];
@@ -22,7 +22,7 @@ beforeAll(async () => {
       done();
     },
   });
-  app = buildApp(await twilioConfig(), { webRoot: '/nonexistent', logger: { level: 'warn', stream } });
+  ({ app } = await testApp(await twilioConfig(), { webRoot: '/nonexistent', logger: { level: 'warn', stream } }));
   await app.ready();
 });
 afterAll(() => app.close());

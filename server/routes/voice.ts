@@ -10,9 +10,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import twilio from 'twilio';
 import { afterDialWebhookRoute, statusCallbackRoute, voiceWebhookRoute } from '../../contracts/api/webhooks';
 import type { AppConfig } from '../config';
+import { dialFact, statusFact, voiceFact } from '../history/facts';
+import type { CallFact } from '../history/facts';
+import { targetOf } from '../history/fold';
 import { sendError } from '../http-errors';
+import type { Store } from '../store/store';
 import { decideAfterDial, decideVoice, parseLeg } from '../voice/decide';
-import type { Params, VoiceContext } from '../voice/decide';
+import type { Params, VoiceContext, VoiceDecision } from '../voice/decide';
 import { renderAfterDial, renderVoice, webhookUrls } from '../voice/twiml';
 
 type FormBody = Record<string, string | string[] | undefined>;
@@ -43,8 +47,8 @@ const STATUS_FIELDS = [
   'CallDuration', 'Duration', 'SequenceNumber', 'Timestamp', 'SipResponseCode', 'ErrorCode', 'ErrorMessage',
 ] as const;
 
-/** What the call decisions need to know of the configuration. */
-export function voiceContext(config: AppConfig): VoiceContext {
+/** What the call decisions need to know of the configuration (who is available comes from memory per call). */
+export function voiceContext(config: AppConfig): Omit<VoiceContext, 'available'> {
   return {
     teamNumber: config.account.teamNumber,
     defaultCountry: config.defaultCountry,
@@ -65,10 +69,25 @@ function noteContractMismatch(request: FastifyRequest): void {
   }
 }
 
-export const voiceRoutes: FastifyPluginAsyncTypebox<{ config: AppConfig }> = async (app, opts) => {
-  const { config } = opts;
+/** Where a browser's call went, as the history names it; null for calls from the phone network. */
+function historyTarget(decision: VoiceDecision, params: Params): string | null {
+  if (decision.kind === 'dial-number') return decision.number;
+  if (decision.kind === 'dial-client') return `client:${decision.identity}`;
+  return params.From?.startsWith('client:') ? targetOf(params.To ?? '') : null;
+}
+
+export const voiceRoutes: FastifyPluginAsyncTypebox<{ config: AppConfig; store: Store }> = async (app, opts) => {
+  const { config, store } = opts;
   const urls = webhookUrls(config.publicBaseUrl);
   const context = voiceContext(config);
+
+  /**
+   * A caller is waiting on these answers: the history write runs beside the answer, never before it, and
+   * if it fails healing from Twilio's call log fills the gap later.
+   */
+  const recordLater = (fact: CallFact | undefined) => {
+    if (fact) store.background.add(fact);
+  };
 
   // Form bodies are only ever parsed in this scope; the rest of the server (and the emulator) never sees them.
   await app.register(formbody, { bodyLimit: 64 * 1024 });
@@ -94,12 +113,14 @@ export const voiceRoutes: FastifyPluginAsyncTypebox<{ config: AppConfig }> = asy
     handler: async (request, reply) => {
       noteContractMismatch(request);
       const params: Params = request.body;
-      const decision = decideVoice(params, context);
+      const decision = decideVoice(params, { ...context, available: store.team.available() });
       request.log.info(
         { event: 'voice-decision', callSid: params.CallSid, decision: decision.kind, ...(decision.kind === 'refuse' ? { reason: decision.reason } : {}) },
         'voice webhook',
       );
-      return twiml(reply, renderVoice(decision, urls));
+      const xml = renderVoice(decision, urls);
+      recordLater(voiceFact(params, decision.kind, historyTarget(decision, params), new Date()));
+      return twiml(reply, xml);
     },
   });
 
@@ -112,7 +133,9 @@ export const voiceRoutes: FastifyPluginAsyncTypebox<{ config: AppConfig }> = asy
       const leg = parseLeg(request.query.leg) ?? 'inbound';
       const decision = decideAfterDial(params, leg);
       request.log.info({ event: 'dial-ended', callSid: params.CallSid, leg, dialCallStatus: params.DialCallStatus }, 'dial ended');
-      return twiml(reply, renderAfterDial(decision));
+      const xml = renderAfterDial(decision);
+      recordLater(dialFact(params, new Date()));
+      return twiml(reply, xml);
     },
   });
 
@@ -125,6 +148,16 @@ export const voiceRoutes: FastifyPluginAsyncTypebox<{ config: AppConfig }> = asy
         if (v !== undefined) leg[field] = v.slice(0, 200);
       }
       request.log.info({ event: 'call-status', leg }, 'call leg status');
+      const fact = statusFact(request.body, new Date());
+      if (!fact) return sendError(reply, 400, 'bad_request', 'The callback names no CallSid this server can store.');
+      // Acknowledged only once committed: a 5xx tells Twilio it was not taken in (and healing covers it).
+      try {
+        await store.history.record([fact]);
+      } catch (err) {
+        store.healer?.noteFailure();
+        request.log.error({ event: 'history-write-failed', callSid: fact.call, reason: (err as Error).message }, 'status callback not stored');
+        return sendError(reply, 503, 'store_unavailable', 'The call history could not be stored; it heals from the call log later.');
+      }
       return reply.code(204).send(null);
     },
   });

@@ -29,9 +29,16 @@ const OPEN: Record<string, string> = {
   'POST /api/session': 'sign-in itself',
   'DELETE /api/session': 'sign-out (works signed out too)',
 };
-const SIGNED_IN = ['GET /api/session', 'POST /api/token'];
+const SIGNED_IN = [
+  'GET /api/session', 'POST /api/token', 'GET /api/calls', 'POST /api/calls/seen', 'GET /api/unseen', 'GET /api/presence', 'PUT /api/presence/me',
+  'GET /api/events',
+];
 const SIGNED_BY_TWILIO = ['POST /handle_calls', 'POST /handle_calls/after-dial', 'POST /handle_calls/status'];
-const STATE_CHANGING = ['POST /api/session', 'DELETE /api/session', 'POST /api/token'];
+const STATE_CHANGING = ['POST /api/session', 'DELETE /api/session', 'POST /api/token', 'POST /api/calls/seen', 'PUT /api/presence/me'];
+/** Endless answers: read as a stream, then let go. */
+const STREAMING = ['GET /api/events'];
+/** What a signed-in request sends to each route that takes a body. */
+const BODIES: Record<string, unknown> = { 'PUT /api/presence/me': { availability: 'available' } };
 
 const key = (r: RouteEntry) => `${r.method === 'HEAD' ? 'GET' : r.method} ${r.url}`;
 
@@ -97,11 +104,13 @@ describe('routes that need sign-in', () => {
     ];
   };
 
+  const payloadFor = (route: RouteEntry) => BODIES[key(route)] ?? (route.method === 'POST' || route.method === 'PUT' ? {} : undefined);
+
   it('refuses every signed-in route for every kind of missing, forged, tampered or expired session', async () => {
     let tried = 0;
     for (const route of protectedRoutes()) {
       for (const [name, headers] of badSessions()) {
-        const res = await app.inject(requestFor(route, { headers: { ...JSON_HEADERS, ...headers() }, payload: route.method === 'POST' ? {} : undefined }));
+        const res = await app.inject(requestFor(route, { headers: { ...JSON_HEADERS, ...headers() }, payload: payloadFor(route) }));
         expect(res.statusCode, `${key(route)} with ${name}`).toBe(401);
         if (route.method !== 'HEAD') expect(res.json(), `${key(route)} with ${name}`).toEqual({ error: 'You are not signed in.', code: 'signed_out' });
         expect(res.body).not.toMatch(/eyJ/); // no JWT
@@ -113,8 +122,13 @@ describe('routes that need sign-in', () => {
 
   it('accepts the real cookie on the same routes (the refusals above are not for another reason)', async () => {
     for (const route of protectedRoutes()) {
-      const res = await app.inject(requestFor(route, { headers: { ...JSON_HEADERS, cookie: alice }, payload: route.method === 'POST' ? {} : undefined }));
+      const streaming = STREAMING.includes(key(route));
+      const res = await app.inject(requestFor(route, { headers: { ...JSON_HEADERS, cookie: alice }, payload: payloadFor(route), ...(streaming ? { payloadAsStream: true } : {}) }));
       expect(res.statusCode, key(route)).toBe(200);
+      if (streaming) {
+        expect(res.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+        res.stream().destroy();
+      }
     }
   });
 
@@ -265,11 +279,13 @@ describe('CSRF: state-changing routes refuse cross-site requests', () => {
         // DELETE carries no body; only the origin checks apply to it.
         if (route.method === 'DELETE' && status === 415) continue;
         const res = await app.inject({
-          method: route.method as 'POST' | 'DELETE',
+          method: route.method as 'POST' | 'DELETE' | 'PUT',
           url: route.url,
           headers: { ...headers, cookie: alice },
           remoteAddress: address(),
-          ...(route.method === 'DELETE' ? {} : { payload: route.url === '/api/session' && payload === '{}' ? JSON.stringify({ username: 'alice', password: PASSWORDS.alice }) : payload }),
+          ...(route.method === 'DELETE'
+            ? {}
+            : { payload: payload !== '{}' ? payload : route.url === '/api/session' ? JSON.stringify({ username: 'alice', password: PASSWORDS.alice }) : JSON.stringify(BODIES[key(route)] ?? {}) }),
         });
         expect(res.statusCode, `${key(route)}: ${name}`).toBe(status);
         expect(res.json().code, `${key(route)}: ${name}`).toBe(code);

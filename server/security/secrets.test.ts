@@ -6,14 +6,14 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../app';
+
 import { ConfigError, parseConfig } from '../config';
 import { DEFAULT_DEMO_PASSWORD } from '../../local-setup/demo';
 import type { AppConfig } from '../config';
 import { sessionKey } from '../plugins/session';
 import { RATE_LIMITS } from '../rate-limits';
 import { PASSWORDS, form, localConfig, sign, softphoneUsers, twilioConfig, twilioEnv } from '../../test-support/server-fixtures';
-import { JSON_HEADERS, address, cookieOf, webRoot } from '../../test-support/app-requests';
+import { JSON_HEADERS, address, cookieOf, testApp, webRoot } from '../../test-support/app-requests';
 
 interface Secret {
   name: string;
@@ -69,7 +69,7 @@ async function wholeFlow(config: AppConfig, password: string) {
       done();
     },
   });
-  const app: FastifyInstance = buildApp(config, { webRoot: webRoot(), logger: { level: 'trace', stream } });
+  const { app } = await testApp(config, { webRoot: webRoot(), logger: { level: 'trace', stream } });
   await app.ready();
   const responses: [string, LightMyRequestResponse][] = [];
   const send = async (what: string, options: InjectOptions) => {
@@ -143,7 +143,7 @@ describe('no secret in responses, pages, logs or errors', () => {
   it('twilio mode has no demo password: the local default signs nobody in', async () => {
     const config = await twilioConfig();
     expect(config.demoPassword).toBeUndefined();
-    const app = buildApp(config, { webRoot: webRoot() });
+    const { app } = await testApp(config, { webRoot: webRoot() });
     for (const username of config.users.map((u) => u.name)) {
       const res = await app.inject({ method: 'POST', url: '/api/session', headers: JSON_HEADERS, remoteAddress: address(), payload: { username, password: DEFAULT_DEMO_PASSWORD } });
       expect(res.statusCode).toBe(401);
@@ -153,7 +153,7 @@ describe('no secret in responses, pages, logs or errors', () => {
 
   it('an unexpected error answers with a generic sentence, whatever its message says', async () => {
     const config = await twilioConfig();
-    const app = buildApp(config, { webRoot: webRoot() });
+    const { app } = await testApp(config, { webRoot: webRoot() });
     app.get('/explode', async () => {
       throw new Error(`connection to https://api:${config.account.apiKeySecret}@example failed; token ${config.account.authToken}`);
     });

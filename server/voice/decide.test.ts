@@ -11,6 +11,7 @@ const ctx: VoiceContext = {
   users: ['alice', 'bob', 'carol'],
   ringGroup: ['alice', 'bob'],
   ringTimeoutSeconds: 20,
+  available: new Set(['alice', 'bob', 'carol']),
 };
 const urls = webhookUrls('https://phone.example.com');
 
@@ -69,6 +70,18 @@ describe('decideVoice', () => {
     expect(decideVoice(params, ctx)).toEqual(expected);
   });
 
+  const inbound = { From: '+12025550199', To: '+12025550100' };
+  const nobody = { kind: 'nobody-available', then: { kind: 'say-and-hangup', message: expect.stringContaining('no one is available') } };
+  it.each([
+    ['bob on Do not disturb: only alice rings', ['alice', 'carol'], inbound, { kind: 'ring-group', callerId: '+12025550199', identities: ['alice'], timeout: 20 }],
+    ['carol (not in the ring group) is available, nobody in it is', ['carol'], inbound, nobody],
+    ['everybody on Do not disturb', [], inbound, nobody],
+    ['a colleague on Do not disturb still takes direct calls', [], fromAlice('bob'), { kind: 'dial-client', identity: 'bob', timeout: 20 }],
+    ['availability does not change calls to numbers', [], fromAlice('+12025550123'), dialNumber('+12025550123')],
+  ] as const)('%s', (_name, available, params, expected) => {
+    expect(decideVoice(params, { ...ctx, available: new Set(available) })).toEqual(expected);
+  });
+
   it('refuses with a short spoken reason that never repeats the request', () => {
     for (const [, params] of rules) {
       const decision = decideVoice(params, ctx);
@@ -107,6 +120,9 @@ const twiml: [string, VoiceDecision, string[]][] = [
     '>bob</Client></Dial></Response>',
   ]],
   ['empty ring group', { kind: 'ring-group', identities: [], timeout: 20 }, ['<Say>Sorry, no one is available', '<Hangup/></Response>']],
+  ['nobody available: the after-dial answer at once', { kind: 'nobody-available', then: { kind: 'say-and-hangup', message: 'Sorry, no one is available.' } }, [
+    '<Response><Say>Sorry, no one is available.</Say><Hangup/></Response>',
+  ]],
   ['refusal', { kind: 'refuse', reason: 'premium', message: 'Sorry, calls to premium rate numbers are not allowed from this phone.' }, [
     '<Response><Say>Sorry, calls to premium rate numbers are not allowed from this phone.</Say><Hangup/></Response>',
   ]],

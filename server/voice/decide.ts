@@ -1,6 +1,7 @@
 /**
- * What to do with a call, decided from the webhook's form parameters alone. Pure functions: the route
- * passes the parameters in and renders the decision with twiml.ts.
+ * What to do with a call, decided from the webhook's form parameters and what the server holds in memory
+ * (configuration, and who is available: never a query while a caller waits). Pure functions: the route
+ * passes the parameters and the context in and renders the decision with twiml.ts.
  */
 import type { CountryCode } from 'libphonenumber-js/max';
 import { asE164, checkDestination } from './destination';
@@ -13,6 +14,8 @@ export interface VoiceContext {
   users: readonly string[];
   ringGroup: readonly string[];
   ringTimeoutSeconds: number;
+  /** Users who may be rung for the team number now (not on Do not disturb). */
+  available: ReadonlySet<string>;
 }
 
 /** Which kind of <Dial> an after-dial request follows (carried in the action URL's query). */
@@ -24,6 +27,8 @@ export type VoiceDecision =
   | { kind: 'dial-number'; callerId: string; number: string; timeout: number }
   | { kind: 'dial-client'; identity: string; timeout: number }
   | { kind: 'ring-group'; callerId?: string; identities: string[]; timeout: number }
+  /** Nobody in the ring group is available: straight to what follows an unanswered ring. */
+  | { kind: 'nobody-available'; then: AfterDialDecision }
   | { kind: 'refuse'; reason: RefuseReason; message: string };
 
 export type AfterDialDecision =
@@ -75,10 +80,12 @@ export function decideVoice(params: Params, ctx: VoiceContext): VoiceDecision {
 
   if (asE164(to) === ctx.teamNumber) {
     const callerId = asE164(from);
+    const identities = ctx.ringGroup.filter((name) => ctx.available.has(name));
+    if (identities.length === 0) return { kind: 'nobody-available', then: decideAfterDial({ DialCallStatus: 'no-answer' }, 'inbound') };
     return {
       kind: 'ring-group',
       ...(callerId === undefined ? {} : { callerId }),
-      identities: [...ctx.ringGroup],
+      identities,
       timeout: ctx.ringTimeoutSeconds,
     };
   }

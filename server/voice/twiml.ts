@@ -53,6 +53,9 @@ export function renderVoice(decision: VoiceDecision, urls: WebhookUrls): string 
       }
       break;
     }
+    case 'nobody-available':
+      appendAfterDial(response, decision.then);
+      break;
     case 'refuse':
       response.say(decision.message);
       response.hangup();
@@ -61,13 +64,17 @@ export function renderVoice(decision: VoiceDecision, urls: WebhookUrls): string 
   return response.toString();
 }
 
-export function renderAfterDial(decision: AfterDialDecision): string {
-  const response = new VoiceResponse();
+function appendAfterDial(response: InstanceType<typeof VoiceResponse>, decision: AfterDialDecision): void {
   if (decision.kind === 'reject-busy') {
     response.reject({ reason: 'busy' });
-    return response.toString();
+    return;
   }
   if (decision.kind === 'say-and-hangup') response.say(decision.message);
   response.hangup();
+}
+
+export function renderAfterDial(decision: AfterDialDecision): string {
+  const response = new VoiceResponse();
+  appendAfterDial(response, decision);
   return response.toString();
 }

@@ -1,0 +1,129 @@
+/**
+ * Twilio's callbacks as facts about a call (pure). Each webhook or REST record becomes one small,
+ * normalised fact with a key that is the same when Twilio sends the same callback again, so storing
+ * facts by key makes retries and duplicates harmless; fold.ts turns the set of facts of one call into
+ * its history record. Every value is bounded text or a parsed number, whatever the request carried.
+ */
+import { createHash } from 'node:crypto';
+
+/** What /handle_calls decided (voice/decide.ts), as far as the history cares. */
+export type VoiceDecisionKind = 'dial-number' | 'dial-client' | 'ring-group' | 'nobody-available' | 'refuse';
+
+interface Common {
+  /** The history record this fact belongs to: the parent leg's CallSid. */
+  call: string;
+  /** When it happened (ISO 8601): Twilio's Timestamp, or when the server received it. */
+  at: string;
+  from: string;
+  to: string;
+}
+
+export type CallFact =
+  /** /handle_calls: the call reached the app; `target` is where it was sent (E.164 or client:<user>). */
+  | (Common & { kind: 'voice'; decision: VoiceDecisionKind; target: string | null })
+  /** A status callback of the parent leg or of a dialled leg. */
+  | (Common & { kind: 'status'; leg: string; status: string; seq: number | null; duration: number | null; sip: number | null })
+  /** The <Dial> action: how the dial ended. */
+  | (Common & { kind: 'dial'; dialLeg: string | null; dialStatus: string; dialDuration: number | null })
+  /** One leg as Twilio's REST Calls list shows it (healing). */
+  | (Common & { kind: 'rest'; leg: string; status: string; startedAt: string | null; endedAt: string | null; duration: number | null });
+
+export type Params = Readonly<Record<string, string | undefined>>;
+
+const MAX_TEXT = 200;
+const SID = /^[A-Za-z0-9]{1,64}$/;
+
+const text = (v: string | undefined): string => (v ?? '').trim().slice(0, MAX_TEXT);
+
+export function count(v: string | undefined): number | null {
+  return v !== undefined && /^\d{1,9}$/.test(v.trim()) ? Number(v.trim()) : null;
+}
+
+/** RFC 2822 (Twilio's Timestamp) or ISO 8601, within a sane range; otherwise undefined. */
+export function parseTime(v: string | undefined): Date | undefined {
+  if (v === undefined || v.length > 64) return undefined;
+  const ms = Date.parse(v);
+  if (!Number.isFinite(ms) || ms < Date.UTC(2000, 0, 1) || ms > Date.UTC(2200, 0, 1)) return undefined;
+  return new Date(ms);
+}
+
+export function isCallSid(v: string | undefined): v is string {
+  return v !== undefined && SID.test(v);
+}
+
+function common(params: Params, receivedAt: Date, time?: string): Omit<Common, 'call'> {
+  return { at: (parseTime(time) ?? receivedAt).toISOString(), from: text(params.From), to: text(params.To) };
+}
+
+export function voiceFact(params: Params, decision: VoiceDecisionKind, target: string | null, receivedAt: Date): CallFact | undefined {
+  if (!isCallSid(params.CallSid)) return undefined;
+  return { kind: 'voice', call: params.CallSid, ...common(params, receivedAt), decision, target: target === null ? null : text(target) };
+}
+
+export function statusFact(params: Params, receivedAt: Date): CallFact | undefined {
+  if (!isCallSid(params.CallSid)) return undefined;
+  const parent = isCallSid(params.ParentCallSid) ? params.ParentCallSid : undefined;
+  return {
+    kind: 'status',
+    call: parent ?? params.CallSid,
+    leg: params.CallSid,
+    ...common(params, receivedAt, params.Timestamp),
+    status: text(params.CallStatus).toLowerCase(),
+    seq: count(params.SequenceNumber),
+    duration: count(params.CallDuration),
+    sip: count(params.SipResponseCode),
+  };
+}
+
+export function dialFact(params: Params, receivedAt: Date): CallFact | undefined {
+  if (!isCallSid(params.CallSid)) return undefined;
+  return {
+    kind: 'dial',
+    call: params.CallSid,
+    ...common(params, receivedAt),
+    dialLeg: isCallSid(params.DialCallSid) ? params.DialCallSid : null,
+    dialStatus: text(params.DialCallStatus).toLowerCase(),
+    dialDuration: count(params.DialCallDuration),
+  };
+}
+
+/** What healing reads of a call in Twilio's REST Calls list. */
+export interface RestCall {
+  sid: string;
+  parentCallSid: string | null;
+  from: string;
+  to: string;
+  status: string;
+  startTime: Date | null;
+  endTime: Date | null;
+  duration: string | number | null;
+}
+
+export function restFact(call: RestCall, listedAt: Date): CallFact | undefined {
+  if (!isCallSid(call.sid)) return undefined;
+  const started = call.startTime && !Number.isNaN(call.startTime.getTime()) ? call.startTime : null;
+  const ended = call.endTime && !Number.isNaN(call.endTime.getTime()) ? call.endTime : null;
+  return {
+    kind: 'rest',
+    call: isCallSid(call.parentCallSid ?? undefined) ? call.parentCallSid! : call.sid,
+    leg: call.sid,
+    at: (ended ?? started ?? listedAt).toISOString(),
+    from: text(call.from),
+    to: text(call.to),
+    status: text(call.status).toLowerCase(),
+    startedAt: started?.toISOString() ?? null,
+    endedAt: ended?.toISOString() ?? null,
+    duration: count(call.duration === null ? undefined : String(call.duration)),
+  };
+}
+
+/**
+ * The same callback sent again has the same key: the leg it is about and a digest of everything it says.
+ * A fact that differs in anything (another status, another Timestamp) is another fact, and fold.ts decides
+ * between them by rules, never by arrival order; an exact repeat (Twilio's retry) is stored once.
+ */
+export function factKey(fact: CallFact): string {
+  const canonical = JSON.stringify(Object.fromEntries(Object.entries(fact).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+  const leg = fact.kind === 'status' || fact.kind === 'rest' ? fact.leg : fact.call;
+  return `${fact.kind}:${leg}:${createHash('sha256').update(canonical).digest('base64url').slice(0, 22)}`;
+}

@@ -1,0 +1,7 @@
+/** Every migration, by name; names sort in the order they run. A new one goes at the end. */
+import type { Migration } from 'kysely';
+import * as history from './0001-history';
+
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001-history': history,
+};

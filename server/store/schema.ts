@@ -1,0 +1,77 @@
+/**
+ * The tables as Kysely sees them: one interface per table, the database as their union. Timestamps are
+ * `timestamptz` and read as Date; bigint ids are read as strings (pg's default, exact beyond 2^53).
+ * Each table's purpose and its migration live with the module that owns it (see migrations/).
+ */
+import type { ColumnType, Generated } from 'kysely';
+import type { CallFact } from '../history/facts';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null, Date | string | null>;
+/** JSON columns are written as JSON text: pg would turn a JavaScript array into a PostgreSQL array. */
+type Json<T> = ColumnType<T, string, string>;
+
+/** Every callback ever received about a call, once each (history/facts.ts). */
+export interface CallFactsTable {
+  id: Generated<string>;
+  call_sid: string;
+  fact_key: string;
+  received_at: Generated<Date>;
+  fact: Json<CallFact>;
+}
+
+/** One row per call: the fold of its facts, plus team state (who called back). */
+export interface CallsTable {
+  id: Generated<string>;
+  call_sid: string;
+  direction: string;
+  from_number: string;
+  to_number: string;
+  caller_user: string | null;
+  callee_user: string | null;
+  outcome: string | null;
+  answered_by: string | null;
+  started_at: Timestamp;
+  answered_at: NullableTimestamp;
+  ended_at: NullableTimestamp;
+  duration_seconds: number | null;
+  called_back_by: string | null;
+  called_back_at: NullableTimestamp;
+  updated_at: Generated<Date>;
+}
+
+/** Per user: availability, whether on a call, and up to when their missed calls are seen. */
+export interface TeamMembersTable {
+  user_name: string;
+  availability: Generated<string>;
+  on_call: Generated<boolean>;
+  seen_up_to: NullableTimestamp;
+  updated_at: Generated<Date>;
+}
+
+/** The outbox of the live event stream: ids in commit order (events/outbox.ts). */
+export interface EventsTable {
+  id: Generated<string>;
+  at: Generated<Date>;
+  /** The users it is for; null for everyone. */
+  audience: string[] | null;
+  type: string;
+  payload: Json<Record<string, unknown>>;
+}
+
+/** Periodic jobs that must run once across replicas (retention, healing): when, and up to where. */
+export interface MaintenanceTable {
+  job: string;
+  last_run: NullableTimestamp;
+  watermark: NullableTimestamp;
+  /** A position such as the highest event id deleted. */
+  position: string | null;
+}
+
+export interface Schema {
+  call_facts: CallFactsTable;
+  calls: CallsTable;
+  team_members: TeamMembersTable;
+  events: EventsTable;
+  maintenance: MaintenanceTable;
+}
