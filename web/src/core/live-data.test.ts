@@ -62,10 +62,13 @@ describe('LiveData: lists loaded once the stream is live, then kept current by i
     expect(t.api.seenRequests).toHaveLength(1);
   });
 
-  it('missed calls seen on another device are seen here too', async () => {
-    const t = await signedInWith();
+  it('missed calls seen on another device are seen here too, up to the server’s watermark', async () => {
+    const t = await signedInWith([missed('c1', 1), missed('c2', 2), missed('c3', 3)]);
+    const seen = () => ['c1', 'c2', 'c3'].map((id) => t.controller.live.history.getRecord(id)!.seen);
+    t.events.push({ type: 'unseen', unseen: { missedCalls: 1, seenUpTo: missed('c2', 2).startedAt } });
+    expect(seen()).toEqual([true, true, false]);
     t.events.push({ type: 'unseen', unseen: { missedCalls: 0 } });
-    expect(t.controller.live.history.getRecord('c1')!.seen).toBe(true);
+    expect(seen()).toEqual([true, true, true]);
   });
 
   it('presence changes arrive live; my availability changes at once and is undone if the server refuses', async () => {

@@ -114,7 +114,7 @@ export class LiveData {
       .then(
         (unseen) => {
           this.unseen.set(unseen);
-          this.history.markSeen(upTo);
+          this.history.markSeen(unseen.seenUpTo ?? upTo);
           this.notifications.splice(0).forEach((n) => n.close());
         },
         (error: unknown) => this.deps.log.add(`Could not mark missed calls seen: ${messageOf(error)}`),
@@ -152,7 +152,9 @@ export class LiveData {
         break;
       case 'unseen':
         this.unseen.set(event.unseen);
-        if (event.unseen.missedCalls === 0) this.history.markSeen();
+        // Seen up to the server's watermark, on every device; without one, nothing unseen means all seen.
+        if (event.unseen.seenUpTo) this.history.markSeen(event.unseen.seenUpTo);
+        else if (event.unseen.missedCalls === 0) this.history.markSeen();
         break;
       case 'reset':
         this.deps.log.add('Live updates: events were missed; reloading the lists');
