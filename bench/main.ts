@@ -25,6 +25,7 @@ export const MODULES: Record<string, () => Promise<BenchModule>> = {
   server: () => import('./server'),
   'emulator-calls': () => import('./emulator-calls'),
   storage: () => import('./storage'),
+  'missed-call': () => import('./missed-call'),
 };
 
 export interface BenchReport {

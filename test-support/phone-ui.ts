@@ -106,3 +106,58 @@ export async function shot(page: Page, testInfo: TestInfo, name: string): Promis
   await page.screenshot({ path });
   await testInfo.attach(name, { path, contentType: 'image/png' });
 }
+
+// ---- Recents, the missed-calls badge, availability ----
+
+/** The Recents card (in English). */
+export function recents(page: Page) {
+  return page.getByRole('region', { name: 'Recents' });
+}
+
+/** The rows of Recents, newest first; each has data-call-id and data-outcome. */
+export function recentCalls(page: Page) {
+  return recents(page).getByTestId('recent-call');
+}
+
+/** The ids of the calls Recents shows now (to tell a new row from an earlier test's). */
+export async function recentCallIds(page: Page): Promise<string[]> {
+  return recentCalls(page).evaluateAll((rows) => rows.map((row) => row.getAttribute('data-call-id') ?? ''));
+}
+
+/** Resolves with the first row whose call is not among `known` and matches `outcome`, once it shows. */
+export async function newRecentCall(page: Page, known: readonly string[], outcome: string | RegExp, timeout = 45_000) {
+  let id = '';
+  await expect
+    .poll(
+      async () => {
+        const rows = await recentCalls(page).evaluateAll((list) => list.map((row) => [row.getAttribute('data-call-id') ?? '', row.getAttribute('data-outcome') ?? '']));
+        id = rows.find(([rowId, rowOutcome]) => !known.includes(rowId!) && (typeof outcome === 'string' ? rowOutcome === outcome : outcome.test(rowOutcome!)))?.[0] ?? '';
+        return id;
+      },
+      { timeout },
+    )
+    .not.toBe('');
+  return recents(page).locator(`[data-call-id="${id}"]`);
+}
+
+/** The missed-calls badge count (0 when no badge is shown). */
+export async function missedBadgeCount(page: Page): Promise<number> {
+  const badge = recents(page).getByTestId('missed-badge');
+  return (await badge.count()) === 0 ? 0 : Number(await badge.textContent());
+}
+
+/** The header switch named "Available" (off: Do not disturb). */
+export function availabilitySwitch(page: Page) {
+  return page.getByRole('switch', { name: 'Available' });
+}
+
+export async function setAvailable(page: Page, available: boolean): Promise<void> {
+  const toggle = availabilitySwitch(page);
+  if ((await toggle.getAttribute('aria-checked')) !== String(available)) await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-checked', String(available));
+}
+
+/** What a colleague's row on the home screen says of them: Available, Do not disturb or On a call. */
+export function colleaguePresence(page: Page, name: string) {
+  return page.getByRole('region', { name: 'Colleagues' }).getByRole('listitem').filter({ hasText: name }).getByTestId('presence');
+}

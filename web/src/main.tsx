@@ -3,7 +3,8 @@ import { createRoot } from 'react-dom/client';
 import { createApi } from './core/api';
 import { PhoneController } from './core/controller';
 import { browserEnv } from './core/env';
-import { loadPhoneLib } from './core/phone-lib';
+import { fetchEventStream } from './core/sse-fetch';
+import { loadPhoneLib, phoneLibIfLoaded } from './core/phone-lib';
 import { createTwilioDevice, loadVoiceSdk } from './core/twilio-device';
 import { initLocale, t } from './i18n';
 import { App } from './ui/App';
@@ -14,16 +15,22 @@ import './styles.css';
 // Start fetching the SDK now, in parallel with the session check, so registering does not wait for it.
 void loadVoiceSdk().catch(() => undefined);
 
+/** A caller as the notification names them: colleague, or the number as formatted so far. */
+const peerName = (peer: string) => {
+  const shown = describePeer(peer, controller.getSnapshot().config?.defaultCountry ?? 'US', phoneLibIfLoaded());
+  return shown.kind === 'colleague' ? shown.name : shown.text;
+};
+
 const controller = new PhoneController({
   api: createApi(),
   createDevice: createTwilioDevice,
   env: browserEnv(),
+  events: fetchEventStream(),
   texts: {
     incomingTitle: () => t('incoming.notifyTitle'),
-    incomingBody: (peer) => {
-      const shown = describePeer(peer, controller.getSnapshot().config?.defaultCountry ?? 'US', null);
-      return t('incoming.notifyBody', { name: shown.kind === 'colleague' ? shown.name : shown.text });
-    },
+    incomingBody: (peer) => t('incoming.notifyBody', { name: peerName(peer) }),
+    missedTitle: () => t('recents.missedNotifyTitle'),
+    missedBody: (peer) => t('recents.missedNotifyBody', { name: peerName(peer) }),
   },
 });
 

@@ -29,6 +29,13 @@ describe('createApi: what each call sends', () => {
     ['signIn', (api) => api.signIn('alice', 'pw'), json(200, { identity: 'alice', colleagues: ['bob'] }), { url: '/api/session', method: 'POST', headers: JSON_BODY, body: '{"username":"alice","password":"pw"}' }, { identity: 'alice', colleagues: ['bob'] }],
     ['signOut', (api) => api.signOut(), new Response(null, { status: 204 }), { url: '/api/session', method: 'DELETE', headers: NO_BODY, body: undefined }, undefined],
     ['token', (api) => api.token(), json(200, { token: 't', identity: 'alice', ttl: 60 }), { url: '/api/token', method: 'POST', headers: JSON_BODY, body: '{}' }, { token: 't', identity: 'alice', ttl: 60 }],
+    ['calls, first page', (api) => api.calls({ limit: 30 }), json(200, { items: [], nextCursor: null }), { url: '/api/calls?limit=30', method: 'GET', headers: NO_BODY, body: undefined }, { items: [], nextCursor: null }],
+    ['calls, older missed calls', (api) => api.calls({ limit: 10, before: 'c/1+2=', filter: 'missed' }), json(200, { items: [], nextCursor: null }), { url: '/api/calls?limit=10&before=c%2F1%2B2%3D&filter=missed', method: 'GET', headers: NO_BODY, body: undefined }, { items: [], nextCursor: null }],
+    ['markCallsSeen up to a time', (api) => api.markCallsSeen('2025-01-02T03:04:05.000Z'), json(200, { missedCalls: 1 }), { url: '/api/calls/seen', method: 'POST', headers: JSON_BODY, body: '{"upTo":"2025-01-02T03:04:05.000Z"}' }, { missedCalls: 1 }],
+    ['markCallsSeen up to now', (api) => api.markCallsSeen(), json(200, { missedCalls: 0 }), { url: '/api/calls/seen', method: 'POST', headers: JSON_BODY, body: '{}' }, { missedCalls: 0 }],
+    ['unseen', (api) => api.unseen(), json(200, { missedCalls: 2 }), { url: '/api/unseen', method: 'GET', headers: NO_BODY, body: undefined }, { missedCalls: 2 }],
+    ['presence', (api) => api.presence(), json(200, { items: [] }), { url: '/api/presence', method: 'GET', headers: NO_BODY, body: undefined }, { items: [] }],
+    ['setAvailability', (api) => api.setAvailability('dnd'), json(200, { user: 'alice', availability: 'dnd', onCall: false }), { url: '/api/presence/me', method: 'PUT', headers: JSON_BODY, body: '{"availability":"dnd"}' }, { user: 'alice', availability: 'dnd', onCall: false }],
   ];
 
   it.each(table)('%s', async (_name, call, answer, request, result) => {

@@ -1,5 +1,7 @@
 import type {
-  ErrorBody, ReplyBody, RequestBody, RouteContract, configRoute, currentSessionRoute, signInRoute, signOutRoute, tokenRoute,
+  Availability, CallList, CallListQuery, ErrorBody, Presence, PresenceList, ReplyBody, RequestBody, RouteContract, Unseen,
+  callListRoute, callsSeenRoute, configRoute, currentSessionRoute, presenceListRoute, setAvailabilityRoute, signInRoute,
+  signOutRoute, tokenRoute, unseenRoute,
 } from '../../../contracts/api';
 import type { AppConfig, Session, TokenGrant } from './types';
 
@@ -22,6 +24,21 @@ export interface Api {
   signIn(username: string, password: string): Promise<Session>;
   signOut(): Promise<void>;
   token(): Promise<TokenGrant>;
+  /** A page of the call history, newest first. */
+  calls(query: CallListQuery): Promise<CallList>;
+  /** Marks missed calls seen up to `upTo` (ISO time; default: now) on every device; the new counts. */
+  markCallsSeen(upTo?: string): Promise<Unseen>;
+  unseen(): Promise<Unseen>;
+  presence(): Promise<PresenceList>;
+  setAvailability(availability: Availability): Promise<Presence>;
+}
+
+/** The query string of a GET: only the parameters that are set. */
+export function queryString(query: Record<string, string | number | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
+  const text = params.toString();
+  return text ? `?${text}` : '';
 }
 
 type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
@@ -31,10 +48,10 @@ export function createApi(fetchImpl: Fetch = (input, init) => fetch(input, init)
    * Calls one route of the contract R: its method and path are checked against the contract, the body
    * must be what it takes and the answer is what it gives (contracts/api/, types only).
    */
-  async function request<R extends RouteContract>(route: Pick<R, 'method' | 'url'>, body: RequestBody<R>): Promise<ReplyBody<R>> {
+  async function request<R extends RouteContract>(route: Pick<R, 'method' | 'url'>, body: RequestBody<R>, query = ''): Promise<ReplyBody<R>> {
     let response: Response;
     try {
-      response = await fetchImpl(route.url, {
+      response = await fetchImpl(route.url + query, {
         method: route.method,
         credentials: 'same-origin',
         headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
@@ -76,5 +93,10 @@ export function createApi(fetchImpl: Fetch = (input, init) => fetch(input, init)
     signOut: () => request<typeof signOutRoute>({ method: 'DELETE', url: '/api/session' }, undefined),
     // State-changing routes that take a body want JSON even when there is nothing to say.
     token: () => request<typeof tokenRoute>({ method: 'POST', url: '/api/token' }, {}),
+    calls: (query) => request<typeof callListRoute>({ method: 'GET', url: '/api/calls' }, undefined, queryString({ ...query })),
+    markCallsSeen: (upTo) => request<typeof callsSeenRoute>({ method: 'POST', url: '/api/calls/seen' }, upTo === undefined ? {} : { upTo }),
+    unseen: () => request<typeof unseenRoute>({ method: 'GET', url: '/api/unseen' }, undefined),
+    presence: () => request<typeof presenceListRoute>({ method: 'GET', url: '/api/presence' }, undefined),
+    setAvailability: (availability) => request<typeof setAvailabilityRoute>({ method: 'PUT', url: '/api/presence/me' }, { availability }),
   };
 }

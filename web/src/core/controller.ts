@@ -2,7 +2,9 @@ import type { Api } from './api';
 import { AudioDeviceControl, type AudioDevices } from './audio-devices';
 import { CallSession, type CallHost } from './call-session';
 import type { NotificationHandle, PhoneEnv } from './env';
+import type { StreamTransport } from './event-stream';
 import { LevelFeed, type LevelListener } from './levels';
+import { LiveData, type MissedCallTexts } from './live-data';
 import { LogStore } from './log';
 import type { AudioPrefs } from './prefs';
 import { messageOf } from './reasons';
@@ -15,7 +17,7 @@ import type { CallLike, DeviceFactory, Session } from './types';
 export type { AudioDeviceOption, AudioDevices } from './audio-devices';
 export { isCallActive, type Notice, type PhoneSnapshot } from './snapshot';
 
-export interface NotificationTexts {
+export interface NotificationTexts extends Partial<MissedCallTexts> {
   incomingTitle(peer: string): string;
   incomingBody(peer: string): string;
 }
@@ -24,6 +26,8 @@ export interface PhoneDeps {
   api: Api;
   createDevice: DeviceFactory;
   env: PhoneEnv;
+  /** How the live event stream reaches this tab (fetch in the browser, a fake in tests). */
+  events: StreamTransport;
   texts?: NotificationTexts;
 }
 
@@ -37,6 +41,9 @@ export interface PhoneDeps {
  * - audio-devices.ts  device choices, microphone preview, test sound, unplug fall-back
  * - tabs.ts           which tab rings and notifies; decisions shared between one person's tabs
  * - levels.ts, log.ts audio levels for meters, the device log (both outside the snapshot)
+ * - live-data.ts      call history, unseen counts and presence: stores of their own (outside the
+ *                     snapshot), loaded over HTTP and kept current by the event stream that the
+ *                     person's tabs share (shared-stream.ts over event-stream.ts)
  *
  * Where the next features go:
  * - A second call (call waiting, hold and swap, consult transfer): a second CallSession in
@@ -47,13 +54,14 @@ export interface PhoneDeps {
  *   functions next to it) that, like the UI, reads the snapshot (ring, off-hook and mute lights)
  *   and calls these methods on button presses; WebHID reaches it through a new port on PhoneEnv,
  *   with a fake under testing/.
- * - Live server events (call history, voicemail, messages): an event-stream client started in
- *   `boot` and stopped in `teardown` beside the registration, shared by a person's tabs through
- *   tabs.ts; its lists live in stores of their own, not in the call state machine.
+ * - Live server events of later features (voicemail, messages): their event types are handled in
+ *   live-data.ts, their lists are stores beside the history store; the stream is already shared.
  * - Meters at a low frame rate: levels.ts, which every level passes through; log bounds: log.ts.
  */
 export class PhoneController {
   readonly log: LogStore;
+  /** History, unseen counts and presence, each a store the UI subscribes to on its own. */
+  readonly live: LiveData;
   private snapshot: PhoneSnapshot;
   private readonly listeners = new Set<() => void>();
   private readonly levels = new LevelFeed();
@@ -71,6 +79,7 @@ export class PhoneController {
     const log = new LogStore(500, deps.env.now);
     this.log = log;
     this.snapshot = initialSnapshot(deps.env.notificationPermission());
+    this.live = new LiveData({ api: deps.api, env: deps.env, events: deps.events, log, texts: deps.texts }, () => this.endSession());
     const device = () => this.registration.current;
     const inCall = () => [...this.calls.values()].some((session) => session.attached);
     this.audio = new AudioDeviceControl({
@@ -93,10 +102,7 @@ export class PhoneController {
         if (this.snapshot.notice?.kind === kind) this.update({ notice: null });
       },
       inCall,
-      sessionExpired: () => {
-        this.teardown();
-        this.dispatch({ type: 'signedOut', problem: { reason: 'sessionExpired' } });
-      },
+      sessionExpired: () => this.endSession(),
       deviceInUse: (device) => this.audio.attach(device),
       incoming: (call) => this.onIncoming(call),
     };
@@ -271,8 +277,16 @@ export class PhoneController {
     this.dispatch({ type: 'signInStarted' });
     this.update({ user: session });
     this.log.add(`Signed in as ${session.identity}`);
-    this.joinTabs(session.identity);
+    const tabs = this.joinTabs(session.identity);
+    this.live.start(session.identity, tabs);
     await this.registration.start();
+  }
+
+  /** Our server no longer knows the session (401 from the token route or the event stream). */
+  private endSession(): void {
+    if (!this.snapshot.user) return;
+    this.teardown();
+    this.dispatch({ type: 'signedOut', problem: { reason: 'sessionExpired' } });
   }
 
   /** Turns down the call ringing here, and tells the person's other tabs so they follow. */
@@ -339,7 +353,7 @@ export class PhoneController {
     else session.ignore();
   };
 
-  private joinTabs(identity: string): void {
+  private joinTabs(identity: string): TabCoordinator {
     this.tabs?.close();
     const tabs = new TabCoordinator(identity, this.deps.env.tabs);
     this.tabs = tabs;
@@ -350,6 +364,7 @@ export class PhoneController {
       this.audio.ring(leader);
     });
     this.update({ leader: tabs.isLeader });
+    return tabs;
   }
 
   private closeNotification(): void {
@@ -362,6 +377,7 @@ export class PhoneController {
     this.calls.forEach((session) => session.dispose());
     this.calls.clear();
     this.registration.stop();
+    this.live.stop();
     this.tabs?.close();
     this.tabs = null;
     this.audio.reset();

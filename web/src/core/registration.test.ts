@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from './api';
 import { PhoneController } from './controller';
 import { FakeApi, fakeEnv } from './testing/fake-env';
+import { FakeEventServer } from './testing/fake-events';
 import { flush, setup, signedIn, twilioError } from './testing/phone-harness';
 
 describe('PhoneController: sign-in and registration', () => {
@@ -94,6 +95,7 @@ describe('PhoneController: sign-in and registration', () => {
     const controller = new PhoneController({
       api,
       env,
+      events: new FakeEventServer().transport,
       createDevice: async () => {
         throw Object.assign(new Error('no WebRTC'), { name: 'NotSupportedError' });
       },

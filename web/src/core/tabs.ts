@@ -1,7 +1,8 @@
 /**
  * Coordinates the tabs one person has open. Every tab keeps its own registered Device (so any tab
- * can answer), but only the leader rings and notifies; a decision taken in one tab is broadcast so
- * the others close their incoming-call dialog.
+ * can answer), but only the leader rings, notifies and holds the live event stream, which it relays
+ * to the others (shared-stream.ts); a decision taken in one tab is broadcast so the others close
+ * their incoming-call dialog.
  */
 export type TabDecision = 'answered' | 'rejected' | 'ignored';
 
@@ -9,6 +10,14 @@ export interface TabMessage {
   type: TabDecision;
   callSid: string;
   from: string;
+  tab: string;
+}
+
+/** Anything else the tabs tell each other, by topic (the shared event stream's relays). */
+export interface TabRelay {
+  type: 'relay';
+  topic: string;
+  body: unknown;
   tab: string;
 }
 
@@ -41,6 +50,8 @@ export class TabCoordinator {
   private releaseLock: (() => void) | null = null;
   private readonly leaderListeners = new Set<(leader: boolean) => void>();
   private readonly messageListeners = new Set<(message: TabMessage) => void>();
+  private readonly relayListeners = new Set<(relay: TabRelay) => void>();
+  private readonly elects: boolean;
 
   constructor(identity: string, env: TabEnv) {
     this.tabId = env.tabId ?? Math.random().toString(36).slice(2);
@@ -48,10 +59,13 @@ export class TabCoordinator {
     this.channel = env.createChannel ? env.createChannel(name) : null;
     if (this.channel) {
       this.channel.onmessage = (event) => {
-        const message = event.data as TabMessage;
-        if (message && message.tab !== this.tabId) this.messageListeners.forEach((l) => l(message));
+        const message = event.data as TabMessage | TabRelay;
+        if (!message || message.tab === this.tabId) return;
+        if (message.type === 'relay') this.relayListeners.forEach((l) => l(message));
+        else this.messageListeners.forEach((l) => l(message));
       };
     }
+    this.elects = Boolean(env.locks && this.channel);
     if (env.locks) {
       // The lock is held for the life of the tab; when the leader closes, the next waiting tab gets it.
       env.locks
@@ -72,6 +86,11 @@ export class TabCoordinator {
     return this.leader;
   }
 
+  /** One leader is elected and can reach the others: what one tab receives it can pass on to all. */
+  get shares(): boolean {
+    return this.elects;
+  }
+
   onLeaderChange(listener: (leader: boolean) => void): () => void {
     this.leaderListeners.add(listener);
     return () => this.leaderListeners.delete(listener);
@@ -86,6 +105,15 @@ export class TabCoordinator {
     this.channel?.postMessage({ type, callSid, from, tab: this.tabId } satisfies TabMessage);
   }
 
+  onRelay(listener: (relay: TabRelay) => void): () => void {
+    this.relayListeners.add(listener);
+    return () => this.relayListeners.delete(listener);
+  }
+
+  relay(topic: string, body: unknown): void {
+    this.channel?.postMessage({ type: 'relay', topic, body, tab: this.tabId } satisfies TabRelay);
+  }
+
   close(): void {
     this.abort.abort();
     this.releaseLock?.();
@@ -94,6 +122,7 @@ export class TabCoordinator {
     this.channel?.close();
     this.leaderListeners.clear();
     this.messageListeners.clear();
+    this.relayListeners.clear();
   }
 
   private setLeader(leader: boolean): void {

@@ -3,6 +3,7 @@ import { isInCallState } from '../core/state';
 import type { PhoneState } from '../core/state';
 import { t } from '../i18n';
 import type { MessageKey } from '../i18n';
+import { AvailabilitySwitch } from './AvailabilitySwitch';
 import { Brand } from './Brand';
 import { LanguageSelect } from './LanguageSelect';
 import { usePhone } from './phone-context';
@@ -61,6 +62,7 @@ export function Header({ onSettings, onLog, logOpen }: { onSettings: () => void;
           </dd>
         </div>
       </dl>
+      <AvailabilitySwitch />
       <nav className="header-actions">
         <LanguageSelect compact />
         <button type="button" className="btn btn-ghost" onClick={onSettings}>

@@ -1,6 +1,9 @@
 import type { PhoneSnapshot } from '../core/controller';
 import { t } from '../i18n';
+import { PresenceLabel } from './PresenceLabel';
+import { Recents } from './Recents';
 import { usePhone } from './phone-context';
+import { usePresence } from './use-live';
 
 const selectColleagues = (s: PhoneSnapshot) => s.user?.colleagues;
 const selectStatus = (s: PhoneSnapshot) => s.phone.status;
@@ -12,6 +15,7 @@ export function Home({ onNewCall }: { onNewCall: () => void }) {
   const [status] = usePhone(selectStatus);
   const [notifications] = usePhone(selectNotifications);
   const [leader] = usePhone(selectLeader);
+  const presence = usePresence();
   const canCall = status === 'ready';
 
   return (
@@ -26,6 +30,8 @@ export function Home({ onNewCall }: { onNewCall: () => void }) {
         <p className="hint">{t('home.newCallHint')}</p>
       </section>
 
+      <Recents />
+
       <section className="card" aria-labelledby="colleagues-heading">
         <h2 id="colleagues-heading">{t('home.colleagues')}</h2>
         {colleagues && colleagues.length > 0 ? (
@@ -36,6 +42,7 @@ export function Home({ onNewCall }: { onNewCall: () => void }) {
                   {name.slice(0, 1).toUpperCase()}
                 </span>
                 <span className="colleague-name">{name}</span>
+                <PresenceLabel presence={presence[name]} />
                 <button
                   type="button"
                   className="btn btn-call-small"

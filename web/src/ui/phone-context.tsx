@@ -8,7 +8,8 @@ export function PhoneProvider({ controller, children }: { controller: PhoneContr
   return <PhoneContext.Provider value={controller}>{children}</PhoneContext.Provider>;
 }
 
-function useController(): PhoneController {
+/** The controller itself, for components that read its other stores (live.ts) or only call it. */
+export function useController(): PhoneController {
   const controller = useContext(PhoneContext);
   if (!controller) throw new Error('usePhone() needs a <PhoneProvider>');
   return controller;

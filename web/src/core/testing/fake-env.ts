@@ -1,5 +1,7 @@
+import type { Availability, CallList, CallListQuery, CallRecord, Presence, PresenceList, Unseen } from '../../../../contracts/api';
 import type { Api } from '../api';
 import { ApiError } from '../api';
+import { isMissed, newerFirst } from '../history-store';
 import type { NotificationPermissionState, PhoneEnv } from '../env';
 import type { ChannelLike, LocksLike } from '../tabs';
 import type { AppConfig, Session } from '../types';
@@ -39,6 +41,78 @@ export class FakeApi implements Api {
     this.tokenCount++;
     return { token: `token-${this.tokenCount}`, identity: this.sessionUser?.identity ?? '', ttl: 3600 };
   }
+
+  // ---- history and presence, in memory ----
+
+  /** The team's calls (any order); pages are served newest first with the index as cursor. */
+  history: CallRecord[] = [];
+  team: Presence[] = [
+    { user: 'alice', availability: 'available', onCall: false },
+    { user: 'bob', availability: 'available', onCall: false },
+  ];
+  /** Every history query, in order. */
+  callQueries: CallListQuery[] = [];
+  /** Makes the next history, presence or seen requests fail with this. */
+  liveError: unknown = null;
+  /** While set, history requests wait for it (to interleave live events with a page in flight). */
+  gate: Promise<void> | null = null;
+  seenRequests: Array<string | undefined> = [];
+
+  async calls(query: CallListQuery): Promise<CallList> {
+    this.callQueries.push(query);
+    const answer = this.page(query);
+    await this.gate;
+    if (this.liveError) throw this.liveError;
+    return answer;
+  }
+  /** The answer as of now (before any gate), as a server computes it when the request arrives. */
+  private page({ limit = 30, before, filter = 'all' }: CallListQuery): CallList {
+    const all = this.history.filter((r) => filter === 'all' || isMissed(r)).sort(newerFirst);
+    const start = before === undefined ? 0 : Number(before);
+    const items = all.slice(start, start + limit).map((r) => ({ ...r }));
+    return { items, nextCursor: start + limit < all.length ? String(start + limit) : null };
+  }
+  async markCallsSeen(upTo?: string): Promise<Unseen> {
+    if (this.liveError) throw this.liveError;
+    this.seenRequests.push(upTo);
+    this.history = this.history.map((r) => (isMissed(r) && (upTo === undefined || r.startedAt <= upTo) ? { ...r, seen: true } : r));
+    return this.unseen();
+  }
+  async unseen(): Promise<Unseen> {
+    if (this.liveError) throw this.liveError;
+    return { missedCalls: this.history.filter((r) => isMissed(r) && !r.seen).length };
+  }
+  async presence(): Promise<PresenceList> {
+    if (this.liveError) throw this.liveError;
+    return { items: this.team.map((p) => ({ ...p })) };
+  }
+  async setAvailability(availability: Availability): Promise<Presence> {
+    if (this.liveError) throw this.liveError;
+    const user = this.sessionUser?.identity ?? 'alice';
+    const presence = { user, availability, onCall: false };
+    this.team = [...this.team.filter((p) => p.user !== user), presence];
+    return presence;
+  }
+}
+
+/** A call record with sensible defaults: an inbound call missed at `startedAt`. */
+export function callRecord(id: string, change: Partial<CallRecord> = {}): CallRecord {
+  return {
+    id,
+    direction: 'inbound',
+    from: '+12025550123',
+    to: '+12025550100',
+    outcome: 'missed',
+    answeredBy: null,
+    startedAt: '2025-03-01T10:00:00.000Z',
+    answeredAt: null,
+    endedAt: '2025-03-01T10:00:30.000Z',
+    durationSeconds: null,
+    seen: false,
+    calledBackBy: null,
+    calledBackAt: null,
+    ...change,
+  };
 }
 
 /** An in-memory BroadcastChannel hub shared by the "tabs" of one test. */

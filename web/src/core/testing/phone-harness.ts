@@ -2,6 +2,7 @@ import { expect } from 'vitest';
 import { PhoneController } from '../controller';
 import { FakeApi, fakeEnv, type FakeEnv } from './fake-env';
 import { FakeCall, FakeDevices, type FakeDevice } from './fake-device';
+import { FakeEventServer } from './fake-events';
 
 // The core's tests drive a PhoneController over a fake Device, API and browser through these.
 
@@ -11,18 +12,25 @@ export function twilioError(code: number, message = 'error') {
   return Object.assign(new Error(message), { code });
 }
 
-export function setup(opts: { env?: FakeEnv; api?: FakeApi; onDevice?: (d: FakeDevice) => void } = {}) {
+export function setup(opts: { env?: FakeEnv; api?: FakeApi; events?: FakeEventServer; onDevice?: (d: FakeDevice) => void } = {}) {
   const api = opts.api ?? new FakeApi();
   const env = opts.env ?? fakeEnv();
+  const events = opts.events ?? new FakeEventServer();
   const fakes = new FakeDevices(opts.onDevice);
   const controller = new PhoneController({
     api,
     env,
+    events: events.transport,
     createDevice: fakes.create,
-    texts: { incomingTitle: (p) => `Call from ${p}`, incomingBody: () => 'Answer in the softphone' },
+    texts: {
+      incomingTitle: (p) => `Call from ${p}`,
+      incomingBody: () => 'Answer in the softphone',
+      missedTitle: () => 'Missed call',
+      missedBody: (p) => `${p} called the team`,
+    },
   });
   const status = () => controller.getSnapshot().phone.status;
-  return { api, env, controller, devices: fakes.all, device: fakes.latest, status };
+  return { api, env, events, controller, devices: fakes.all, device: fakes.latest, status };
 }
 
 export async function signedIn(opts: Parameters<typeof setup>[0] = {}) {

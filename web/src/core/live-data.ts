@@ -1,0 +1,181 @@
+/**
+ * What the server remembers and pushes, as this tab shows it: the call history, the unseen counts
+ * behind the missed-calls badge, and the team's presence. Each lives in a store of its own, apart
+ * from the call state machine. They are loaded over HTTP once the browser's shared event stream is
+ * live (so no event falls between the load and the stream), reloaded when the stream could not
+ * resume, and kept current by its events. Nothing here polls.
+ */
+import type { Api } from './api';
+import type { Availability, CallRecord, ServerEvent, Unseen } from '../../../contracts/api';
+import type { NotificationHandle, PhoneEnv } from './env';
+import { EventStream, type StreamTransport } from './event-stream';
+import { HistoryStore, isMissed, type HistoryFilter } from './history-store';
+import type { LogStore } from './log';
+import { PresenceStore } from './presence-store';
+import { messageOf } from './reasons';
+import { SharedEventStream, type TabsPort } from './shared-stream';
+import { ValueStore } from './value-store';
+
+/** Lists are loaded anyway when the stream is not live this long after sign-in (server down, proxy trouble). */
+export const LOAD_ANYWAY_MS = 4_000;
+
+export interface MissedCallTexts {
+  missedTitle(): string;
+  missedBody(peer: string): string;
+}
+
+export interface LiveDataDeps {
+  api: Api;
+  env: PhoneEnv;
+  events: StreamTransport;
+  log: LogStore;
+  texts?: Partial<MissedCallTexts>;
+}
+
+export class LiveData {
+  readonly history: HistoryStore;
+  readonly unseen = new ValueStore<Unseen | null>(null);
+  readonly presence = new PresenceStore();
+  private stream: SharedEventStream | null = null;
+  private identity = '';
+  private loaded = false;
+  private loadTimer: unknown = null;
+  private seenRequest: Promise<void> | null = null;
+  /** Missed calls already notified, so an update to one (called back, voicemail) does not notify again. */
+  private readonly notified = new Set<string>();
+  private readonly notifications: NotificationHandle[] = [];
+
+  constructor(
+    private readonly deps: LiveDataDeps,
+    private readonly signedOut: () => void,
+  ) {
+    this.history = new HistoryStore((query) => deps.api.calls(query));
+  }
+
+  start(identity: string, tabs: TabsPort): void {
+    this.stop();
+    this.identity = identity;
+    const { env, events } = this.deps;
+    this.stream = new SharedEventStream(tabs, (lastEventId, host) => new EventStream(events, env, host, lastEventId), {
+      event: (event, leader) => this.apply(event, leader),
+      live: (fresh) => {
+        if (!this.loaded || fresh) void this.loadAll();
+      },
+      signedOut: () => this.signedOut(),
+      log: (line) => this.deps.log.add(line),
+    });
+    this.stream.start();
+    this.loadTimer = env.setTimeout(() => {
+      this.loadTimer = null;
+      if (!this.loaded) void this.loadAll();
+    }, LOAD_ANYWAY_MS);
+  }
+
+  stop(): void {
+    this.stream?.stop();
+    this.stream = null;
+    if (this.loadTimer !== null) this.deps.env.clearTimeout(this.loadTimer);
+    this.loadTimer = null;
+    this.loaded = false;
+    this.notifications.splice(0).forEach((n) => n.close());
+    this.notified.clear();
+    this.history.clear();
+    this.unseen.set(null);
+    this.presence.clear();
+  }
+
+  /** The lists again, from the server (after a gap in the stream, or on request). */
+  async loadAll(): Promise<void> {
+    this.loaded = true;
+    const { api, log } = this.deps;
+    const settle = <T>(what: string, work: Promise<T>, use: (value: T) => void) =>
+      work.then(use, (error: unknown) => log.add(`Could not load ${what}: ${messageOf(error)}`));
+    await Promise.all([
+      this.history.load(),
+      settle('the missed-call count', api.unseen(), (unseen) => this.unseen.set(unseen)),
+      settle('the team’s availability', api.presence(), (list) => this.presence.replaceAll(list.items)),
+    ]);
+  }
+
+  setFilter(filter: HistoryFilter): Promise<void> {
+    return filter === this.history.getView().filter ? Promise.resolve() : this.history.load(filter);
+  }
+
+  /**
+   * The person has looked at the list: their missed calls are seen, on every device. Up to the newest
+   * missed call loaded here, so one that arrives meanwhile still counts as unseen.
+   */
+  markSeen(): Promise<void> {
+    if (this.seenRequest) return this.seenRequest;
+    if (!this.unseen.get()?.missedCalls || this.deps.env.isHidden()) return Promise.resolve();
+    const upTo = this.history.newestMissed()?.startedAt;
+    this.seenRequest = this.deps.api
+      .markCallsSeen(upTo)
+      .then(
+        (unseen) => {
+          this.unseen.set(unseen);
+          this.history.markSeen(unseen.seenUpTo ?? upTo);
+          this.notifications.splice(0).forEach((n) => n.close());
+        },
+        (error: unknown) => this.deps.log.add(`Could not mark missed calls seen: ${messageOf(error)}`),
+      )
+      .finally(() => {
+        this.seenRequest = null;
+      });
+    return this.seenRequest;
+  }
+
+  /** Available or Do not disturb; shown at once, undone if the server refuses. Returns why it failed, or null. */
+  async setAvailability(availability: Availability): Promise<string | null> {
+    const user = this.identity;
+    const before = this.presence.get()[user];
+    this.presence.setAvailability(user, availability);
+    try {
+      this.presence.upsert(await this.deps.api.setAvailability(availability));
+      this.deps.log.add(availability === 'dnd' ? 'Do not disturb: calls to the team number do not ring here' : 'Available for calls to the team number');
+      return null;
+    } catch (error) {
+      if (before) this.presence.upsert(before);
+      else this.presence.setAvailability(user, availability === 'dnd' ? 'available' : 'dnd');
+      return messageOf(error);
+    }
+  }
+
+  private apply(event: ServerEvent, leader: boolean): void {
+    switch (event.type) {
+      case 'call':
+        if (leader) this.notifyMissed(event.call);
+        this.history.upsert(event.call);
+        break;
+      case 'presence':
+        this.presence.upsert(event.presence);
+        break;
+      case 'unseen':
+        this.unseen.set(event.unseen);
+        // Seen up to the server's watermark, on every device; without one, nothing unseen means all seen.
+        if (event.unseen.seenUpTo) this.history.markSeen(event.unseen.seenUpTo);
+        else if (event.unseen.missedCalls === 0) this.history.markSeen();
+        break;
+      case 'reset':
+        this.deps.log.add('Live updates: events were missed; reloading the lists');
+        void this.loadAll();
+        break;
+      default:
+        // Event types of later features are not this tab's business yet.
+        break;
+    }
+  }
+
+  /** One notification per browser (the tab that holds the stream), and only while it is hidden. */
+  private notifyMissed(call: CallRecord): void {
+    if (call.direction !== 'inbound' || !isMissed(call) || call.seen || call.calledBackBy !== null) return;
+    if (this.notified.has(call.id)) return;
+    this.notified.add(call.id);
+    const { env, texts } = this.deps;
+    if (!env.isHidden() || !texts?.missedTitle || !texts.missedBody) return;
+    const handle = env.notify(texts.missedTitle(), texts.missedBody(call.from), `softphone-missed-${call.id}`, () => {
+      void this.setFilter('missed');
+    });
+    if (handle) this.notifications.push(handle);
+  }
+}

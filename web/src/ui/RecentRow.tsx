@@ -1,0 +1,61 @@
+import { memo } from 'react';
+import { describePeer } from '../core/dial-target';
+import type { PhoneLib } from '../core/phone-lib';
+import { t, type MessageKey } from '../i18n';
+import { formatCallTime, describeCall, type CallWay } from './recent-call';
+import { peerText } from './use-phone-lib';
+import { useCallRecord } from './use-live';
+
+const WAY_ICON: Record<CallWay, string> = { incoming: '↙', outgoing: '↗', missed: '↙' };
+const WAY_WORDS: Record<CallWay, MessageKey> = { incoming: 'recents.incoming', outgoing: 'recents.outgoing', missed: 'recents.missedCall' };
+
+export interface RecentRowProps {
+  id: string;
+  identity: string;
+  country: string;
+  lib: PhoneLib | null;
+  locale: string;
+  canCall: boolean;
+  onCallBack: (target: string) => void;
+}
+
+/** One call in Recents. It reads its own record, so a live update to this call re-renders this row only. */
+export const RecentRow = memo(function RecentRow({ id, identity, country, lib, locale, canCall, onCallBack }: RecentRowProps) {
+  const record = useCallRecord(id);
+  if (!record) return null;
+  const call = describeCall(record, identity);
+  const name = call.peer ? peerText(describePeer(call.peer, country, lib)) : t('recents.unknownCaller');
+  return (
+    <li className={`recent recent-${call.way}`} data-testid="recent-call" data-call-id={record.id} data-outcome={record.outcome ?? 'ongoing'}>
+      <span className="recent-icon" role="img" aria-label={t(WAY_WORDS[call.way])}>
+        {WAY_ICON[call.way]}
+      </span>
+      <span className="recent-main">
+        <span className="recent-peer">
+          {name}
+          {call.unseen && <span className="recent-new">{t('recents.new')}</span>}
+        </span>
+        <span className="recent-detail">
+          <span className="recent-summary">{call.summary}</span>
+          {call.notes.map((note) => (
+            <span key={note} className="recent-note">
+              {note}
+            </span>
+          ))}
+        </span>
+      </span>
+      <time className="recent-time" dateTime={record.startedAt} title={new Date(record.startedAt).toLocaleString(locale)}>
+        {formatCallTime(record.startedAt, new Date(), locale)}
+      </time>
+      <button
+        type="button"
+        className="btn btn-callback"
+        disabled={!canCall || call.callBack === null}
+        onClick={() => call.callBack && onCallBack(call.callBack)}
+        aria-label={t('recents.callBackName', { name })}
+      >
+        <span aria-hidden="true">✆</span> <span className="btn-callback-text">{t('recents.callBack')}</span>
+      </button>
+    </li>
+  );
+});
