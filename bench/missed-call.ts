@@ -9,7 +9,8 @@
  */
 import type { APIRequestContext, Page } from '@playwright/test';
 import { request as playwrightRequest } from '@playwright/test';
-import { callDetail, emulatorApi, expectPhoneState, phoneAction, phoneCalls, PHONES, TEAM_NUMBER, type CallSummary } from '../test-support/emulator-api';
+import { callDetail, emulatorApi, expectPhoneState, phoneAction, phoneCalls, PHONES, TEAM_NUMBER } from '../test-support/emulator-api';
+import type { CallView } from '../contracts/emulator';
 import { signIn } from '../test-support/phone-ui';
 import { sleep } from '../test-support/wait';
 import { median, newInstrumentedPage, round, spread, withBrowserStack } from './stack';
@@ -38,7 +39,7 @@ const missedRows = (page: Page) => page.evaluate(() => ({ ...(window as unknown 
 
 /** When the emulator sent each request to the app for this call and its child legs (wall clock, ms). */
 async function callbacksSent(request: APIRequestContext, origin: string, callSid: string): Promise<number[]> {
-  const calls = await emulatorApi<Array<CallSummary & { parentCallSid: string | null }>>(request, origin, 'GET', '/calls');
+  const calls = await emulatorApi<CallView[]>(request, origin, 'GET', '/calls');
   const family = [callSid, ...calls.filter((c) => c.parentCallSid === callSid).map((c) => c.sid)];
   const sent: number[] = [];
   for (const sid of family) {
