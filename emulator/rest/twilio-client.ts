@@ -1,27 +1,15 @@
 /**
  * Points the `twilio` helper library at the emulator: a RequestClient that sends what the library
  * addresses to https://api.twilio.com (or any *.twilio.com host) to the emulator's origin instead,
- * trusting the emulator's certificate.
+ * trusting the emulator's certificate. The client itself lives in local-setup, shared with the server's
+ * test-only endpoint override.
  *
  *   const client = twilio(accountSid, authToken, { httpClient: emulatorRequestClient(origin, certPem) });
  */
-import twilio from 'twilio';
+import { EndpointRequestClient, rewriteTwilioUrl } from '../../local-setup/twilio-endpoint';
 
+export { rewriteTwilioUrl, EndpointRequestClient as EmulatorRequestClient };
 
-export function rewriteTwilioUrl(uri: string, origin: string): string {
-  return uri.replace(/^https:\/\/[a-z0-9.-]*twilio\.com(?=\/|$)/i, origin.replace(/\/$/, ''));
-}
-
-export class EmulatorRequestClient extends twilio.RequestClient {
-  constructor(private readonly origin: string, ca?: string) {
-    super({ ...(ca ? { ca } : {}), keepAlive: false });
-  }
-
-  override request<TData>(opts: Parameters<twilio.RequestClient['request']>[0] & { data?: TData }) {
-    return super.request<TData>({ ...opts, uri: rewriteTwilioUrl(opts.uri, this.origin) } as typeof opts);
-  }
-}
-
-export function emulatorRequestClient(origin: string, ca?: string): EmulatorRequestClient {
-  return new EmulatorRequestClient(origin, ca);
+export function emulatorRequestClient(origin: string, ca?: string): EndpointRequestClient {
+  return new EndpointRequestClient(origin, ca);
 }
