@@ -23,6 +23,7 @@ import { staticRoutes } from './routes/static';
 import { tokenRoutes } from './routes/token';
 import { voiceRoutes } from './routes/voice';
 import { createUserDirectory } from './users';
+import { EmergencyCalling } from './voice/emergency';
 
 export interface BuildOptions {
   /** TLS key and certificate (PEM); local mode always serves HTTPS because the Voice SDK only speaks wss://. */
@@ -35,6 +36,8 @@ export interface BuildOptions {
   webRoot?: string;
   /** Rate limits; load tests raise them to measure the routes' own cost. Default: RATE_LIMITS. */
   limits?: Partial<RateLimits>;
+  /** Whether emergency numbers are dialed now; the composition root shares it with the start-up checks. */
+  emergency?: EmergencyCalling;
 }
 
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../dist/web', import.meta.url));
@@ -74,6 +77,7 @@ export function buildApp(config: AppConfig, opts: BuildOptions = {}): FastifyIns
   };
   const app = fastify(options) as unknown as FastifyInstance;
   app.setErrorHandler(errorHandler);
+  const emergency = opts.emergency ?? new EmergencyCalling(config.emergencyCalling);
 
   app.register(shared(async (root: FastifyInstance) => registerSecurityHeaders(root, config)));
   // Before any route: it collects the route schemas the OpenAPI document is made from.
@@ -104,7 +108,7 @@ export function buildApp(config: AppConfig, opts: BuildOptions = {}): FastifyIns
     });
     api.addHook('onRequest', csrfHook(allowedOrigins(config.publicBaseUrl, config.mode === 'local')));
 
-    await api.register(configRoutes, { config });
+    await api.register(configRoutes, { config, emergency });
     const limits: RateLimits = {
       ...RATE_LIMITS,
       signInPerAddress: { ...RATE_LIMITS.signInPerAddress, max: config.signInRateLimit },
@@ -114,6 +118,6 @@ export function buildApp(config: AppConfig, opts: BuildOptions = {}): FastifyIns
     await api.register(tokenRoutes, { config, users, limits });
   });
 
-  app.register(voiceRoutes, { config });
+  app.register(voiceRoutes, { config, emergency });
   return app;
 }

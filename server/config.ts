@@ -60,6 +60,17 @@ interface CommonConfig {
   emulatorOrigin?: string;
   /** Passed to Fastify's trustProxy when running behind a load balancer. */
   trustProxy: boolean | number | string;
+  /**
+   * EMERGENCY_CALLING=on: emergency numbers (911, 112, 999…) are dialed, provided the team number has an
+   * emergency address registered (checked at start and by `npm run doctor`). Off: the dial pad tells
+   * people to use another phone.
+   */
+  emergencyCalling: boolean;
+  /**
+   * Twilio mode, tests only (TWILIO_TEST_ENDPOINT): the loopback https origin of a Twilio stand-in that the
+   * REST API and the browsers' signaling go to instead of Twilio, credentials included.
+   */
+  twilioTestEndpoint?: string;
 }
 
 export interface TwilioModeConfig extends CommonConfig {
@@ -137,6 +148,12 @@ export function parseConfig(env: Env): Config {
   }
   const emulatorOrigin = emulatorOriginRaw === undefined ? undefined : parseEmulatorOrigin(emulatorOriginRaw);
   const trustProxy = parseTrustProxy(value('TRUST_PROXY'));
+  const emergencyCalling = parseOnOff(value('EMERGENCY_CALLING'), 'EMERGENCY_CALLING');
+  const testEndpointRaw = value('TWILIO_TEST_ENDPOINT');
+  if (testEndpointRaw !== undefined && mode === 'local') {
+    throw new ConfigError('TWILIO_TEST_ENDPOINT', 'only used in twilio mode (tests against a local Twilio stand-in); local mode uses EMULATOR_ORIGIN');
+  }
+  const twilioTestEndpoint = testEndpointRaw === undefined ? undefined : parseTestEndpoint(testEndpointRaw);
 
   let account: TwilioAccount | undefined;
   if (mode === 'twilio') {
@@ -196,6 +213,8 @@ export function parseConfig(env: Env): Config {
     localDataDir,
     ...(emulatorOrigin === undefined ? {} : { emulatorOrigin }),
     trustProxy,
+    emergencyCalling,
+    ...(twilioTestEndpoint === undefined ? {} : { twilioTestEndpoint }),
   };
 
   if (mode === 'twilio') {
@@ -369,6 +388,37 @@ function parseEmulatorOrigin(raw: string): string {
   if (url.protocol !== 'https:') throw new ConfigError('EMULATOR_ORIGIN', `${expected} (the Voice SDK only speaks wss://), got "${printable(raw)}"`);
   if (url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
     throw new ConfigError('EMULATOR_ORIGIN', `${expected}: an origin without path, query or credentials, got "${printable(raw)}"`);
+  }
+  return url.origin;
+}
+
+function parseOnOff(raw: string | undefined, name: string): boolean {
+  if (raw === undefined) return false;
+  const v = raw.toLowerCase();
+  if (v === 'on') return true;
+  if (v === 'off') return false;
+  throw new ConfigError(name, `on or off (default off), got "${printable(raw)}"`);
+}
+
+/** Loopback only: the account's credentials go wherever this points. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
+}
+
+function parseTestEndpoint(raw: string): string {
+  const expected = 'for tests only: the https:// origin of a local Twilio stand-in on a loopback address, such as https://localhost:3301';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('TWILIO_TEST_ENDPOINT', `${expected}, got "${printable(raw)}"`);
+  }
+  if (!isLoopbackHost(url.hostname)) {
+    throw new ConfigError('TWILIO_TEST_ENDPOINT', `refused: ${url.hostname} is not a loopback address, and the account's credentials would be sent there (${expected})`);
+  }
+  if (url.protocol !== 'https:' || url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    throw new ConfigError('TWILIO_TEST_ENDPOINT', `${expected}, got "${printable(raw)}"`);
   }
   return url.origin;
 }

@@ -13,6 +13,7 @@ import type { AppConfig } from '../config';
 import { sendError } from '../http-errors';
 import { decideAfterDial, decideVoice, parseLeg } from '../voice/decide';
 import type { Params, VoiceContext } from '../voice/decide';
+import { emergencyNumbers, type EmergencyCalling } from '../voice/emergency';
 import { renderAfterDial, renderVoice, webhookUrls } from '../voice/twiml';
 
 type FormBody = Record<string, string | string[] | undefined>;
@@ -52,6 +53,8 @@ export function voiceContext(config: AppConfig): VoiceContext {
     users: config.users.map((u) => u.name),
     ringGroup: config.ringGroup,
     ringTimeoutSeconds: config.ringTimeoutSeconds,
+    emergencyCalling: config.emergencyCalling,
+    emergencyNumbers: emergencyNumbers(config.defaultCountry),
   };
 }
 
@@ -65,7 +68,7 @@ function noteContractMismatch(request: FastifyRequest): void {
   }
 }
 
-export const voiceRoutes: FastifyPluginAsyncTypebox<{ config: AppConfig }> = async (app, opts) => {
+export const voiceRoutes: FastifyPluginAsyncTypebox<{ config: AppConfig; emergency?: EmergencyCalling }> = async (app, opts) => {
   const { config } = opts;
   const urls = webhookUrls(config.publicBaseUrl);
   const context = voiceContext(config);
@@ -94,7 +97,7 @@ export const voiceRoutes: FastifyPluginAsyncTypebox<{ config: AppConfig }> = asy
     handler: async (request, reply) => {
       noteContractMismatch(request);
       const params: Params = request.body;
-      const decision = decideVoice(params, context);
+      const decision = decideVoice(params, opts.emergency ? { ...context, emergencyCalling: opts.emergency.on } : context);
       request.log.info(
         { event: 'voice-decision', callSid: params.CallSid, decision: decision.kind, ...(decision.kind === 'refuse' ? { reason: decision.reason } : {}) },
         'voice webhook',
