@@ -406,7 +406,7 @@ export function isLoopbackHost(hostname: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
 }
 
-function parseTestEndpoint(raw: string): string {
+export function parseTestEndpoint(raw: string): string {
   const expected = 'for tests only: the https:// origin of a local Twilio stand-in on a loopback address, such as https://localhost:3301';
   let url: URL;
   try {
