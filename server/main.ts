@@ -10,6 +10,9 @@ import { ConfigError, parseConfig } from './config';
 import type { AppConfig } from './config';
 import { loadLocalSetup, localTwilioAccount } from '../local-setup/setup';
 import { resolveLocalConfig } from './local-mode';
+import { testEndpointWarning } from './twilio/rest-client';
+import { runStartChecks } from './twilio/start-checks';
+import { EmergencyCalling } from './voice/emergency';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -50,6 +53,7 @@ async function main(): Promise<void> {
   }
 
   const logger = { level: parsed.logLevel };
+  const emergency = new EmergencyCalling(parsed.emergencyCalling);
   let app: FastifyInstance;
   let config: AppConfig;
   let host: string;
@@ -57,7 +61,7 @@ async function main(): Promise<void> {
   if (parsed.mode === 'local') {
     const local = await loadLocalSetup(parsed.localDataDir);
     config = resolveLocalConfig(parsed, local.credentials);
-    app = buildApp(config, { https: local.tls, logger });
+    app = buildApp(config, { https: local.tls, logger, emergency });
     // With EMULATOR_ORIGIN the stand-in runs on its own, so this server can restart under live calls.
     if (config.emulatorOrigin === undefined) {
       // The one import of the emulator from the server: its plugin, the entry point it offers its hosts.
@@ -72,8 +76,13 @@ async function main(): Promise<void> {
     }
   } else {
     config = parsed;
-    app = buildApp(config, { logger });
+    app = buildApp(config, { logger, emergency });
     host = '0.0.0.0';
+    if (config.twilioTestEndpoint !== undefined) {
+      // Loudly: every REST call and every browser's signaling, credentials included, goes elsewhere.
+      process.stderr.write(`WARNING: ${testEndpointWarning(config.twilioTestEndpoint)}\n`);
+      app.log.warn({ twilioTestEndpoint: config.twilioTestEndpoint }, testEndpointWarning(config.twilioTestEndpoint));
+    }
   }
 
   let closing = false;
@@ -106,6 +115,8 @@ async function main(): Promise<void> {
     throw err;
   }
   process.stdout.write(`${startBanner(config, host).join('\n')}\n`);
+  // Twilio mode: the same cheap checks as `npm run doctor`, logged; a failure never stops the server.
+  if (config.mode === 'twilio') void runStartChecks(config, emergency, app.log);
 }
 
 main().catch((err: unknown) => {

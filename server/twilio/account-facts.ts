@@ -4,7 +4,7 @@
  * number, recent debugger alerts and the voice geographic permissions. Only reads; every answer is kept
  * as a fact or as the failure that stood in its way, so the pure checks (checks.ts) can say what is wrong.
  */
-import { restFailure, twilioRestClient, type RestFailure, type TwilioClient } from './rest-client';
+import { restFailure, twilioRestClient, type Endpoint, type RestFailure, type TwilioClient } from './rest-client';
 
 export type Fetched<T> = { ok: true; value: T } | { ok: false; failure: RestFailure };
 
@@ -47,10 +47,10 @@ export interface FactsQuery {
   teamNumber?: string;
   /** ISO codes whose voice geographic permission to read. */
   countries?: readonly string[];
-  /** Read alerts from this time on (default: the last 24 hours). */
+  /** Read alerts (default true) from this time on (default: the last 24 hours). */
+  alerts?: boolean;
   alertsSince?: Date;
-  endpoint?: string;
-  timeoutMs?: number;
+  endpoint?: Endpoint;
 }
 
 export interface AccountFacts {
@@ -114,7 +114,7 @@ const numberFacts = (n: NumberInstance): NumberFacts => ({
 });
 
 export async function gatherAccountFacts(q: FactsQuery): Promise<AccountFacts> {
-  const client = twilioRestClient({ username: q.accountSid, password: q.authToken, accountSid: q.accountSid }, q.endpoint, q.timeoutMs);
+  const client = twilioRestClient({ username: q.accountSid, password: q.authToken, accountSid: q.accountSid }, q.endpoint);
 
   let clock: AccountFacts['clock'];
   const account = await fetched(async () => {
@@ -131,7 +131,7 @@ export async function gatherAccountFacts(q: FactsQuery): Promise<AccountFacts> {
   const { apiKey, applicationSid, applicationName, teamNumber, countries } = q;
   if (apiKey) {
     tasks.push((async () => {
-      const keyClient = twilioRestClient({ username: apiKey.sid, password: apiKey.secret, accountSid: q.accountSid }, q.endpoint, q.timeoutMs);
+      const keyClient = twilioRestClient({ username: apiKey.sid, password: apiKey.secret, accountSid: q.accountSid }, q.endpoint);
       const [exists, works] = await Promise.all([
         maybe(async () => (await client.keys(apiKey.sid).fetch(), true), false),
         // A request that Standard keys may make: the secret authenticates, or Twilio answers 401.
@@ -169,7 +169,7 @@ export async function gatherAccountFacts(q: FactsQuery): Promise<AccountFacts> {
       facts.accountNumbers = await fetched(async () => (await client.incomingPhoneNumbers.list({ limit: 100 })).map((n) => n.phoneNumber));
     }
   })());
-  tasks.push((async () => {
+  if (q.alerts !== false) tasks.push((async () => {
     const since = q.alertsSince ?? new Date(Date.now() - ALERT_WINDOW_MS);
     facts.alerts = await fetched(async () => (await client.monitor.v1.alerts.list({ startDate: since, logLevel: 'error', limit: 200 })).map((a) => ({
       sid: a.sid,

@@ -2,7 +2,7 @@
  * The `twilio` helper's REST client for this account, the one way setup, doctor and the server's start-up
  * checks reach Twilio. With the test-only endpoint override (TWILIO_TEST_ENDPOINT, a loopback origin
  * checked by the config) every request, credentials included, goes to that local stand-in instead; its
- * certificate is trusted through Node's NODE_EXTRA_CA_CERTS.
+ * certificate is trusted through Node's NODE_EXTRA_CA_CERTS, or `ca` when a test runs it in-process.
  */
 import twilio from 'twilio';
 import { EndpointRequestClient } from '../../local-setup/twilio-endpoint';
@@ -18,10 +18,19 @@ export interface RestLogin {
 
 export const REST_TIMEOUT_MS = 10_000;
 
-export function twilioRestClient(login: RestLogin, endpoint?: string, timeoutMs = REST_TIMEOUT_MS): TwilioClient {
+export interface Endpoint {
+  /** TWILIO_TEST_ENDPOINT: requests go there instead of Twilio. */
+  origin?: string;
+  /** PEM to trust for it. */
+  ca?: string;
+  timeoutMs?: number;
+}
+
+export function twilioRestClient(login: RestLogin, endpoint: Endpoint = {}): TwilioClient {
+  const timeoutMs = endpoint.timeoutMs ?? REST_TIMEOUT_MS;
   return twilio(login.username, login.password, {
     accountSid: login.accountSid,
-    ...(endpoint === undefined ? { timeout: timeoutMs } : { httpClient: new EndpointRequestClient(endpoint, undefined, timeoutMs) }),
+    ...(endpoint.origin === undefined ? { timeout: timeoutMs } : { httpClient: new EndpointRequestClient(endpoint.origin, endpoint.ca, timeoutMs) }),
   });
 }
 
