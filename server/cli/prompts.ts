@@ -28,9 +28,15 @@ class Muted extends Writable {
 export function terminalPrompter(): Prompter {
   const output = new Muted();
   const rl: Interface = createInterface({ input: process.stdin, output, terminal: process.stdin.isTTY === true });
+  // Ctrl-D or Ctrl-C ends the questions: whatever is waiting for an answer fails as cancelled.
+  let cancel: ((err: Error) => void) | undefined;
+  rl.on('close', () => cancel?.(new Error('cancelled')));
   const line = (question: string) => new Promise<string>((resolve, reject) => {
-    rl.question(question, resolve);
-    rl.once('close', () => reject(new Error('cancelled')));
+    cancel = reject;
+    rl.question(question, (answer) => {
+      cancel = undefined;
+      resolve(answer);
+    });
   });
   const prompter: Prompter = {
     async ask(question, fallback) {
