@@ -130,7 +130,7 @@ export async function runDoctor(argv: readonly string[], processEnv: Env, io: Pi
     const endpoint = testEndpoint({ ...(env.TWILIO_TEST_ENDPOINT?.trim() ? { explicit: env.TWILIO_TEST_ENDPOINT.trim() } : {}) }, io);
     const authToken = env.TWILIO_AUTH_TOKEN?.trim();
     const keySecret = env.TWILIO_API_KEY_SECRET?.trim();
-    io.out(`Checking ${file.text === undefined ? 'the environment' : envFile} against Twilio account ${settings.accountSid ?? '(none)'} and ${settings.publicBaseUrl ?? '(no public URL)'}`);
+    io.out(`Checking ${file.text === undefined ? `the environment (no ${envFile})` : envFile}: Twilio account ${settings.accountSid ?? 'not set'}, public URL ${settings.publicBaseUrl ?? 'not set'}`);
     [facts, health] = await Promise.all([
       settings.accountSid && authToken
         ? gatherAccountFacts({

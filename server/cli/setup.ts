@@ -64,11 +64,19 @@ async function apply(client: TwilioClient, action: Action, made: { appSid?: stri
       });
       return { text: `Number ${n.phoneNumber}: ${[action.voice ? `calls go to TwiML App ${made.appSid}` : '', action.smsUrl ? `messages go to ${action.smsUrl}` : ''].filter(Boolean).join('; ')}` };
     }
-    case 'enable-countries':
+    case 'enable-countries': {
+      // Each entry carries all three risk classes; the high-risk ones stay as they are.
+      const current = await Promise.all(action.isoCodes.map((iso) => client.voice.v1.dialingPermissions.countries(iso).fetch()));
       await client.voice.v1.dialingPermissions.bulkCountryUpdates.create({
-        updateRequest: JSON.stringify(action.isoCodes.map((iso) => ({ iso_code: iso, low_risk_numbers_enabled: 'true' }))),
+        updateRequest: JSON.stringify(current.map((c) => ({
+          iso_code: c.isoCode,
+          low_risk_numbers_enabled: 'true',
+          high_risk_special_numbers_enabled: String(c.highRiskSpecialNumbersEnabled === true),
+          high_risk_tollfraud_numbers_enabled: String(c.highRiskTollfraudNumbersEnabled === true),
+        }))),
       });
       return { text: `Dialing permissions: calls to ${action.isoCodes.join(', ')} enabled` };
+    }
   }
 }
 
