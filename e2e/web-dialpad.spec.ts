@@ -27,6 +27,12 @@ test.describe('web: dial pad', () => {
     await pad.call.click();
     await expect(pad.dialog).toBeVisible();
 
+    // Emergency numbers are not placed from this phone (EMERGENCY_CALLING is off), and it says so at once.
+    await pad.input.fill('911');
+    await expect(pad.dialog.getByText('This phone does not place emergency calls. Use another phone to call 911.')).toBeVisible();
+    await pad.call.click();
+    await expect(page.getByRole('dialog', { name: /^Call with/ })).toHaveCount(0);
+
     await pad.input.fill('dave');
     await pad.call.click();
     await expect(pad.dialog.getByText('Nobody called “dave” is in your team.')).toBeVisible();

@@ -5,6 +5,7 @@
  * REST call surface, messages and faults. The Fastify plugin (./plugin.ts) mounts it on HTTP.
  */
 import { AccountRegistry } from './account';
+import { alertingWebhooks } from './alerts';
 import { ApiCalls } from './calls/api-calls';
 import { RingingForks } from './calls/forks';
 import { Legs, type MediaFactory } from './calls/legs';
@@ -41,20 +42,24 @@ export interface Emulator {
 export function createEmulator(options: EmulatorOptions, media: MediaFactory, logger?: Logger): Emulator {
   const log = logger ?? options.logger ?? silentLogger;
   const { publicOrigin } = options;
-  const account = new AccountRegistry(options.account, options.applications, options.numbers, log);
-  const webhooks = webhookClient({
+  const account = new AccountRegistry(options.account, options.applications, options.numbers, log, {
+    ...(options.dialingPermissions ? { dialingPermissions: options.dialingPermissions } : {}),
+  });
+  for (const fault of options.misconfigure ?? []) account.misconfigure(fault);
+  // Every failed webhook becomes one of the account's debugger alerts, as in Twilio.
+  const webhooks = alertingWebhooks(webhookClient({
     authToken: options.account.authToken,
     publicOrigin,
     ...(options.webhookCa ? { ca: options.webhookCa } : {}),
     ...(options.webhookTimeoutSeconds !== undefined ? { timeoutSeconds: options.webhookTimeoutSeconds } : {}),
-  });
+  }), account.alerts);
   const sessions = new SessionRegistry();
   const calls = new CallStore();
   const phones = new PhoneNetwork(options.phones);
   const forks = new RingingForks();
   const legs = new Legs({ media, phones, webhooks });
   const accountSid = account.sid;
-  const runner = new TwimlRunner({ accountSid, calls, legs, sessions, phones, forks, webhooks, log });
+  const runner = new TwimlRunner({ accountSid, calls, legs, sessions, phones, forks, webhooks, log, alerts: account.alerts });
   const signaling = new SignalingHost({ account, sessions, calls, forks, legs, runner });
   const operator = new PhoneOperator({ account, phones, calls, legs, runner, media, publicOrigin });
   const apiCalls = new ApiCalls({ accountSid, calls, legs, sessions, phones, forks, runner, publicOrigin });

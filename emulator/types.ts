@@ -5,8 +5,9 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { PhoneBehaviour } from '../contracts/emulator/phones';
+import type { Misconfiguration } from '../contracts/emulator/account';
 
-export type { PhoneBehaviour };
+export type { PhoneBehaviour, Misconfiguration };
 export type Logger = Pick<FastifyBaseLogger, 'debug' | 'info' | 'warn' | 'error'>;
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -16,7 +17,16 @@ export interface EmulatorAccount {
   /** 32 hex; signs webhooks (X-Twilio-Signature) and authenticates REST calls. */
   authToken: string;
   /** API keys that may sign AccessTokens and authenticate REST calls. */
-  apiKeys: { sid: string; secret: string }[];
+  apiKeys: EmulatorApiKey[];
+  /** The account's name in Twilio's console (REST `friendly_name`). */
+  friendlyName?: string;
+}
+
+export interface EmulatorApiKey {
+  /** SK + 32 hex */
+  sid: string;
+  secret: string;
+  friendlyName?: string;
 }
 
 /** A TwiML App: where outgoing SDK calls (grant.outgoing.application_sid) fetch their TwiML. */
@@ -30,6 +40,9 @@ export interface EmulatorApplication {
    * numbers that use it. As on Twilio, it reports only the end of the call ("completed" with the final status).
    */
   statusCallback?: string;
+  statusCallbackMethod?: 'POST' | 'GET';
+  friendlyName?: string;
+  smsUrl?: string;
 }
 
 /** A phone number the account owns; calls from the simulated phone network to it run its TwiML. */
@@ -44,7 +57,18 @@ export interface EmulatorNumber {
   statusCallback?: string;
   /** Inbound messages from simulated phones to this number are POSTed here. */
   smsUrl?: string;
+  /** PN + 32 hex; generated when not given. */
+  sid?: string;
+  friendlyName?: string;
+  voiceMethod?: 'POST' | 'GET';
+  smsMethod?: 'POST' | 'GET';
+  /** AD + 32 hex: the address emergency calls from this number are reported with. */
+  emergencyAddressSid?: string;
+  emergencyAddressStatus?: EmergencyAddressStatus;
 }
+
+export type EmergencyAddressStatus =
+  | 'registered' | 'unregistered' | 'pending-registration' | 'registration-failure' | 'pending-unregistration' | 'unregistration-failure';
 
 export interface SimulatedPhoneSpec {
   /** E.164 */
@@ -65,5 +89,12 @@ export interface EmulatorOptions {
   webhookCa?: string;
   /** Seconds to wait for a webhook before treating it as failed (Twilio: 15). */
   webhookTimeoutSeconds?: number;
+  /**
+   * Countries (ISO 3166-1 alpha-2) whose low-risk numbers the account may call (voice geographic
+   * permissions). Default: US and CA, as a new Twilio account starts.
+   */
+  dialingPermissions?: string[];
+  /** Deliberately wrong configurations applied at start (see account-presets.ts). */
+  misconfigure?: Misconfiguration[];
   logger?: FastifyBaseLogger;
 }

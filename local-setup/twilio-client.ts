@@ -6,22 +6,10 @@
  *
  *   const client = twilio(accountSid, authToken, { httpClient: emulatorRequestClient(origin, certPem) });
  */
-import twilio from 'twilio';
+import { EndpointRequestClient, rewriteTwilioUrl } from './twilio-endpoint';
 
-export function rewriteTwilioUrl(uri: string, origin: string): string {
-  return uri.replace(/^https:\/\/[a-z0-9.-]*twilio\.com(?=\/|$)/i, origin.replace(/\/$/, ''));
-}
+export { rewriteTwilioUrl, EndpointRequestClient as EmulatorRequestClient };
 
-export class EmulatorRequestClient extends twilio.RequestClient {
-  constructor(private readonly origin: string, ca?: string) {
-    super({ ...(ca ? { ca } : {}), keepAlive: false });
-  }
-
-  override request<TData>(opts: Parameters<twilio.RequestClient['request']>[0] & { data?: TData }) {
-    return super.request<TData>({ ...opts, uri: rewriteTwilioUrl(opts.uri, this.origin) } as typeof opts);
-  }
-}
-
-export function emulatorRequestClient(origin: string, ca?: string): EmulatorRequestClient {
-  return new EmulatorRequestClient(origin, ca);
+export function emulatorRequestClient(origin: string, ca?: string): EndpointRequestClient {
+  return new EndpointRequestClient(origin, ca);
 }

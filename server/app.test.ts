@@ -287,6 +287,7 @@ describe('GET /api/config', () => {
       defaultCountry: 'US',
       dialAllowedCountries: ['US'],
       deviceOptions: {},
+      emergency: { calling: false, numbers: ['112', '911'] },
     });
     for (const secret of [AUTH_TOKEN, API_KEY_SECRET, config.sessionSecret]) expect(res.body).not.toContain(secret);
   });

@@ -27,6 +27,7 @@ import { tokenRoutes } from './routes/token';
 import { voiceRoutes } from './routes/voice';
 import type { Store } from './store/store';
 import { createUserDirectory } from './users';
+import { EmergencyCalling } from './voice/emergency';
 
 export interface BuildOptions {
   /** The call history, the team's presence and the live events (store/store.ts, opened by the composition root). */
@@ -41,6 +42,8 @@ export interface BuildOptions {
   webRoot?: string;
   /** Rate limits; load tests raise them to measure the routes' own cost. Default: RATE_LIMITS. */
   limits?: Partial<RateLimits>;
+  /** Whether emergency numbers are dialed now; the composition root shares it with the start-up checks. */
+  emergency?: EmergencyCalling;
 }
 
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../dist/web', import.meta.url));
@@ -80,6 +83,7 @@ export function buildApp(config: AppConfig, opts: BuildOptions): FastifyInstance
   };
   const app = fastify(options) as unknown as FastifyInstance;
   app.setErrorHandler(errorHandler);
+  const emergency = opts.emergency ?? new EmergencyCalling(config.emergencyCalling);
 
   app.register(shared(async (root: FastifyInstance) => registerSecurityHeaders(root, config)));
   // Before any route: it collects the route schemas the OpenAPI document is made from.
@@ -110,7 +114,7 @@ export function buildApp(config: AppConfig, opts: BuildOptions): FastifyInstance
     });
     api.addHook('onRequest', csrfHook(allowedOrigins(config.publicBaseUrl, config.mode === 'local')));
 
-    await api.register(configRoutes, { config });
+    await api.register(configRoutes, { config, emergency });
     const limits: RateLimits = {
       ...RATE_LIMITS,
       signInPerAddress: { ...RATE_LIMITS.signInPerAddress, max: config.signInRateLimit },
@@ -123,6 +127,6 @@ export function buildApp(config: AppConfig, opts: BuildOptions): FastifyInstance
     await api.register(eventsRoutes, { store: opts.store, users });
   });
 
-  app.register(voiceRoutes, { config, store: opts.store });
+  app.register(voiceRoutes, { config, store: opts.store, emergency });
   return app;
 }

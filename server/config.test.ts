@@ -208,3 +208,45 @@ describe('.env.example', () => {
     expect(parseConfig(parseDotenv(text)).mode).toBe('local');
   });
 });
+
+describe('parseConfig: emergency calling and the test endpoint override', () => {
+  it('EMERGENCY_CALLING is off unless it says on', () => {
+    expect(parseConfig({}).emergencyCalling).toBe(false);
+    expect(parseConfig({ EMERGENCY_CALLING: 'ON' }).emergencyCalling).toBe(true);
+    expect(parseConfig({ EMERGENCY_CALLING: 'off' }).emergencyCalling).toBe(false);
+    expect(() => parseConfig({ EMERGENCY_CALLING: 'yes' })).toThrow('EMERGENCY_CALLING: on or off (default off), got "yes"');
+  });
+
+  it.each([
+    ['https://localhost:3301', 'https://localhost:3301'],
+    ['https://127.0.0.1:3301/', 'https://127.0.0.1:3301'],
+    ['https://127.1.2.3', 'https://127.1.2.3'],
+    ['https://[::1]:3301', 'https://[::1]:3301'],
+  ])('TWILIO_TEST_ENDPOINT accepts the loopback origin %s', (raw, origin) => {
+    expect(parseConfig(twilioWith({ TWILIO_TEST_ENDPOINT: raw })).twilioTestEndpoint).toBe(origin);
+  });
+
+  it.each([
+    ['https://api.example.com', /refused: api\.example\.com is not a loopback address/],
+    ['https://10.0.0.1:3301', /refused: 10\.0\.0\.1 is not a loopback address/],
+    ['https://localhost.example.com', /refused/],
+    ['http://localhost:3301', /the https:\/\/ origin of a local Twilio stand-in/],
+    ['https://localhost:3301/api', /the https:\/\/ origin/],
+    ['nonsense', /the https:\/\/ origin/],
+  ])('TWILIO_TEST_ENDPOINT refuses %s', (raw, message) => {
+    expect(() => parseConfig(twilioWith({ TWILIO_TEST_ENDPOINT: raw }))).toThrow(message);
+  });
+
+  it('TWILIO_TEST_ENDPOINT is refused in local mode and absent by default', () => {
+    expect(() => parseConfig({ TWILIO_TEST_ENDPOINT: 'https://localhost:3301' })).toThrow(/TWILIO_TEST_ENDPOINT: only used in twilio mode/);
+    expect(parseConfig(twilioWith({})).twilioTestEndpoint).toBeUndefined();
+  });
+
+  it('.env.example leaves the override out of its production sections', () => {
+    const text = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+    const testing = text.indexOf('# --- Testing only');
+    expect(testing).toBeGreaterThan(0);
+    expect(text.slice(0, testing)).not.toContain('TWILIO_TEST_ENDPOINT');
+    expect(parseDotenv(text).TWILIO_TEST_ENDPOINT ?? '').toBe('');
+  });
+});

@@ -68,6 +68,17 @@ interface CommonConfig {
   databaseUrl?: string;
   /** Calls older than this many days are deleted from the history, once a day. */
   historyRetentionDays: number;
+  /**
+   * EMERGENCY_CALLING=on: emergency numbers (911, 112, 999…) are dialed, provided the team number has an
+   * emergency address registered (checked at start and by `npm run doctor`). Off: the dial pad tells
+   * people to use another phone.
+   */
+  emergencyCalling: boolean;
+  /**
+   * Twilio mode, tests only (TWILIO_TEST_ENDPOINT): the loopback https origin of a Twilio stand-in that the
+   * REST API and the browsers' signaling go to instead of Twilio, credentials included.
+   */
+  twilioTestEndpoint?: string;
 }
 
 export interface TwilioModeConfig extends CommonConfig {
@@ -148,6 +159,12 @@ export function parseConfig(env: Env): Config {
   const databaseUrlRaw = value('DATABASE_URL');
   const databaseUrl = databaseUrlRaw === undefined ? undefined : parseDatabaseUrl(databaseUrlRaw);
   const historyRetentionDays = parseInteger(value('HISTORY_RETENTION_DAYS'), 'HISTORY_RETENTION_DAYS', 365, 1, 36_500);
+  const emergencyCalling = parseOnOff(value('EMERGENCY_CALLING'), 'EMERGENCY_CALLING');
+  const testEndpointRaw = value('TWILIO_TEST_ENDPOINT');
+  if (testEndpointRaw !== undefined && mode === 'local') {
+    throw new ConfigError('TWILIO_TEST_ENDPOINT', 'only used in twilio mode (tests against a local Twilio stand-in); local mode uses EMULATOR_ORIGIN');
+  }
+  const twilioTestEndpoint = testEndpointRaw === undefined ? undefined : parseTestEndpoint(testEndpointRaw);
 
   let account: TwilioAccount | undefined;
   if (mode === 'twilio') {
@@ -209,6 +226,8 @@ export function parseConfig(env: Env): Config {
     trustProxy,
     ...(databaseUrl === undefined ? {} : { databaseUrl }),
     historyRetentionDays,
+    emergencyCalling,
+    ...(twilioTestEndpoint === undefined ? {} : { twilioTestEndpoint }),
   };
 
   if (mode === 'twilio') {
@@ -399,6 +418,37 @@ function parseDatabaseUrl(raw: string): string {
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw wrong(`it starts with "${printable(url.protocol)}//"`);
   if (url.hostname === '' && !url.searchParams.has('host')) throw wrong('it names no host');
   return raw;
+}
+
+function parseOnOff(raw: string | undefined, name: string): boolean {
+  if (raw === undefined) return false;
+  const v = raw.toLowerCase();
+  if (v === 'on') return true;
+  if (v === 'off') return false;
+  throw new ConfigError(name, `on or off (default off), got "${printable(raw)}"`);
+}
+
+/** Loopback only: the account's credentials go wherever this points. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
+}
+
+export function parseTestEndpoint(raw: string): string {
+  const expected = 'for tests only: the https:// origin of a local Twilio stand-in on a loopback address, such as https://localhost:3301';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('TWILIO_TEST_ENDPOINT', `${expected}, got "${printable(raw)}"`);
+  }
+  if (!isLoopbackHost(url.hostname)) {
+    throw new ConfigError('TWILIO_TEST_ENDPOINT', `refused: ${url.hostname} is not a loopback address, and the account's credentials would be sent there (${expected})`);
+  }
+  if (url.protocol !== 'https:' || url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    throw new ConfigError('TWILIO_TEST_ENDPOINT', `${expected}, got "${printable(raw)}"`);
+  }
+  return url.origin;
 }
 
 function parseSessionSecret(raw: string): string {

@@ -15,6 +15,9 @@ import { twilioCallLog } from './history/heal';
 import { resolveLocalConfig } from './local-mode';
 import { openStore } from './store/store';
 import type { Store } from './store/store';
+import { testEndpointWarning } from './twilio/rest-client';
+import { runStartChecks } from './twilio/start-checks';
+import { EmergencyCalling } from './voice/emergency';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -69,6 +72,7 @@ async function main(): Promise<void> {
 
   // One logger for the store and the app, so the database's lines read like the rest.
   const logger = pino({ level: parsed.logLevel });
+  const emergency = new EmergencyCalling(parsed.emergencyCalling);
   let app: FastifyInstance;
   let config: AppConfig;
   let host: string;
@@ -88,7 +92,7 @@ async function main(): Promise<void> {
     config = resolveLocalConfig(parsed, local.credentials);
     // Healing reads the local stand-in's call log, as it would read Twilio's.
     store = await open(config, { origin: config.emulatorOrigin ?? config.publicBaseUrl, ca: local.tls.cert });
-    app = buildApp(config, { https: local.tls, loggerInstance: logger, store });
+    app = buildApp(config, { https: local.tls, loggerInstance: logger, store, emergency });
     // With EMULATOR_ORIGIN the stand-in runs on its own, so this server can restart under live calls.
     if (config.emulatorOrigin === undefined) {
       // The one import of the emulator from the server: its plugin, the entry point it offers its hosts.
@@ -104,8 +108,13 @@ async function main(): Promise<void> {
   } else {
     config = parsed;
     store = await open(config);
-    app = buildApp(config, { loggerInstance: logger, store });
+    app = buildApp(config, { loggerInstance: logger, store, emergency });
     host = '0.0.0.0';
+    if (config.twilioTestEndpoint !== undefined) {
+      // Loudly: every REST call and every browser's signaling, credentials included, goes elsewhere.
+      process.stderr.write(`WARNING: ${testEndpointWarning(config.twilioTestEndpoint)}\n`);
+      app.log.warn({ twilioTestEndpoint: config.twilioTestEndpoint }, testEndpointWarning(config.twilioTestEndpoint));
+    }
   }
   // After the last request and stream: the database goes last.
   app.addHook('onClose', () => store.close());
@@ -140,6 +149,8 @@ async function main(): Promise<void> {
     throw err;
   }
   process.stdout.write(`${[...startBanner(config, host), storeLine(store)].join('\n')}\n`);
+  // Twilio mode: the same cheap checks as `npm run doctor`, logged; a failure never stops the server.
+  if (config.mode === 'twilio') void runStartChecks(config, emergency, app.log);
 }
 
 main().catch((err: unknown) => {

@@ -56,8 +56,8 @@ export interface ServerProcess {
  * Starts `script` (relative to the repository) with `node --import tsx`: one process per server, so a
  * kill really takes the server down. It is killed when this process exits, however the run ends.
  */
-export function startProcess(script: string, settings: Record<string, string>, options: { echo?: boolean } = {}): ServerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script)], {
+export function startProcess(script: string, settings: Record<string, string>, options: { echo?: boolean; args?: string[] } = {}): ServerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script), ...(options.args ?? [])], {
     cwd: ROOT,
     env: localServerEnv(settings),
     stdio: ['ignore', 'pipe', 'pipe'],

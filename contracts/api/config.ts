@@ -26,6 +26,15 @@ export const PublicConfig = Type.Object(
     defaultCountry: Type.String({ description: 'ISO 3166 country for numbers dialled without a + prefix.' }),
     dialAllowedCountries: Type.Array(Type.String(), { description: 'ISO 3166 countries that may be dialled.' }),
     deviceOptions: DeviceOptions,
+    emergency: Type.Optional(
+      Type.Object(
+        {
+          calling: Type.Boolean({ description: 'true: this phone dials emergency numbers; false: the dial pad says to use another phone.' }),
+          numbers: Type.Array(Type.String(), { description: "Emergency numbers for the team number's country (always 112 and 911)." }),
+        },
+        { description: 'Emergency numbers, and whether this phone dials them.' },
+      ),
+    ),
   },
   { description: 'What the page needs to start a Device.' },
 );

@@ -7,6 +7,7 @@ import { parseTwiml, TwimlError } from '../twiml/parse';
 import { afterVerb, answersCall, type Next, type VerbOutcome } from '../twiml/interpreter';
 import type { Method, Verb } from '../twiml/verbs';
 import type { Logger } from '../types';
+import type { AlertLog } from '../alerts';
 import type { Call } from './call';
 import type { Legs } from './legs';
 import { callFacts, voiceParams } from './params';
@@ -30,6 +31,8 @@ export interface RunnerDeps extends DialDeps {
   phones: DialDeps['phones'] & VerbContext['phones'];
   webhooks: WebhookClient;
   log: Logger;
+  /** The account's debugger alerts: documents that cannot be parsed are recorded there (12100). */
+  alerts?: Pick<AlertLog, 'record'>;
 }
 
 export class TwimlRunner {
@@ -78,6 +81,7 @@ export class TwimlRunner {
         } catch (e) {
           const code = e instanceof TwimlError ? e.code : 12100;
           call.log('error', `${code} ${(e as Error).message}`, { body: result.body.slice(0, 2000) });
+          this.deps.alerts?.record({ errorCode: code, message: `Document parse failure: ${(e as Error).message}`, url, method: request.method, resourceSid: call.sid });
           await this.applicationError(call);
           return;
         }

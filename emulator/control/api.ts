@@ -11,6 +11,7 @@ import { ClientRoutes } from '../../contracts/emulator/clients';
 import { CONTROL_API_PREFIX } from '../../contracts/emulator/common';
 import { StateRoutes } from '../../contracts/emulator/state';
 import type { Emulator } from '../emulator';
+import { registerAccountRoutes } from './account';
 import { registerApplicationRoutes } from './applications';
 import { registerFaultRoutes } from './faults';
 import { registerPhoneRoutes } from './phones';
@@ -55,4 +56,5 @@ export function registerControlApi(app: FastifyInstance, emulator: Emulator): vo
   registerPhoneRoutes(api, emulator);
   registerFaultRoutes(api, emulator);
   registerApplicationRoutes(api, emulator);
+  registerAccountRoutes(api, emulator);
 }

@@ -1,8 +1,8 @@
 /**
- * The REST API subset (2010-04-01) with Twilio's authentication, JSON shapes and error format, so
- * the `twilio` helper library works against the emulator unchanged. One module per resource:
- * ./calls.ts, ./messages.ts (Recordings, Conferences and Participants, IncomingPhoneNumbers,
- * Applications and Keys go beside them, registered here).
+ * The REST API subset with Twilio's authentication, JSON shapes and error format, so the `twilio`
+ * helper library works against the emulator unchanged. One module per resource, registered here:
+ * 2010-04-01 Calls, Messages, Accounts, Keys, Applications and IncomingPhoneNumbers; the v1 Monitor
+ * Alerts and Voice DialingPermissions (their own hosts at Twilio, one origin here; the paths do not meet).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Emulator } from '../emulator';
@@ -10,6 +10,14 @@ import type { EmulatorAccount } from '../types';
 import { registerCallResources } from './calls';
 import { fail, notFound, type AccountParams } from './form';
 import { registerMessageResources } from './messages';
+import { registerAccountResources } from './accounts';
+import { registerAlertResources } from './alerts';
+import { registerApplicationResources } from './applications';
+import { registerDialingPermissionResources } from './dialing-permissions';
+import { registerIncomingNumberResources } from './incoming-phone-numbers';
+import { registerKeyResources } from './keys';
+
+const REST_PREFIXES = ['/2010-04-01/', '/v1/Alerts', '/v1/DialingPermissions/'];
 
 /** Who may call: the account SID with its auth token, or one of its API keys with the key's secret. */
 export function authenticate(header: string | undefined, account: EmulatorAccount): boolean {
@@ -27,15 +35,27 @@ export function registerRestApi(app: FastifyInstance, emulator: Pick<Emulator, '
   const { account } = emulator;
 
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-    if (!req.url.startsWith('/2010-04-01/')) return;
+    if (!REST_PREFIXES.some((prefix) => req.url.startsWith(prefix))) return;
     if (!authenticate(req.headers.authorization, account.credentials)) {
       reply.header('WWW-Authenticate', 'Basic realm="Twilio API"');
       return fail(reply, 401, 20003, 'Authenticate');
     }
-    const sid = (req.params as AccountParams).AccountSid;
-    if (sid !== account.sid) return notFound(req, reply);
+    const sid = (req.params as Partial<AccountParams>).AccountSid;
+    if (sid !== undefined && sid !== account.sid) return notFound(req, reply);
+  });
+  // Twilio's clock, as a client sees it in the Date header (POST /emulator/api/account/clock skews it).
+  app.addHook('onSend', async (req, reply) => {
+    if (account.clockOffsetSeconds !== 0 && REST_PREFIXES.some((prefix) => req.url.startsWith(prefix))) {
+      reply.header('date', account.now().toUTCString());
+    }
   });
 
   registerCallResources(app, emulator);
   registerMessageResources(app, emulator);
+  registerAccountResources(app, emulator);
+  registerKeyResources(app, emulator);
+  registerApplicationResources(app, emulator);
+  registerIncomingNumberResources(app, emulator);
+  registerAlertResources(app, emulator);
+  registerDialingPermissionResources(app, emulator);
 }

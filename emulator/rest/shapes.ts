@@ -39,3 +39,29 @@ export function pageJson(
     uri: pageUri(page),
   };
 }
+
+/**
+ * The page envelope of Twilio's newer (v1) APIs: the items under `key` and a `meta` object with absolute
+ * URLs on the product's own host (monitor.twilio.com, voice.twilio.com…).
+ */
+export function v1PageJson(key: string, items: unknown[], listUrl: string, page: number, pageSize: number, hasMore: boolean): Record<string, unknown> {
+  const pageUrl = (p: number) => `${listUrl}?PageSize=${pageSize}&Page=${p}`;
+  return {
+    [key]: items,
+    meta: {
+      page,
+      page_size: pageSize,
+      first_page_url: pageUrl(0),
+      previous_page_url: page > 0 ? pageUrl(page - 1) : null,
+      url: pageUrl(page),
+      next_page_url: hasMore ? pageUrl(page + 1) : null,
+      key,
+    },
+  };
+}
+
+/** One page of `list` (newest or whatever order the caller chose) in the 2010 envelope. */
+export function listPage<T>(key: string, list: T[], toJson: (item: T) => unknown, listUri: string, page: number, pageSize: number): Record<string, unknown> {
+  const slice = list.slice(page * pageSize, (page + 1) * pageSize);
+  return pageJson(key, slice.map(toJson), listUri, page, pageSize, list.length > (page + 1) * pageSize);
+}

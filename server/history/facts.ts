@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 
 /** What /handle_calls decided (voice/decide.ts), as far as the history cares. */
-export type VoiceDecisionKind = 'dial-number' | 'dial-client' | 'ring-group' | 'nobody-available' | 'refuse';
+export type VoiceDecisionKind = 'dial-number' | 'dial-emergency' | 'dial-client' | 'ring-group' | 'nobody-available' | 'refuse';
 
 interface Common {
   /** The history record this fact belongs to: the parent leg's CallSid. */

@@ -6,7 +6,8 @@
  * - twilio mode additionally the SDK's signaling edges (wss://voice-js.<edge>.twilio.com), its insights
  *   uploads (https://eventgw[.<region>].twilio.com) and its default ringtones (https://sdk.twilio.com, fetched
  *   by XHR and played as media). CSP host wildcards match any depth of subdomain, so *.twilio.com covers
- *   every edge and region without listing them.
+ *   every edge and region without listing them; with the test-only TWILIO_TEST_ENDPOINT (a loopback
+ *   origin) also the stand-in's signaling socket.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from 'helmet';
@@ -26,6 +27,8 @@ export function contentSecurityPolicy(config: AppConfig): Record<string, string[
   } else {
     connect.push('wss://*.twilio.com', 'https://*.twilio.com');
     media.push('https://sdk.twilio.com');
+    // Tests only (TWILIO_TEST_ENDPOINT, loopback): the stand-in serves the signaling socket instead.
+    if (config.twilioTestEndpoint !== undefined) connect.push(`wss://${new URL(config.twilioTestEndpoint).host}`);
   }
   const directives: Record<string, string[]> = {
     'default-src': ["'self'"],

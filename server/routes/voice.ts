@@ -17,6 +17,7 @@ import { sendError } from '../http-errors';
 import type { Store } from '../store/store';
 import { decideAfterDial, decideVoice, parseLeg } from '../voice/decide';
 import type { Params, VoiceContext, VoiceDecision } from '../voice/decide';
+import { emergencyNumbers, type EmergencyCalling } from '../voice/emergency';
 import { renderAfterDial, renderVoice, webhookUrls } from '../voice/twiml';
 
 type FormBody = Record<string, string | string[] | undefined>;
@@ -56,6 +57,8 @@ export function voiceContext(config: AppConfig): Omit<VoiceContext, 'available'>
     users: config.users.map((u) => u.name),
     ringGroup: config.ringGroup,
     ringTimeoutSeconds: config.ringTimeoutSeconds,
+    emergencyCalling: config.emergencyCalling,
+    emergencyNumbers: emergencyNumbers(config.defaultCountry),
   };
 }
 
@@ -71,12 +74,12 @@ function noteContractMismatch(request: FastifyRequest): void {
 
 /** Where a browser's call went, as the history names it; null for calls from the phone network. */
 function historyTarget(decision: VoiceDecision, params: Params): string | null {
-  if (decision.kind === 'dial-number') return decision.number;
+  if (decision.kind === 'dial-number' || decision.kind === 'dial-emergency') return decision.number;
   if (decision.kind === 'dial-client') return `client:${decision.identity}`;
   return params.From?.startsWith('client:') ? targetOf(params.To ?? '') : null;
 }
 
-export const voiceRoutes: FastifyPluginAsyncTypebox<{ config: AppConfig; store: Store }> = async (app, opts) => {
+export const voiceRoutes: FastifyPluginAsyncTypebox<{ config: AppConfig; store: Store; emergency?: EmergencyCalling }> = async (app, opts) => {
   const { config, store } = opts;
   const urls = webhookUrls(config.publicBaseUrl);
   const context = voiceContext(config);
@@ -113,7 +116,7 @@ export const voiceRoutes: FastifyPluginAsyncTypebox<{ config: AppConfig; store: 
     handler: async (request, reply) => {
       noteContractMismatch(request);
       const params: Params = request.body;
-      const decision = decideVoice(params, { ...context, available: store.team.available() });
+      const decision = decideVoice(params, { ...context, available: store.team.available(), ...(opts.emergency ? { emergencyCalling: opts.emergency.on } : {}) });
       request.log.info(
         { event: 'voice-decision', callSid: params.CallSid, decision: decision.kind, ...(decision.kind === 'refuse' ? { reason: decision.reason } : {}) },
         'voice webhook',

@@ -177,3 +177,45 @@ describe('decideAfterDial', () => {
     expect(renderAfterDial(decideAfterDial({ DialCallStatus: status }, leg))).toContain(expected);
   });
 });
+
+describe('decideVoice: emergency numbers', () => {
+  const off: VoiceContext = { ...ctx, emergencyCalling: false };
+  const on: VoiceContext = { ...ctx, emergencyCalling: true, allowedCountries: [] };
+  const gb: VoiceContext = { ...ctx, teamNumber: '+442079460123', defaultCountry: 'GB', allowedCountries: ['GB'] };
+  const emergency = (number: string, callerId = '+12025550100') => ({ kind: 'dial-emergency', callerId, number, timeout: 120 });
+
+  const cases: [string, VoiceContext, string, unknown][] = [
+    ['911, emergency calling off (the default)', ctx, '911', refused('emergency')],
+    ['112, off', off, '112', refused('emergency')],
+    ['911 with spaces, off', off, ' 9 1 1 ', refused('emergency')],
+    ['911, on: dialed although no country is allowed', on, '911', emergency('911')],
+    ['112, on', on, '112', emergency('112')],
+    ['999 is not an emergency number for a US team', on, '999', refused('invalid')],
+    ['999 for a GB team, off', gb, '999', refused('emergency')],
+    ['999 for a GB team, on', { ...gb, emergencyCalling: true }, '999', emergency('999', '+442079460123')],
+    ['an explicit list wins', { ...on, emergencyNumbers: ['110'] }, '110', emergency('110')],
+    ['911 in E.164 form is a (bad) number, not the emergency number', on, '+1911', refused('invalid')],
+    ['9110 is not 911', on, '9110', refused('invalid')],
+    ['a colleague named like nothing special still works', on, 'bob', { kind: 'dial-client', identity: 'bob', timeout: 20 }],
+  ];
+
+  it.each(cases)('%s', (_name, context, to, expected) => {
+    expect(decideVoice(fromAlice(to), context)).toEqual(expected);
+  });
+
+  it('tells the caller to use another phone, and never dials when off', () => {
+    const decision = decideVoice(fromAlice('911'), off);
+    expect(decision).toMatchObject({ message: 'This phone does not place emergency calls. Please hang up and call from another phone.' });
+    expect(renderVoice(decision, urls)).not.toContain('<Dial');
+  });
+
+  it('renders an emergency call as a Dial with the team number as caller ID', () => {
+    const xml = renderVoice(decideVoice(fromAlice('911'), on), urls);
+    expect(xml).toContain('<Dial callerId="+12025550100" answerOnBridge="true" timeout="120" action="https://phone.example.com/handle_calls/after-dial?leg=number" method="POST"><Number ');
+    expect(xml).toContain('>911</Number></Dial>');
+  });
+
+  it('a phone calling the team number from an emergency-looking caller ID still rings the group', () => {
+    expect(decideVoice({ From: '911', To: '+12025550100' }, on)).toMatchObject({ kind: 'ring-group' });
+  });
+});

@@ -6,6 +6,7 @@
 import type { CountryCode } from 'libphonenumber-js/max';
 import { asE164, checkDestination } from './destination';
 import type { BlockReason } from './destination';
+import { emergencyNumberIn, emergencyNumbers } from './emergency';
 
 export interface VoiceContext {
   teamNumber: string;
@@ -16,16 +17,21 @@ export interface VoiceContext {
   ringTimeoutSeconds: number;
   /** Users who may be rung for the team number now (not on Do not disturb). */
   available: ReadonlySet<string>;
+  /** Emergency numbers are dialed (EMERGENCY_CALLING=on and an emergency address registered). Default: no. */
+  emergencyCalling?: boolean;
+  /** The numbers treated as emergency numbers. Default: those of `defaultCountry` (emergency.ts). */
+  emergencyNumbers?: readonly string[];
 }
 
 /** Which kind of <Dial> an after-dial request follows (carried in the action URL's query). */
 export type DialLeg = 'number' | 'client' | 'inbound';
 
-export type RefuseReason = BlockReason | 'unknown-user' | 'self' | 'unknown-caller' | 'not-a-team-number';
+export type RefuseReason = BlockReason | 'unknown-user' | 'self' | 'unknown-caller' | 'not-a-team-number' | 'emergency';
 
 export type VoiceDecision =
   | { kind: 'dial-number'; callerId: string; number: string; timeout: number }
   | { kind: 'dial-client'; identity: string; timeout: number }
+  | { kind: 'dial-emergency'; callerId: string; number: string; timeout: number }
   | { kind: 'ring-group'; callerId?: string; identities: string[]; timeout: number }
   /** Nobody in the ring group is available: straight to what follows an unanswered ring. */
   | { kind: 'nobody-available'; then: AfterDialDecision }
@@ -43,7 +49,11 @@ const REFUSALS: Record<Exclude<RefuseReason, BlockReason>, string> = {
   self: 'You cannot call yourself.',
   'unknown-caller': 'Sorry, this phone is not allowed to place calls.',
   'not-a-team-number': 'Sorry, this number does not take calls.',
+  emergency: 'This phone does not place emergency calls. Please hang up and call from another phone.',
 };
+
+/** An emergency call rings until the service answers, however short RING_TIMEOUT_SECONDS is. */
+const EMERGENCY_TIMEOUT_SECONDS = 120;
 
 const refuse = (reason: Exclude<RefuseReason, BlockReason>): VoiceDecision => ({
   kind: 'refuse',
@@ -68,6 +78,13 @@ export function decideVoice(params: Params, ctx: VoiceContext): VoiceDecision {
       if (!ctx.users.includes(name)) return refuse('unknown-user');
       if (name === caller) return refuse('self');
       return { kind: 'dial-client', identity: name, timeout: ctx.ringTimeoutSeconds };
+    }
+
+    // Before the country allow-list: emergency numbers have no country, and are exempt from it.
+    const emergency = emergencyNumberIn(to, ctx.emergencyNumbers ?? emergencyNumbers(ctx.defaultCountry));
+    if (emergency !== undefined) {
+      if (!ctx.emergencyCalling) return refuse('emergency');
+      return { kind: 'dial-emergency', callerId: ctx.teamNumber, number: emergency, timeout: EMERGENCY_TIMEOUT_SECONDS };
     }
 
     const destination = checkDestination(to, {

@@ -28,7 +28,8 @@ export function renderVoice(decision: VoiceDecision, urls: WebhookUrls): string 
     ({ answerOnBridge: true, timeout, action: urls.afterDial(kind), method: 'POST' }) as const;
   const leg = { statusCallback: urls.status, statusCallbackMethod: 'POST', statusCallbackEvent: STATUS_EVENTS };
   switch (decision.kind) {
-    case 'dial-number': {
+    case 'dial-number':
+    case 'dial-emergency': {
       const dial = response.dial({ callerId: decision.callerId, ...dialAttributes('number', decision.timeout) });
       dial.number(leg, decision.number);
       break;

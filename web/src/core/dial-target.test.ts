@@ -26,6 +26,22 @@ describe('checkDialInput', () => {
   });
 });
 
+describe('checkDialInput: emergency numbers', () => {
+  const gb = { ...rules, defaultCountry: 'GB', allowedCountries: ['GB'] };
+  it.each([
+    ['911', rules, { kind: 'emergency', number: '911', calling: false }],
+    ['112', rules, { kind: 'emergency', number: '112', calling: false }],
+    ['9 1 1', rules, { kind: 'emergency', number: '911', calling: false }],
+    ['999', { ...gb, emergency: { calling: false, numbers: ['112', '911', '999'] } }, { kind: 'emergency', number: '999', calling: false }],
+    ['999', { ...gb, emergency: { calling: true, numbers: ['112', '911', '999'] } }, { kind: 'emergency', number: '999', calling: true }],
+    ['999', rules, { kind: 'invalid', problem: 'tooShort' }],
+    ['9115', rules, { kind: 'invalid', problem: 'tooShort' }],
+    ['+911', rules, { kind: 'invalid', problem: 'tooShort' }],
+  ] as const)('%j → %j', (input, dialRules, expected) => {
+    expect(checkDialInput(input, dialRules, lib)).toEqual(expected);
+  });
+});
+
 describe('dial input helpers', () => {
   it('keeps only dialable characters', () => {
     expect(sanitizeDialInput(' +1 (202) 555-0123 ')).toBe('+12025550123');

@@ -6,14 +6,20 @@ export interface DialRules {
   /** ISO country for numbers typed without `+` (from the team number). */
   defaultCountry: string;
   allowedCountries: readonly string[];
+  /** Emergency numbers (from /api/config), and whether this phone dials them. */
+  emergency?: { calling: boolean; numbers: readonly string[] };
 }
+
+/** Before /api/config says otherwise: the numbers phones treat as emergency numbers everywhere, not dialed. */
+export const DEFAULT_EMERGENCY: { calling: boolean; numbers: readonly string[] } = { calling: false, numbers: ['112', '911'] };
 
 export type DialCheck =
   | { kind: 'empty' }
   | { kind: 'colleague'; name: string; target: string }
   | { kind: 'number'; target: string; country: string | undefined }
   | { kind: 'invalid'; problem: 'tooShort' | 'tooLong' | 'invalid' | 'unknownName' }
-  | { kind: 'notAllowed'; country: string };
+  | { kind: 'notAllowed'; country: string }
+  | { kind: 'emergency'; number: string; calling: boolean };
 
 const NAME_CHARS = /[a-z]/i;
 
@@ -49,6 +55,9 @@ export function checkDialInput(raw: string, rules: DialRules, lib: PhoneLib): Di
     const found = rules.colleagues.find((c) => c.toLowerCase() === name);
     return found ? { kind: 'colleague', name: found, target: `client:${found}` } : { kind: 'invalid', problem: 'unknownName' };
   }
+  // Emergency numbers are short codes the number library calls invalid; they get a sentence of their own.
+  const emergency = rules.emergency ?? DEFAULT_EMERGENCY;
+  if (/^\d{2,5}$/.test(input) && emergency.numbers.includes(input)) return { kind: 'emergency', number: input, calling: emergency.calling };
   const country = rules.defaultCountry as CountryCode;
   const parsed = lib.parsePhoneNumberFromString(input, country);
   if (!parsed || !parsed.isValid()) {

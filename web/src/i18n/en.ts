@@ -56,6 +56,8 @@ export const en = {
   'dial.problem.invalid': 'This is not a valid phone number.',
   'dial.problem.unknownName': 'Nobody called “{name}” is in your team.',
   'dial.problem.notAllowed': 'Calls to {country} are not allowed from this phone.',
+  'dial.problem.emergency': 'This phone does not place emergency calls. Use another phone to call {number}.',
+  'dial.emergencyCall': 'Emergency call to {number}',
 
   'call.title': 'Call with {name}',
   'call.dialing': 'Calling…',

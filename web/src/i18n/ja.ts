@@ -57,6 +57,8 @@ export const ja: Messages = {
   'dial.problem.invalid': '有効な電話番号ではありません。',
   'dial.problem.unknownName': '「{name}」という人はチームにいません。',
   'dial.problem.notAllowed': 'この電話から{country}への発信は許可されていません。',
+  'dial.problem.emergency': 'この電話から緊急通報はできません。{number} には別の電話からおかけください。',
+  'dial.emergencyCall': '{number} に緊急通報します',
 
   'call.title': '{name} との通話',
   'call.dialing': '発信中…',

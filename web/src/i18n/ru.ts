@@ -57,6 +57,8 @@ export const ru: Messages = {
   'dial.problem.invalid': 'Это недействительный номер телефона.',
   'dial.problem.unknownName': 'В вашей команде нет никого с именем «{name}».',
   'dial.problem.notAllowed': 'Звонки в страну «{country}» с этого телефона запрещены.',
+  'dial.problem.emergency': 'С этого телефона нельзя звонить в экстренные службы. Позвоните по номеру {number} с другого телефона.',
+  'dial.emergencyCall': 'Экстренный вызов: {number}',
 
   'call.title': 'Звонок: {name}',
   'call.dialing': 'Вызов…',

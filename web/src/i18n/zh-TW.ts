@@ -57,6 +57,8 @@ export const zhTW: Messages = {
   'dial.problem.invalid': '這不是有效的電話號碼。',
   'dial.problem.unknownName': '團隊中沒有名為「{name}」的人。',
   'dial.problem.notAllowed': '此電話不允許撥打到{country}。',
+  'dial.problem.emergency': '此電話無法撥打緊急電話。請用其他電話撥打 {number}。',
+  'dial.emergencyCall': '撥打緊急電話 {number}',
 
   'call.title': '與 {name} 通話',
   'call.dialing': '撥號中…',

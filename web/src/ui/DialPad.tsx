@@ -1,6 +1,6 @@
 import { useId, useMemo, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
 import type { PhoneSnapshot } from '../core/controller';
-import { checkDialInput, formatAsTyped, isNameInput, matchColleagues, sanitizeDialInput, type DialCheck } from '../core/dial-target';
+import { checkDialInput, DEFAULT_EMERGENCY, formatAsTyped, isNameInput, matchColleagues, sanitizeDialInput, type DialCheck } from '../core/dial-target';
 import { loadPhoneLib, type PhoneLib } from '../core/phone-lib';
 import { t } from '../i18n';
 import { Dialog } from './Dialog';
@@ -23,6 +23,8 @@ function problemText(check: DialCheck, input: string, countryName: (code: string
         : t(`dial.problem.${check.problem}`);
     case 'notAllowed':
       return t('dial.problem.notAllowed', { country: countryName(check.country) });
+    case 'emergency':
+      return check.calling ? null : t('dial.problem.emergency', { number: check.number });
     default:
       return null;
   }
@@ -39,7 +41,7 @@ function regionNames(): (code: string) => string {
 
 /** A check is worth showing while typing only when more typing cannot fix it. */
 function showWhileTyping(check: DialCheck, matches: string[]): boolean {
-  if (check.kind === 'notAllowed') return true;
+  if (check.kind === 'notAllowed' || check.kind === 'emergency') return true;
   if (check.kind === 'invalid' && check.problem === 'tooLong') return true;
   return check.kind === 'invalid' && check.problem === 'unknownName' && matches.length === 0;
 }
@@ -55,7 +57,7 @@ export function DialPad({ onClose, initial = '' }: { onClose: () => void; initia
   const colleagues = user?.colleagues ?? [];
   const country = defaultCountryOf(config);
   const rules = useMemo(
-    () => ({ colleagues, defaultCountry: country, allowedCountries: config?.dialAllowedCountries ?? [country] }),
+    () => ({ colleagues, defaultCountry: country, allowedCountries: config?.dialAllowedCountries ?? [country], emergency: config?.emergency ?? DEFAULT_EMERGENCY }),
     [colleagues, country, config],
   );
 
@@ -97,6 +99,11 @@ export function DialPad({ onClose, initial = '' }: { onClose: () => void; initia
     if (result.kind === 'number' || result.kind === 'colleague') {
       onClose();
       void phone.dial(result.target);
+      return;
+    }
+    if (result.kind === 'emergency' && result.calling) {
+      onClose();
+      void phone.dial(result.number);
       return;
     }
     // A unique partial name is as good as the whole name.
@@ -150,7 +157,9 @@ export function DialPad({ onClose, initial = '' }: { onClose: () => void; initia
           {message ??
             (check && (check.kind === 'number' || check.kind === 'colleague')
               ? t('dial.callTarget', { target: check.kind === 'colleague' ? check.name : display })
-              : '\u00a0')}
+              : check?.kind === 'emergency' && check.calling
+                ? t('dial.emergencyCall', { number: check.number })
+                : '\u00a0')}
         </p>
         {matches.length > 0 && (
           <ul className="suggestions" aria-label={t('dial.suggestions')}>

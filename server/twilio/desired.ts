@@ -1,0 +1,34 @@
+/**
+ * What the Twilio account must look like for this server (pure): the TwiML App's Voice URL, the number's
+ * voice and messaging configuration, the names set-up gives what it creates. Set-up makes the account so;
+ * doctor and the start-up checks compare the account with it.
+ */
+
+/**
+ * Whether the number's messaging URL is configured and checked. Off until this server answers
+ * /handle_sms (the messages feature); turn it on in the same change that adds that route.
+ */
+export const SMS_WEBHOOK_ENABLED = false;
+
+export interface DesiredAccount {
+  voiceUrl: string;
+  voiceMethod: 'POST';
+  /** Undefined while SMS_WEBHOOK_ENABLED is off. */
+  smsUrl?: string;
+  smsMethod: 'POST';
+  /** Names of what set-up creates, with the host so that several deployments in one account stay apart. */
+  applicationName: string;
+  keyName: string;
+}
+
+export function desiredAccount(publicBaseUrl: string, smsEnabled = SMS_WEBHOOK_ENABLED): DesiredAccount {
+  const host = new URL(publicBaseUrl).host;
+  return {
+    voiceUrl: `${publicBaseUrl}/handle_calls`,
+    voiceMethod: 'POST',
+    ...(smsEnabled ? { smsUrl: `${publicBaseUrl}/handle_sms` } : {}),
+    smsMethod: 'POST',
+    applicationName: `Softphone (${host})`,
+    keyName: `Softphone (${host})`,
+  };
+}
