@@ -233,8 +233,8 @@ export type LightState = Record<HeadsetLight, boolean>;
 export const LIGHTS_OFF: LightState = { offHook: false, ring: false, mute: false, hold: false };
 
 /** The output reports that set the lights to `state`: one per report id that carries a known light. */
-export function encodeLights(layout: HeadsetLayout, state: LightState): Array<{ reportId: number; data: Uint8Array }> {
-  const reports = new Map<number, Uint8Array>();
+export function encodeLights(layout: HeadsetLayout, state: LightState): Array<{ reportId: number; data: Uint8Array<ArrayBuffer> }> {
+  const reports = new Map<number, Uint8Array<ArrayBuffer>>();
   for (const light of LIGHTS) {
     const field = layout.lights[light];
     if (!field) continue;
