@@ -25,6 +25,7 @@ interface WindowClientLike {
   focused: boolean;
   visibilityState: string;
   focus(): Promise<unknown>;
+  postMessage(message: unknown): void;
 }
 interface NotificationEvent extends ExtendableEvent {
   notification: Notification;
@@ -80,7 +81,11 @@ scope.addEventListener('notificationclick', (event) => {
   event.waitUntil(
     scope.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((windows) => {
       const index = pickWindow(windows, origin);
-      return index >= 0 ? windows[index]!.focus() : scope.clients.openWindow('/');
+      if (index < 0) return scope.clients.openWindow('/');
+      const window = windows[index]!;
+      // The page runs what the notification's click means there (the app's own onClick).
+      window.postMessage({ type: 'notificationclick', tag: event.notification.tag });
+      return window.focus();
     }),
   );
 });

@@ -4,6 +4,7 @@ import type { PhoneState } from '../core/state';
 import { t } from '../i18n';
 import type { MessageKey } from '../i18n';
 import { Brand } from './Brand';
+import { InstallAppButton } from './InstallAppButton';
 import { LanguageSelect } from './LanguageSelect';
 import { usePhone } from './phone-context';
 import { peerText, usePeer } from './use-phone-lib';
@@ -63,6 +64,7 @@ export function Header({ onSettings, onLog, logOpen }: { onSettings: () => void;
       </dl>
       <nav className="header-actions">
         <LanguageSelect compact />
+        <InstallAppButton />
         <button type="button" className="btn btn-ghost" onClick={onSettings}>
           {t('header.settings')}
         </button>
