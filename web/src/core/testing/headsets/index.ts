@@ -4,9 +4,9 @@
  * `navigator.hid`.
  */
 import type { HidCollectionLike } from '../../hid-usages';
-import gigaset from './gigaset-dongle.json';
-import poly from './poly-blackwire-3220.json';
-import vbet from './vbet-vt-lync.json';
+import gigaset from './gigaset-dongle.json' with { type: 'json' };
+import poly from './poly-blackwire-3220.json' with { type: 'json' };
+import vbet from './vbet-vt-lync.json' with { type: 'json' };
 
 export interface HeadsetFixture {
   source: { what: string; where: string; transcribed: string; notes: string };
