@@ -1,11 +1,12 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { precompress } from './web/scripts/precompress';
+import { pwa } from './web/scripts/pwa';
 
 // The web app lives in web/; the server serves the build from dist/web.
 export default defineConfig({
   root: 'web',
-  plugins: [react(), precompress()],
+  plugins: [react(), pwa(), precompress()],
   build: {
     outDir: '../dist/web',
     emptyOutDir: true,

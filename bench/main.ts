@@ -26,6 +26,7 @@ export const MODULES: Record<string, () => Promise<BenchModule>> = {
   'emulator-calls': () => import('./emulator-calls'),
   storage: () => import('./storage'),
   'missed-call': () => import('./missed-call'),
+  pwa: () => import('./pwa'),
 };
 
 export interface BenchReport {

@@ -3,11 +3,11 @@
  * HTTPS origin) on E2E_PORT, with its credentials kept in .local/e2e (specs read them there). Started the
  * way every test server is (test-support/local-server.ts); stopped when the run ends.
  */
-import { E2E_PORT, startLocalServer } from '../test-support/local-server';
+import { E2E_DATA_DIR, E2E_PORT, startLocalServer } from '../test-support/local-server';
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const server = await startLocalServer(E2E_PORT, {
-    dataDir: '.local/e2e',
+    dataDir: E2E_DATA_DIR,
     // Every test signs in afresh from 127.0.0.1, like a whole office behind one address.
     settings: { SIGN_IN_RATE_LIMIT: '1000' },
     echo: true,

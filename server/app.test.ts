@@ -449,6 +449,18 @@ describe('static files, health and headers', () => {
     expect(plain.body).toBe('console.log(1)');
   });
 
+  it('serves the service worker and the manifest from the root, revalidated on every load', async () => {
+    const sw = await app.inject({ method: 'GET', url: '/sw.js' });
+    expect(sw.statusCode).toBe(200);
+    expect(sw.headers['content-type']).toMatch(/^(text|application)\/javascript/);
+    // Revalidated, so a deploy's new worker is seen at the next navigation (browsers also skip the HTTP cache for it).
+    expect(sw.headers['cache-control']).toBe('no-cache');
+    const manifest = await app.inject({ method: 'GET', url: '/manifest.webmanifest' });
+    expect(manifest.statusCode).toBe(200);
+    expect(manifest.headers['content-type']).toMatch(/^application\/manifest\+json/);
+    expect(manifest.headers['cache-control']).toBe('no-cache');
+  });
+
   it('revalidates other files', async () => {
     const res = await app.inject({ method: 'GET', url: '/favicon.svg' });
     expect(res.statusCode).toBe(200);

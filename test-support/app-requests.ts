@@ -21,7 +21,7 @@ export const ORIGIN = PUBLIC_BASE_URL;
 /** What the web app sends with every state-changing request. */
 export const JSON_HEADERS = { 'content-type': 'application/json', origin: ORIGIN, 'sec-fetch-site': 'same-origin' } as const;
 
-/** A web build in miniature: the page, one hashed asset with its Brotli copy, and the icon. */
+/** A web build in miniature: the page, one hashed asset with its Brotli copy, the icon, the service worker and the manifest. */
 export function webRoot(): string {
   const dir = mkdtempSync(join(tmpdir(), 'softphone-web-'));
   mkdirSync(join(dir, 'assets'));
@@ -29,6 +29,8 @@ export function webRoot(): string {
   writeFileSync(join(dir, 'assets', 'app-abc123.js'), 'console.log(1)');
   writeFileSync(join(dir, 'assets', 'app-abc123.js.br'), brotliCompressSync('console.log(1)'));
   writeFileSync(join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+  writeFileSync(join(dir, 'sw.js'), 'self.addEventListener("fetch", () => {});');
+  writeFileSync(join(dir, 'manifest.webmanifest'), '{"name":"Softphone","start_url":"/"}');
   return dir;
 }
 

@@ -22,6 +22,8 @@ export const DEMO_PASSWORD = 'e2e-password';
 /** The browser suite's server (playwright.config.ts). */
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
 export const E2E_BASE_URL = `https://localhost:${E2E_PORT}`;
+/** Where the browser suite's server keeps its credentials and certificate (relative to the repository). */
+export const E2E_DATA_DIR = '.local/e2e';
 
 /** Every variable `parseConfig` reads, found by letting it read an environment that records the names. */
 function configVariables(): string[] {

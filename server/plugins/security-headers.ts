@@ -38,7 +38,9 @@ export function contentSecurityPolicy(config: AppConfig): Record<string, string[
     'font-src': ["'self'"],
     'media-src': media,
     'connect-src': connect,
-    'worker-src': ["'self'", 'blob:'],
+    // The service worker (/sw.js) and the web app manifest: from this origin only.
+    'worker-src': ["'self'"],
+    'manifest-src': ["'self'"],
     'object-src': ["'none'"],
     'base-uri': ["'self'"],
     'form-action': ["'self'"],
@@ -48,7 +50,7 @@ export function contentSecurityPolicy(config: AppConfig): Record<string, string[
   return directives;
 }
 
-export const PERMISSIONS_POLICY = 'microphone=(self), camera=(), geolocation=(), payment=()';
+export const PERMISSIONS_POLICY = 'microphone=(self), hid=(self), camera=(), geolocation=(), payment=()';
 
 /**
  * The headers helmet sets with our options, computed once. @fastify/helmet rebuilds the helmet middleware

@@ -29,6 +29,16 @@ describe('security headers', () => {
     expect(Object.keys(securityHeaders(config)).length).toBeGreaterThan(10);
   });
 
+  it.each([['twilio'], ['local']] as const)('%s mode: the service worker and the manifest may come from this origin, nothing else may run as a worker', async (mode) => {
+    const csp = contentSecurityPolicy(mode === 'twilio' ? await twilioConfig() : localConfig());
+    expect(csp['worker-src']).toEqual(["'self'"]);
+    expect(csp['manifest-src']).toEqual(["'self'"]);
+    expect(csp['script-src']).toEqual(["'self'"]);
+    expect(csp['default-src']).toEqual(["'self'"]);
+    expect(Object.values(csp).flat()).not.toContain("'unsafe-inline'");
+    expect(Object.values(csp).flat()).not.toContain("'unsafe-eval'");
+  });
+
   it('every kind of answer carries them: page, JSON, 401, 404, 403 webhook, 400', async () => {
     const config = await twilioConfig();
     const { app } = await appWithRoutes(config);

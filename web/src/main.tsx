@@ -1,13 +1,19 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createApi } from './core/api';
+import { AppUpdates } from './core/app-update';
 import { PhoneController } from './core/controller';
 import { browserEnv } from './core/env';
 import { fetchEventStream } from './core/sse-fetch';
+import { headsetAccess } from './core/headset-loader';
+import { browserHid } from './core/hid-port';
+import { InstallPrompt } from './core/install-prompt';
+import { browserBadge, UnseenIndicator } from './core/unseen';
 import { loadPhoneLib, phoneLibIfLoaded } from './core/phone-lib';
 import { createTwilioDevice, loadVoiceSdk } from './core/twilio-device';
 import { initLocale, t } from './i18n';
 import { App } from './ui/App';
+import { AppServicesProvider, type AppServices } from './ui/app-services';
 import { PhoneProvider } from './ui/phone-context';
 import { describePeer } from './core/dial-target';
 import './styles.css';
@@ -21,10 +27,11 @@ const peerName = (peer: string) => {
   return shown.kind === 'colleague' ? shown.name : shown.text;
 };
 
+const env = browserEnv();
 const controller = new PhoneController({
   api: createApi(),
   createDevice: createTwilioDevice,
-  env: browserEnv(),
+  env,
   events: fetchEventStream(),
   texts: {
     incomingTitle: () => t('incoming.notifyTitle'),
@@ -34,6 +41,20 @@ const controller = new PhoneController({
   },
 });
 
+const services: AppServices = {
+  // Only a loader here: the headset code is fetched when a granted headset is plugged in or the settings open.
+  headset: headsetAccess(browserHid(), controller, env.tabs),
+  // The browser's install offer comes early and once: listen from the start.
+  install: new InstallPrompt(window),
+  updates: new AppUpdates(),
+};
+
+// Unseen counts (missed calls; voicemails and messages as they come) on the app icon and in the tab title.
+const unseen = new UnseenIndicator(browserBadge(), () => t('app.name'));
+const showUnseen = () => unseen.show(controller.live.unseen.get() ?? {});
+controller.live.unseen.subscribe(showUnseen);
+showUnseen();
+
 // Time from navigation to the first registration, for the log (and anyone measuring start-up).
 const stopWatching = controller.subscribe(() => {
   if (controller.getSnapshot().phone.registration !== 'registered') return;
@@ -42,13 +63,18 @@ const stopWatching = controller.subscribe(() => {
   controller.log.add(`Registered ${Math.round(performance.now())} ms after page load`);
   // Formatting metadata is not needed for the first paint; fetch it once the phone is up.
   void loadPhoneLib().catch(() => undefined);
+  // So are a granted headset and the service worker (offline start-up, updates).
+  void services.headset.restoreGranted();
+  void import('./core/service-worker-client').then((m) => m.startServiceWorker(services.updates!, (text) => controller.log.add(text)));
 });
 
 void initLocale().finally(() => {
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <PhoneProvider controller={controller}>
-        <App />
+        <AppServicesProvider services={services}>
+          <App />
+        </AppServicesProvider>
       </PhoneProvider>
     </StrictMode>,
   );

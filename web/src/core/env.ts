@@ -48,6 +48,8 @@ export function browserEnv(): PhoneEnv {
     },
     notify(title, body, tag, onClick) {
       if (!hasNotification || Notification.permission !== 'granted') return null;
+      const worker = typeof navigator === 'undefined' ? undefined : navigator.serviceWorker;
+      if (worker?.controller) return notifyThroughWorker(worker, title, body, tag, onClick);
       // The same tag across tabs collapses duplicates into one notification.
       const n = new Notification(title, { body, tag, requireInteraction: true });
       n.onclick = () => {
@@ -56,6 +58,28 @@ export function browserEnv(): PhoneEnv {
         n.close();
       };
       return n;
+    },
+  };
+}
+
+/**
+ * Shown by the service worker, so a click brings the app window forward, or opens it if it was closed
+ * (sw/service-worker.ts); the worker then tells the page, which runs `onClick`.
+ */
+function notifyThroughWorker(worker: ServiceWorkerContainer, title: string, body: string, tag: string, onClick: () => void): NotificationHandle {
+  const onMessage = (event: MessageEvent) => {
+    const data = event.data as { type?: string; tag?: string } | null;
+    if (data?.type === 'notificationclick' && data.tag === tag) onClick();
+  };
+  worker.addEventListener('message', onMessage);
+  void worker.ready.then((registration) => registration.showNotification(title, { body, tag, requireInteraction: true })).catch(() => undefined);
+  return {
+    close() {
+      worker.removeEventListener('message', onMessage);
+      void worker.ready
+        .then((registration) => registration.getNotifications({ tag }))
+        .then((shown) => shown.forEach((n) => n.close()))
+        .catch(() => undefined);
     },
   };
 }

@@ -178,6 +178,21 @@ export const en = {
   'presence.available': 'Available',
   'presence.dnd': 'Do not disturb',
   'presence.onCall': 'On a call',
+  'app.offline': 'You are offline. The phone starts as soon as the connection is back.',
+  'headset.title': 'Headset buttons',
+  'headset.intro': 'Answer, hang up and mute with your USB or DECT headset’s buttons; its lights show ringing, calls and mute.',
+  'headset.connect': 'Connect headset',
+  'headset.disconnect': 'Disconnect',
+  'headset.none': 'No headset connected.',
+  'headset.connecting': 'Connecting…',
+  'headset.connected': 'Connected: {name}',
+  'headset.notHeadset': '“{name}” has no call buttons this phone can use.',
+  'headset.failed': 'The headset could not be opened ({detail}). Close other apps that use it and try again.',
+  'headset.unsupported': 'Headset buttons need WebHID, which this browser does not have; Chrome and Edge have it.',
+  'pwa.install': 'Install app',
+  'pwa.updateReady': 'A new version of the softphone is ready.',
+  'pwa.updateAfterCall': 'Reload after this call to use it.',
+  'pwa.reload': 'Reload',
 } as const;
 
 export type MessageKey = keyof typeof en;

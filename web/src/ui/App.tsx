@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import type { PhoneSnapshot } from '../core/controller';
 import { t, useLocale } from '../i18n';
+import { AppUpdateBanner } from './AppUpdateBanner';
 import { CallInProgress } from './CallInProgress';
 import { DialPad } from './DialPad';
 import { Header } from './Header';
@@ -49,6 +50,14 @@ export function App() {
     return () => document.removeEventListener('keydown', onKey);
   }, [signedOut, dialPad, settingsOpen, status]);
 
+  // Started offline (the shell came from the service worker): start for real once the network is back.
+  useEffect(() => {
+    if (!startError) return;
+    const onOnline = () => location.reload();
+    window.addEventListener('online', onOnline);
+    return () => window.removeEventListener('online', onOnline);
+  }, [startError]);
+
   // A call arriving or starting closes the dial pad.
   useEffect(() => {
     if (status !== 'ready') setDialPad(null);
@@ -66,7 +75,7 @@ export function App() {
       <>
         {startError && (
           <div className="banner banner-error" role="alert">
-            <span>{t('app.startError', { detail: startError })}</span>
+            <span>{navigator.onLine === false ? t('app.offline') : t('app.startError', { detail: startError })}</span>
             <button type="button" className="btn" onClick={() => location.reload()}>
               {t('app.reload')}
             </button>
@@ -84,6 +93,7 @@ export function App() {
       <main className="app-main">
         <ProblemBanner />
         <NoticeBanner />
+        <AppUpdateBanner />
         <Home onNewCall={() => setDialPad({ initial: '' })} />
         {logOpen && (
           <Suspense fallback={<p className="hint">{t('app.loading')}</p>}>

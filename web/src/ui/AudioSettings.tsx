@@ -3,6 +3,7 @@ import type { AudioDeviceOption, PhoneSnapshot } from '../core/controller';
 import type { AudioPrefs } from '../core/prefs';
 import { t } from '../i18n';
 import { Dialog } from './Dialog';
+import { HeadsetSettings } from './HeadsetSettings';
 import { Meter } from './Meter';
 import { usePhone } from './phone-context';
 
@@ -66,6 +67,7 @@ export default function AudioSettings({ onClose }: { onClose: () => void }) {
       ) : (
         <p className="hint">{t('settings.noOutputSelection')}</p>
       )}
+      <HeadsetSettings />
       <div className="dialog-actions">
         <button type="button" className="btn" onClick={() => void phone.testSpeaker()}>
           {t('settings.test')}

@@ -5,6 +5,7 @@ import { t } from '../i18n';
 import type { MessageKey } from '../i18n';
 import { AvailabilitySwitch } from './AvailabilitySwitch';
 import { Brand } from './Brand';
+import { InstallAppButton } from './InstallAppButton';
 import { LanguageSelect } from './LanguageSelect';
 import { usePhone } from './phone-context';
 import { peerText, usePeer } from './use-phone-lib';
@@ -65,6 +66,7 @@ export function Header({ onSettings, onLog, logOpen }: { onSettings: () => void;
       <AvailabilitySwitch />
       <nav className="header-actions">
         <LanguageSelect compact />
+        <InstallAppButton />
         <button type="button" className="btn btn-ghost" onClick={onSettings}>
           {t('header.settings')}
         </button>
