@@ -106,3 +106,16 @@ export async function shot(page: Page, testInfo: TestInfo, name: string): Promis
   await page.screenshot({ path });
   await testInfo.attach(name, { path, contentType: 'image/png' });
 }
+
+/**
+ * One whole call through the UI, as the soak tests and benches repeat it: dial `target` (a phone that
+ * answers by itself), wait until connected, keep the call up for `holdMs` (meters and timer running),
+ * hang up, and wait until the dial pad can be opened again.
+ */
+export async function callAndHangUp(page: Page, target: string, holdMs = 500): Promise<void> {
+  await (await prepareDial(page, target)).click();
+  await expect(callStatus(page)).toHaveAttribute('data-state', 'inCall', { timeout: 15_000 });
+  if (holdMs > 0) await page.waitForTimeout(holdMs);
+  await hangUpIfInCall(page);
+  await expect(page.getByRole('button', { name: 'New call' })).toBeEnabled();
+}
