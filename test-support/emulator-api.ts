@@ -57,10 +57,15 @@ export interface EmulatorMetrics {
   cpuUserMicros: number;
   cpuSystemMicros: number;
   rssBytes: number;
+  heapUsedBytes: number;
+  collected: boolean;
   activeCalls: number;
   activeMediaLegs: number;
   bridgedCalls: number;
   sessions: number;
+  keptCalls: number;
+  ringingForks: number;
+  activeResources: Record<string, number>;
 }
 
 /** One request to the control API; a failure fails the test with the method, path, status and body. */
@@ -100,7 +105,9 @@ export const clients = (request: APIRequestContext, origin = '') => emulatorApi<
 
 export const callDetail = (request: APIRequestContext, sid: string, origin = '') => emulatorApi<CallDetail>(request, origin, 'GET', `/calls/${sid}`);
 
-export const emulatorMetrics = (request: APIRequestContext, origin = '') => emulatorApi<EmulatorMetrics>(request, origin, 'GET', '/metrics');
+/** With `collect`, after a full garbage collection (when the emulator's process runs with --expose-gc). */
+export const emulatorMetrics = (request: APIRequestContext, origin = '', collect = false) =>
+  emulatorApi<EmulatorMetrics>(request, origin, 'GET', `/metrics${collect ? '?gc=true' : ''}`);
 
 /** The SDK leg of this identity's current call, as the emulator sees it. */
 export async function liveCallOf(request: APIRequestContext, origin: string, identity: string): Promise<CallDetail> {
