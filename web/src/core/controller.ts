@@ -3,7 +3,7 @@ import { AudioDeviceControl, type AudioDevices } from './audio-devices';
 import { CallSession, type CallHost } from './call-session';
 import type { NotificationHandle, PhoneEnv } from './env';
 import { LevelFeed, type LevelListener } from './levels';
-import { LogStore } from './log';
+import { LOG_LIMIT, LogStore } from './log';
 import type { AudioPrefs } from './prefs';
 import { messageOf } from './reasons';
 import { DeviceRegistration, type RegistrationHost } from './registration';
@@ -68,7 +68,7 @@ export class PhoneController {
   private nextCallId = 1;
 
   constructor(private readonly deps: PhoneDeps) {
-    const log = new LogStore(500, deps.env.now);
+    const log = new LogStore(LOG_LIMIT, deps.env.now);
     this.log = log;
     this.snapshot = initialSnapshot(deps.env.notificationPermission());
     const device = () => this.registration.current;
