@@ -1,5 +1,6 @@
 import type { Api } from './api';
 import { AudioDeviceControl, type AudioDevices } from './audio-devices';
+import { everyCallSecond } from './call-clock';
 import { CallSession, type CallHost } from './call-session';
 import type { NotificationHandle, PhoneEnv } from './env';
 import { LevelFeed, type LevelListener } from './levels';
@@ -56,7 +57,7 @@ export class PhoneController {
   readonly log: LogStore;
   private snapshot: PhoneSnapshot;
   private readonly listeners = new Set<() => void>();
-  private readonly levels = new LevelFeed();
+  private readonly levels: LevelFeed;
   private readonly registration: DeviceRegistration;
   private readonly audio: AudioDeviceControl;
   /** The calls the SDK has given us or we are placing, by local id. Today at most one. */
@@ -70,6 +71,7 @@ export class PhoneController {
   constructor(private readonly deps: PhoneDeps) {
     const log = new LogStore(LOG_LIMIT, deps.env.now);
     this.log = log;
+    this.levels = new LevelFeed(deps.env);
     this.snapshot = initialSnapshot(deps.env.notificationPermission());
     const device = () => this.registration.current;
     const inCall = () => [...this.calls.values()].some((session) => session.attached);
@@ -127,9 +129,14 @@ export class PhoneController {
     return () => this.listeners.delete(listener);
   };
 
-  /** Call audio levels (0..1) as they arrive; for meters that draw without React. */
+  /** Call audio levels (0..1) at the meters' frame rate, none while the page is hidden; for meters that draw without React. */
   onVolume(listener: LevelListener): () => void {
     return this.levels.subscribe(listener);
+  }
+
+  /** A call timer's tick: now, then on each whole second since `startedAt` (call-clock.ts). Returns the stop. */
+  onCallSecond(startedAt: number, tick: (elapsedMs: number, visible: boolean) => void): () => void {
+    return everyCallSecond(this.deps.env, startedAt, tick);
   }
 
   // ---- lifecycle ----
