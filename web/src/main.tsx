@@ -4,7 +4,7 @@ import { createApi } from './core/api';
 import { PhoneController } from './core/controller';
 import { browserEnv } from './core/env';
 import { loadPhoneLib } from './core/phone-lib';
-import { createTwilioDevice, loadVoiceSdk } from './core/twilio-device';
+import { createTwilioDevice, loadVoiceSdk, sdkAudioContext } from './core/twilio-device';
 import { initLocale, t } from './i18n';
 import { App } from './ui/App';
 import { PhoneProvider } from './ui/phone-context';
@@ -17,6 +17,7 @@ void loadVoiceSdk().catch(() => undefined);
 const controller = new PhoneController({
   api: createApi(),
   createDevice: createTwilioDevice,
+  audioContext: sdkAudioContext,
   env: browserEnv(),
   texts: {
     incomingTitle: () => t('incoming.notifyTitle'),

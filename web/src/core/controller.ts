@@ -11,7 +11,7 @@ import { DeviceRegistration, type RegistrationHost } from './registration';
 import { initialSnapshot, type PhoneSnapshot } from './snapshot';
 import { reduce, type PhoneEvent, type Problem } from './state';
 import { TabCoordinator, isSameCall, type TabMessage } from './tabs';
-import type { CallLike, DeviceFactory, Session } from './types';
+import type { AudioContextLike, CallLike, DeviceFactory, Session } from './types';
 
 export type { AudioDeviceOption, AudioDevices } from './audio-devices';
 export { isCallActive, type Notice, type PhoneSnapshot } from './snapshot';
@@ -24,6 +24,8 @@ export interface NotificationTexts {
 export interface PhoneDeps {
   api: Api;
   createDevice: DeviceFactory;
+  /** The SDK's shared AudioContext, rested between calls (audio-devices.ts). */
+  audioContext?: () => AudioContextLike | null;
   env: PhoneEnv;
   texts?: NotificationTexts;
 }
@@ -80,6 +82,7 @@ export class PhoneController {
       storage: deps.env.storage,
       levels: this.levels,
       device,
+      audioContext: () => deps.audioContext?.() ?? null,
       inCall,
       rings: () => this.tabs?.isLeader !== false,
       deviceLost: (label) => this.update({ notice: { kind: 'deviceLost', label } }),
@@ -197,6 +200,7 @@ export class PhoneController {
     const session = this.openCall('outgoing');
     this.dispatch({ type: 'dial', id: session.id, peer: target });
     this.log.add(`Calling ${target}`);
+    this.audio.wake();
     await this.audio.useChosenInput();
     await session.connect(device, target);
   }
@@ -205,6 +209,7 @@ export class PhoneController {
     const session = this.ringing();
     if (!session) return;
     this.log.add('Accepting call');
+    this.audio.wake();
     await this.audio.useChosenInput();
     session.accept();
   }

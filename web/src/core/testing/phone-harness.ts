@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { PhoneController } from '../controller';
 import { FakeApi, fakeEnv, type FakeEnv } from './fake-env';
-import { FakeCall, FakeDevices, type FakeDevice } from './fake-device';
+import { FakeAudioContext, FakeCall, FakeDevices, type FakeDevice } from './fake-device';
 
 // The core's tests drive a PhoneController over a fake Device, API and browser through these.
 
@@ -13,16 +13,18 @@ export function twilioError(code: number, message = 'error') {
 
 export function setup(opts: { env?: FakeEnv; api?: FakeApi; onDevice?: (d: FakeDevice) => void } = {}) {
   const api = opts.api ?? new FakeApi();
+  const audioContext = new FakeAudioContext();
   const env = opts.env ?? fakeEnv();
   const fakes = new FakeDevices(opts.onDevice);
   const controller = new PhoneController({
     api,
     env,
     createDevice: fakes.create,
+    audioContext: () => audioContext,
     texts: { incomingTitle: (p) => `Call from ${p}`, incomingBody: () => 'Answer in the softphone' },
   });
   const status = () => controller.getSnapshot().phone.status;
-  return { api, env, controller, devices: fakes.all, device: fakes.latest, status };
+  return { api, env, controller, devices: fakes.all, device: fakes.latest, status, audioContext };
 }
 
 export async function signedIn(opts: Parameters<typeof setup>[0] = {}) {
