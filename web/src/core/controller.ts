@@ -16,6 +16,9 @@ import type { AudioContextLike, CallLike, DeviceFactory, Session } from './types
 export type { AudioDeviceOption, AudioDevices } from './audio-devices';
 export { isCallActive, type Notice, type PhoneSnapshot } from './snapshot';
 
+/** How long another tab's message about a call that stopped ringing here still shows who took it. */
+const LATE_TAB_MESSAGE_MS = 5_000;
+
 export interface NotificationTexts {
   incomingTitle(peer: string): string;
   incomingBody(peer: string): string;
@@ -69,6 +72,14 @@ export class PhoneController {
   private readonly envCleanup: Array<() => void> = [];
   private notification: NotificationHandle | null = null;
   private nextCallId = 1;
+  /**
+   * The last incoming call that stopped ringing here without this tab deciding (the caller hung up,
+   * or another tab answered), for a few seconds: the gateway's cancel and another tab's message race,
+   * and a message that loses should still tell the person what happened. One slot, so it stays bounded.
+   */
+  private stoppedRinging: { callSid: string; from: string; until: number } | null = null;
+  /** The call this tab rejected or ignored, so its end is not mistaken for a decision elsewhere. */
+  private declinedHere: string | null = null;
 
   constructor(private readonly deps: PhoneDeps) {
     const log = new LogStore(LOG_LIMIT, deps.env.now);
@@ -291,6 +302,7 @@ export class PhoneController {
   private decline(decision: 'rejected' | 'ignored'): void {
     const session = this.ringing();
     if (!session) return;
+    this.declinedHere = session.id;
     this.log.add(decision === 'rejected' ? 'Rejecting call' : 'Ignoring call');
     this.tabs?.announce(decision, session.callSid, session.from);
     if (decision === 'rejected') session.reject();
@@ -334,6 +346,11 @@ export class PhoneController {
   }
 
   private onEnded(session: CallSession, problem: Problem | null): void {
+    const stillRinging = this.snapshot.phone.call?.id === session.id && this.snapshot.phone.status === 'incoming';
+    if (stillRinging && !problem && this.declinedHere !== session.id && session.callSid) {
+      this.stoppedRinging = { callSid: session.callSid, from: session.from, until: this.deps.env.now() + LATE_TAB_MESSAGE_MS };
+    }
+    this.declinedHere = null;
     this.calls.delete(session.id);
     this.closeNotification();
     if (problem) this.log.add(`Call failed: ${problem.reason}`);
@@ -343,13 +360,25 @@ export class PhoneController {
 
   private onTabMessage = (message: TabMessage): void => {
     const session = this.ringing();
-    if (!session || !isSameCall(message, session.callSid, session.from)) return;
+    if (!session || !isSameCall(message, session.callSid, session.from)) {
+      this.onLateTabMessage(message);
+      return;
+    }
     this.log.add(`Call ${message.type} in another tab`);
     this.update({ notice: { kind: 'handledElsewhere', decision: message.type } });
     // A rejection in one tab is the person's answer for all of them; otherwise just stop ringing here.
     if (message.type === 'rejected') session.reject();
     else session.ignore();
   };
+
+  /** Another tab's decision about a call that already stopped ringing here: still worth saying. */
+  private onLateTabMessage(message: TabMessage): void {
+    const stopped = this.stoppedRinging;
+    if (!stopped || this.deps.env.now() > stopped.until || !isSameCall(message, stopped.callSid, stopped.from)) return;
+    this.stoppedRinging = null;
+    this.log.add(`Call ${message.type} in another tab`);
+    if (this.snapshot.phone.status === 'ready') this.update({ notice: { kind: 'handledElsewhere', decision: message.type } });
+  }
 
   private joinTabs(identity: string): void {
     this.tabs?.close();
@@ -371,6 +400,8 @@ export class PhoneController {
 
   private teardown(): void {
     this.closeNotification();
+    this.stoppedRinging = null;
+    this.declinedHere = null;
     this.calls.forEach((session) => session.dispose());
     this.calls.clear();
     this.registration.stop();
