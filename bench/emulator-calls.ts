@@ -9,93 +9,19 @@
  * one tab, tokens signed with the local API key), not 2N copies of the app. The werift-level figures
  * (legs and relay alone, no signaling) are `npx tsx bench/media-legs.ts`.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { request, type APIRequestContext, type Browser, type Page } from '@playwright/test';
-import twilio from 'twilio';
-import type { DeviceOptions, PublicConfig } from '../contracts/api';
-import type { LocalCredentials } from '../local-setup/setup';
 import { launchChromium } from '../test-support/chromium';
-import { emulatorMetrics } from '../test-support/emulator-api';
-import { ROOT, startLocalServer, type LocalServer } from '../test-support/local-server';
-import { audioStats, instrument } from '../test-support/page-instrumentation';
+import { emulatorMetrics, type EmulatorMetrics } from '../test-support/emulator-api';
+import { startLocalServer } from '../test-support/local-server';
+import { audioStats } from '../test-support/page-instrumentation';
 import { sleep } from '../test-support/wait';
+import { addDevice, localCredentials, openDevicePage, placeCall, voiceToken, withTimeout, type SdkWindow } from './sdk-devices';
 import { round } from './stack';
 import type { BenchOptions, BenchRow, BenchSection } from './types';
 
 const PORT = 3805;
 const LEVELS = [1, 5, 10];
 const WINDOW_SECONDS = 8;
-const SDK_SCRIPT = '/__bench/twilio.min.js';
-
-function voiceToken(c: LocalCredentials, identity: string): string {
-  const token = new twilio.jwt.AccessToken(c.accountSid, c.apiKeySid, c.apiKeySecret, { identity, ttl: 3600 });
-  token.addGrant(new twilio.jwt.AccessToken.VoiceGrant({ outgoingApplicationSid: c.twimlAppSid, incomingAllow: true }));
-  return token.toJwt();
-}
-
-interface SdkWindow {
-  Twilio: { Device: new (token: string, options: object) => SdkDevice };
-  devices: Record<string, SdkDevice & { activeCall?: SdkCall }>;
-}
-interface SdkDevice {
-  register(): Promise<void>;
-  connect(options: { params: Record<string, string> }): Promise<SdkCall>;
-  on(event: string, listener: (arg: SdkCall) => void): void;
-  audio: { incoming(on: boolean): void; outgoing(on: boolean): void; disconnect(on: boolean): void } | null;
-  disconnectAll(): void;
-  destroy(): void;
-}
-interface SdkCall {
-  accept(): void;
-  once(event: string, listener: () => void): void;
-  status(): string;
-  getRemoteStream?(): MediaStream | undefined;
-}
-
-/** In the page: a registered Device; callees answer their first incoming call while they have none. */
-async function addDevice([name, token, options, answer]: [string, string, DeviceOptions, boolean]): Promise<void> {
-  const w = window as unknown as SdkWindow;
-  w.devices ??= {};
-  const device = new w.Twilio.Device(token, { ...options, allowIncomingWhileBusy: false }) as SdkWindow['devices'][string];
-  device.audio?.incoming(false);
-  device.audio?.outgoing(false);
-  device.audio?.disconnect(false);
-  if (answer) {
-    device.on('incoming', (call) => {
-      if (device.activeCall) return;
-      device.activeCall = call;
-      call.accept();
-    });
-  }
-  await device.register();
-  w.devices[name] = device;
-}
-
-/** In the page: the caller's call, resolved once the callee has answered (answerOnBridge). */
-async function placeCall([name, to]: [string, string]): Promise<void> {
-  const device = (window as unknown as SdkWindow).devices[name]!;
-  const call = await device.connect({ params: { To: to } });
-  device.activeCall = call;
-  await new Promise<void>((resolve, reject) => {
-    call.once('accept', resolve);
-    call.once('disconnect', () => reject(new Error(`${name}'s call ended before it was answered`)));
-    call.once('error', () => reject(new Error(`${name}'s call failed`)));
-  });
-}
-
-async function openDevicePage(browser: Browser, server: LocalServer): Promise<Page> {
-  const context = await browser.newContext({ ignoreHTTPSErrors: true });
-  await instrument(context);
-  const sdk = await readFile(join(ROOT, 'node_modules/@twilio/voice-sdk/dist/twilio.min.js'));
-  // The document must come from the server itself: Chromium's local-network checks block a routed
-  // (address-less) page from opening wss://localhost. Only the SDK script is routed, same-origin.
-  await context.route(`${server.origin}${SDK_SCRIPT}`, (route) => route.fulfill({ contentType: 'text/javascript', body: sdk }));
-  const page = await context.newPage();
-  await page.goto(`${server.origin}/healthz`);
-  await page.addScriptTag({ url: SDK_SCRIPT });
-  return page;
-}
 
 interface Level {
   calls: number;
@@ -125,22 +51,14 @@ async function measureLevel(api: APIRequestContext, page: Page, calls: number): 
   };
 }
 
-function withTimeout<T>(what: string, promise: Promise<T>, ms = 20_000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no result within ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 export async function run(options: BenchOptions = {}): Promise<BenchSection> {
   const log = options.verbose ? (line: string) => console.log(`  ${line}`) : () => undefined;
   const server = await startLocalServer(PORT);
   const api = await request.newContext({ baseURL: server.origin, ignoreHTTPSErrors: true });
   let browser: Browser | undefined;
   try {
-    const credentials = JSON.parse(await readFile(join(server.dataDir, 'credentials.json'), 'utf8')) as LocalCredentials;
-    const config = (await (await api.get('/api/config')).json()) as PublicConfig;
+    const credentials = await localCredentials(server);
+    const config = (await (await api.get('/api/config')).json()) as { deviceOptions: object };
     browser = await launchChromium();
     const page = await openDevicePage(browser, server);
     if (options.verbose) page.on('console', (m) => m.type() === 'error' && log(`page: ${m.text()}`));
@@ -150,7 +68,7 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
     for (const target of LEVELS) {
       for (; placed < target; placed++) {
         const device = (name: string, identity: string, answer: boolean) =>
-          withTimeout(`registering ${name}`, page.evaluate(addDevice, [name, voiceToken(credentials, identity), config.deviceOptions, answer] as [string, string, DeviceOptions, boolean]));
+          withTimeout(`registering ${name}`, page.evaluate(addDevice, [name, voiceToken(credentials, identity), config.deviceOptions, answer] as [string, string, object, boolean]));
         await device(`bob${placed}`, 'bob', true);
         await device(`alice${placed}`, 'alice', false);
         await withTimeout(`call ${placed + 1}`, page.evaluate(placeCall, [`alice${placed}`, 'bob'] as [string, string]));

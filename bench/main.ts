@@ -5,6 +5,7 @@
  *   npm run bench                       all modules, default durations
  *   npm run bench -- --seconds 10       longer load runs
  *   npm run bench -- --only server      some modules (comma-separated ids)
+ *   npm run bench -- --soak             the memory sections' long runs (200 browser calls, 500 emulator calls)
  *
  * A module is a file bench/<id>.ts exporting `run(options?: BenchOptions): Promise<BenchSection>`; add
  * its id to MODULES to include it.
@@ -22,11 +23,13 @@ export const MODULES: Record<string, () => Promise<BenchModule>> = {
   'call-setup': () => import('./call-setup'),
   bundle: () => import('./bundle'),
   'call-cpu': () => import('./call-cpu'),
+  'call-memory': () => import('./call-memory'),
   server: () => import('./server'),
   'emulator-calls': () => import('./emulator-calls'),
   storage: () => import('./storage'),
   'missed-call': () => import('./missed-call'),
   pwa: () => import('./pwa'),
+  'emulator-memory': () => import('./emulator-memory'),
 };
 
 export interface BenchReport {
@@ -94,12 +97,13 @@ async function main(): Promise<void> {
       only: { type: 'string' },
       out: { type: 'string', default: fileURLToPath(new URL('./results/latest.json', import.meta.url)) },
       quiet: { type: 'boolean', default: false },
+      soak: { type: 'boolean', default: false },
     },
   });
   const ids = values.only ? values.only.split(',').map((s) => s.trim()) : Object.keys(MODULES);
   const durationSeconds = values.seconds === undefined ? undefined : Number(values.seconds);
   if (durationSeconds !== undefined && !(durationSeconds > 0)) throw new Error('--seconds: a positive number');
-  const report = await runBench(ids, { verbose: !values.quiet, ...(durationSeconds === undefined ? {} : { durationSeconds }) });
+  const report = await runBench(ids, { verbose: !values.quiet, soak: values.soak, ...(durationSeconds === undefined ? {} : { durationSeconds }) });
   await mkdir(dirname(values.out), { recursive: true });
   await writeFile(values.out, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\nwritten to ${values.out}`);

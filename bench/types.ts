@@ -32,6 +32,8 @@ export interface BenchOptions {
   durationSeconds?: number;
   /** Print progress lines while running. */
   verbose?: boolean;
+  /** The long runs: more calls in the memory sections (`npm run bench -- --soak`). */
+  soak?: boolean;
 }
 
 export interface BenchModule {

@@ -24,6 +24,7 @@ export interface Emulator {
   readonly account: AccountRegistry;
   readonly sessions: SessionRegistry;
   readonly calls: CallStore;
+  readonly forks: RingingForks;
   readonly phones: PhoneNetwork;
   readonly legs: Legs;
   readonly runner: TwimlRunner;
@@ -67,7 +68,7 @@ export function createEmulator(options: EmulatorOptions, media: MediaFactory, lo
   const faults = new Faults({ account, sessions, calls });
 
   return {
-    account, sessions, calls, phones, legs, runner, signaling, operator, apiCalls, messages, faults, webhooks, media, log,
+    account, sessions, calls, forks, phones, legs, runner, signaling, operator, apiCalls, messages, faults, webhooks, media, log,
     shutdown() {
       for (const call of calls.values()) void legs.hangupCall(call, undefined, 'emulator stopped');
       for (const s of sessions.values()) s.drop();

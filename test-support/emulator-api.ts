@@ -13,6 +13,7 @@ import { LOCAL_TEAM_NUMBER } from '../local-setup/demo';
 export const TEAM_NUMBER = LOCAL_TEAM_NUMBER;
 /** The simulated phones the emulator creates by default. */
 export const PHONES = DEFAULT_PHONE_NUMBERS;
+export type EmulatorMetrics = MetricsView;
 
 /** One request to the control API; a failure fails the test with the method, path, status and body. */
 export async function emulatorApi<T = unknown>(
@@ -52,7 +53,9 @@ export const clients = (request: APIRequestContext, origin = '') => emulatorApi<
 
 export const callDetail = (request: APIRequestContext, sid: string, origin = '') => emulatorApi<CallDetail>(request, origin, 'GET', `/calls/${sid}`);
 
-export const emulatorMetrics = (request: APIRequestContext, origin = '') => emulatorApi<MetricsView>(request, origin, 'GET', '/metrics');
+/** With `collect`, after a full garbage collection (when the emulator's process runs with --expose-gc). */
+export const emulatorMetrics = (request: APIRequestContext, origin = '', collect = false) =>
+  emulatorApi<MetricsView>(request, origin, 'GET', `/metrics${collect ? '?gc=true' : ''}`);
 
 /** The SDK leg of this identity's current call, as the emulator sees it. */
 export async function liveCallOf(request: APIRequestContext, origin: string, identity: string): Promise<CallDetail> {

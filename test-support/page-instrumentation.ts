@@ -13,15 +13,18 @@ interface InstrumentedWindow {
   __dataStates: Record<string, string[]>;
 }
 
-/** Runs in the page before its own scripts: keeps every RTCPeerConnection it creates. */
+/**
+ * Runs in the page before its own scripts: keeps every RTCPeerConnection it creates until a later one
+ * finds it closed, so the list itself does not keep ended calls alive (the soak tests count them).
+ */
 export const RECORD_PEER_CONNECTIONS = () => {
   const Original = window.RTCPeerConnection;
-  const list: RTCPeerConnection[] = [];
-  (window as unknown as InstrumentedWindow).__peerConnections = list;
+  const w = window as unknown as InstrumentedWindow;
+  w.__peerConnections = [];
   window.RTCPeerConnection = class extends Original {
     constructor(config?: RTCConfiguration) {
       super(config);
-      list.push(this);
+      w.__peerConnections = [...w.__peerConnections.filter((pc) => pc.connectionState !== 'closed'), this];
     }
   } as typeof RTCPeerConnection;
 };

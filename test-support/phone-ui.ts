@@ -161,3 +161,16 @@ export async function setAvailable(page: Page, available: boolean): Promise<void
 export function colleaguePresence(page: Page, name: string) {
   return page.getByRole('region', { name: 'Colleagues' }).getByRole('listitem').filter({ hasText: name }).getByTestId('presence');
 }
+
+/**
+ * One whole call through the UI, as the soak tests and benches repeat it: dial `target` (a phone that
+ * answers by itself), wait until connected, keep the call up for `holdMs` (meters and timer running),
+ * hang up, and wait until the dial pad can be opened again.
+ */
+export async function callAndHangUp(page: Page, target: string, holdMs = 500): Promise<void> {
+  await (await prepareDial(page, target)).click();
+  await expect(callStatus(page)).toHaveAttribute('data-state', 'inCall', { timeout: 15_000 });
+  if (holdMs > 0) await page.waitForTimeout(holdMs);
+  await hangUpIfInCall(page);
+  await expect(page.getByRole('button', { name: 'New call' })).toBeEnabled();
+}

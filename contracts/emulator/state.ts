@@ -47,14 +47,29 @@ export const MetricsView = Type.Object({
   cpuUserMicros: Type.Number(),
   cpuSystemMicros: Type.Number(),
   rssBytes: Type.Number(),
+  /** V8 heap in use; after a collection when `gc=true` was asked and the process allows it. */
+  heapUsedBytes: Type.Number(),
+  /** Whether a full garbage collection ran just before (the process needs node --expose-gc). */
+  collected: Type.Boolean(),
   activeCalls: Type.Integer(),
   activeMediaLegs: Type.Integer(),
   bridgedCalls: Type.Number(),
   sessions: Type.Integer(),
+  /** Calls kept for the console and the REST API, live and finished (finished ones are bounded). */
+  keptCalls: Type.Integer(),
+  /** SDK registrations being rung right now. */
+  ringingForks: Type.Integer(),
+  /** process.getActiveResourcesInfo() counted by type (sockets, UDP sockets, timers, …): what keeps the process busy. */
+  activeResources: Type.Record(Type.String(), Type.Integer()),
 });
 export type MetricsView = Static<typeof MetricsView>;
 
+export const MetricsQuery = Type.Object({
+  gc: Type.Optional(Type.Boolean({ errorMessage: 'gc must be true or false' })),
+});
+export type MetricsQuery = Static<typeof MetricsQuery>;
+
 export const StateRoutes = {
   state: { response: { 200: StateView } },
-  metrics: { response: { 200: MetricsView } },
+  metrics: { querystring: MetricsQuery, response: { 200: MetricsView } },
 };

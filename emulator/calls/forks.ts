@@ -22,6 +22,10 @@ export class RingingForks {
     this.forks.delete(id);
   }
 
+  get size(): number {
+    return this.forks.size;
+  }
+
   get(id: string): ForkOwner | undefined {
     return this.forks.get(id);
   }

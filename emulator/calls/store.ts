@@ -21,6 +21,10 @@ export class CallStore {
     }
   }
 
+  get size(): number {
+    return this.calls.size;
+  }
+
   get(sid: string): Call | undefined {
     return this.calls.get(sid);
   }

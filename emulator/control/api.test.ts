@@ -49,6 +49,7 @@ describe('control API responses match their contracts', () => {
     const checks: [string, TSchema][] = [
       ['/state', StateRoutes.state.response[200]],
       ['/metrics', StateRoutes.metrics.response[200]],
+      ['/metrics?gc=true', StateRoutes.metrics.response[200]],
       ['/clients', ClientRoutes.list.response[200]],
       ['/calls', CallRoutes.list.response[200]],
       ['/phones', PhoneRoutes.list.response[200]],

@@ -36,7 +36,7 @@ export function registerControlApi(app: FastifyInstance, emulator: Emulator): vo
   const { calls, legs } = emulator;
 
   api.get(`${p}/state`, { schema: StateRoutes.state }, async () => stateView(emulator));
-  api.get(`${p}/metrics`, { schema: StateRoutes.metrics }, async () => metricsView(emulator));
+  api.get(`${p}/metrics`, { schema: StateRoutes.metrics }, async (req) => metricsView(emulator, req.query.gc === true));
   api.get(`${p}/clients`, { schema: ClientRoutes.list }, async () => [...emulator.sessions.values()].map(clientView));
   api.get(`${p}/calls`, { schema: CallRoutes.list }, async () => [...calls.values()].reverse().map(callView));
 

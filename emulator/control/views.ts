@@ -85,18 +85,29 @@ export function stateView(emulator: Pick<Emulator, 'account' | 'sessions' | 'pho
   };
 }
 
-/** Process figures for benchmarks. */
-export function metricsView(emulator: Pick<Emulator, 'calls' | 'sessions'>): MetricsView {
+/** Process figures for benchmarks and soak tests. */
+export function metricsView(emulator: Pick<Emulator, 'calls' | 'sessions' | 'forks'>, collect = false): MetricsView {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const collected = collect && typeof gc === 'function';
+  if (collected) gc();
   const cpu = process.cpuUsage();
+  const memory = process.memoryUsage();
   const active = emulator.calls.active();
+  const activeResources: Record<string, number> = {};
+  for (const type of process.getActiveResourcesInfo()) activeResources[type] = (activeResources[type] ?? 0) + 1;
   return {
     at: Date.now(),
     cpuUserMicros: cpu.user,
     cpuSystemMicros: cpu.system,
-    rssBytes: process.memoryUsage().rss,
+    rssBytes: memory.rss,
+    heapUsedBytes: memory.heapUsed,
+    collected,
     activeCalls: active.length,
     activeMediaLegs: active.filter((c) => c.media).length,
     bridgedCalls: active.filter((c) => c.bridge).length / 2,
     sessions: emulator.sessions.size,
+    keptCalls: emulator.calls.size,
+    ringingForks: emulator.forks.size,
+    activeResources,
   };
 }

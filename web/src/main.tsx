@@ -10,10 +10,11 @@ import { browserHid } from './core/hid-port';
 import { InstallPrompt } from './core/install-prompt';
 import { browserBadge, UnseenIndicator } from './core/unseen';
 import { loadPhoneLib, phoneLibIfLoaded } from './core/phone-lib';
-import { createTwilioDevice, loadVoiceSdk } from './core/twilio-device';
+import { createTwilioDevice, loadVoiceSdk, sdkAudioContext } from './core/twilio-device';
 import { initLocale, t } from './i18n';
 import { App } from './ui/App';
 import { AppServicesProvider, type AppServices } from './ui/app-services';
+import { setBaseTitle } from './ui/page-title';
 import { PhoneProvider } from './ui/phone-context';
 import { describePeer } from './core/dial-target';
 import './styles.css';
@@ -31,6 +32,7 @@ const env = browserEnv();
 const controller = new PhoneController({
   api: createApi(),
   createDevice: createTwilioDevice,
+  audioContext: sdkAudioContext,
   env,
   events: fetchEventStream(),
   texts: {
@@ -50,7 +52,7 @@ const services: AppServices = {
 };
 
 // Unseen counts (missed calls; voicemails and messages as they come) on the app icon and in the tab title.
-const unseen = new UnseenIndicator(browserBadge(), () => t('app.name'));
+const unseen = new UnseenIndicator({ setTitle: setBaseTitle, setBadge: browserBadge().setBadge }, () => t('app.name'));
 const showUnseen = () => unseen.show(controller.live.unseen.get() ?? {});
 controller.live.unseen.subscribe(showUnseen);
 showUnseen();

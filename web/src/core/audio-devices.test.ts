@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fakeEnv } from './testing/fake-env';
-import { signedIn } from './testing/phone-harness';
+import { incoming, outgoing, signedIn } from './testing/phone-harness';
 
 describe('PhoneController: audio devices', () => {
   it('remembers choices across reloads and applies them to the next Device', async () => {
@@ -30,5 +30,36 @@ describe('PhoneController: audio devices', () => {
     expect(levels).toEqual([0.5]);
     await t.controller.stopInputPreview();
     expect(t.device().audio.inputDevice).toBeNull();
+  });
+
+  it('runs the SDK’s AudioContext only during a call or the preview, so ended calls’ audio nodes can go', async () => {
+    const t = await signedIn();
+    // Registered and idle: rested.
+    expect(t.audioContext.changes).toEqual(['suspend']);
+    const out = await outgoing(t);
+    expect(t.audioContext.state).toBe('running');
+    out.emit('accept', out);
+    out.emit('disconnect', out);
+    expect(t.audioContext.state).toBe('suspended');
+    const ringing = await incoming(t);
+    expect(t.audioContext.state).toBe('suspended'); // ringtones play through audio elements
+    await t.controller.accept();
+    expect(t.audioContext.state).toBe('running');
+    ringing.emit('accept', ringing);
+    // The preview opened and closed during a call leaves the context to the call.
+    await t.controller.startInputPreview();
+    await t.controller.stopInputPreview();
+    expect(t.audioContext.state).toBe('running');
+    ringing.emit('disconnect', ringing);
+    expect(t.audioContext.state).toBe('suspended');
+    await t.controller.startInputPreview();
+    expect(t.audioContext.state).toBe('running');
+    await t.controller.stopInputPreview();
+    expect(t.audioContext.changes).toEqual(['suspend', 'resume', 'suspend', 'resume', 'suspend', 'resume', 'suspend']);
+  });
+
+  it('asks the SDK to play its sounds through audio elements, not the AudioContext it rests', async () => {
+    const t = await signedIn();
+    expect(t.device().options).toMatchObject({ disableAudioContextSounds: true });
   });
 });

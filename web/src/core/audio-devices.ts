@@ -2,7 +2,7 @@ import type { LevelFeed } from './levels';
 import type { LogStore } from './log';
 import { loadAudioPrefs, saveAudioPrefs, type AudioPrefs, type KeyValueStore } from './prefs';
 import { describeError } from './reasons';
-import type { AudioHelperLike, DeviceLike } from './types';
+import type { AudioContextLike, AudioHelperLike, DeviceLike } from './types';
 
 export interface AudioDeviceOption {
   id: string;
@@ -23,6 +23,8 @@ export interface AudioHost {
   readonly levels: LevelFeed;
   /** The Device in use, if any: its audio helper is where choices are applied. */
   device(): DeviceLike | null;
+  /** The SDK's shared AudioContext, if it has made one. */
+  audioContext(): AudioContextLike | null;
   /** Whether this tab plays the ringtone (only the leader tab does). */
   rings(): boolean;
   /** A call holds the microphone. */
@@ -36,7 +38,9 @@ export interface AudioHost {
  * The person's audio devices: the chosen microphone, speaker and ringtone output (remembered
  * across reloads), the settings page's microphone preview and test sound, and the fall-back to the
  * system default when a device in use is unplugged. The microphone is open only during a call or
- * a preview.
+ * a preview, and the SDK's AudioContext runs only then too: suspended between calls it costs no audio
+ * thread time, and the audio nodes the SDK made for ended calls can be collected (a running context
+ * keeps them all). Sounds (ringtones, the test sound) play through audio elements, not that context.
  */
 export class AudioDeviceControl {
   private prefs: AudioPrefs;
@@ -52,6 +56,7 @@ export class AudioDeviceControl {
     const onDeviceChange = (lost: MediaDeviceInfo[] = []) => this.onDeviceChange(lost);
     audio?.on('deviceChange', onDeviceChange);
     if (audio) this.applyPrefs(audio);
+    this.rest();
     return () => {
       audio?.removeListener('deviceChange', onDeviceChange);
       audio?.removeListener('inputVolume', this.onInputVolume);
@@ -98,6 +103,7 @@ export class AudioDeviceControl {
     const audio = this.host.device()?.audio;
     if (!audio) return;
     this.previewing = true;
+    this.wake();
     audio.on('inputVolume', this.onInputVolume);
     try {
       await audio.setInputDevice(this.prefs.input || 'default');
@@ -114,7 +120,10 @@ export class AudioDeviceControl {
     if (!audio) return;
     audio.removeListener('inputVolume', this.onInputVolume);
     // Keep the microphone closed between calls; it is opened again for the next call.
-    if (!this.host.inCall()) await audio.unsetInputDevice().catch(() => undefined);
+    if (!this.host.inCall()) {
+      this.rest();
+      await audio.unsetInputDevice().catch(() => undefined);
+    }
   }
 
   /** Before a call takes the microphone: the chosen one if it is plugged in, else the SDK's default. */
@@ -129,7 +138,25 @@ export class AudioDeviceControl {
 
   /** After the last call: closes the microphone unless the settings preview is using it. */
   releaseInput(): void {
-    if (!this.previewing) void this.host.device()?.audio?.unsetInputDevice().catch(() => undefined);
+    if (this.previewing) return;
+    this.rest();
+    void this.host.device()?.audio?.unsetInputDevice().catch(() => undefined);
+  }
+
+  /**
+   * Before a call or the preview: the AudioContext runs again. Called from the click that starts it;
+   * not awaited, since a browser may hold the promise until the page is clicked (call audio plays
+   * through an audio element and does not depend on it; only the meters would stay still).
+   */
+  wake(): void {
+    const context = this.host.audioContext();
+    if (context && context.state === 'suspended') void context.resume().catch(() => undefined);
+  }
+
+  /** Nothing to measure: suspend the AudioContext (see the class comment). */
+  private rest(): void {
+    const context = this.host.audioContext();
+    if (context && context.state === 'running' && !this.previewing && !this.host.inCall()) void context.suspend().catch(() => undefined);
   }
 
   /** Only the leader tab plays the ringtone. */

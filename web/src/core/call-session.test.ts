@@ -204,7 +204,7 @@ describe('CallSession on its own', () => {
     const host: CallHost = {
       log: new LogStore(),
       env,
-      levels: new LevelFeed(),
+      levels: new LevelFeed(env),
       dispatch: (event) => events.push(event),
       statusOf: () => status,
       answered: () => undefined,

@@ -35,6 +35,7 @@ export class CallSession {
   private closed = false;
   private dtmfQueue = '';
   private dtmfTimer: unknown = null;
+  private parameters: Readonly<Record<string, string>> = {};
 
   constructor(
     readonly id: string,
@@ -47,12 +48,13 @@ export class CallSession {
     return this.call !== null;
   }
 
+  /** Kept after the session lets go of the SDK call, so whoever hears of its end can still tell which call it was. */
   get callSid(): string {
-    return this.call?.parameters.CallSid ?? '';
+    return (this.call?.parameters ?? this.parameters).CallSid ?? '';
   }
 
   get from(): string {
-    return this.call?.parameters.From ?? '';
+    return (this.call?.parameters ?? this.parameters).From ?? '';
   }
 
   /** Places an outgoing call through the Device. */
@@ -112,6 +114,7 @@ export class CallSession {
     this.closed = true;
     this.unwire?.();
     this.unwire = null;
+    if (this.call) this.parameters = { ...this.call.parameters };
     this.call = null;
     if (this.dtmfTimer !== null) this.host.env.clearTimeout(this.dtmfTimer);
     this.dtmfTimer = null;

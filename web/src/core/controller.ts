@@ -1,21 +1,25 @@
 import type { Api } from './api';
 import { AudioDeviceControl, type AudioDevices } from './audio-devices';
+import { everyCallSecond } from './call-clock';
 import { CallSession, type CallHost } from './call-session';
 import type { NotificationHandle, PhoneEnv } from './env';
 import type { StreamTransport } from './event-stream';
 import { LevelFeed, type LevelListener } from './levels';
 import { LiveData, type MissedCallTexts } from './live-data';
-import { LogStore } from './log';
+import { LOG_LIMIT, LogStore } from './log';
 import type { AudioPrefs } from './prefs';
 import { messageOf } from './reasons';
 import { DeviceRegistration, type RegistrationHost } from './registration';
 import { initialSnapshot, type PhoneSnapshot } from './snapshot';
 import { reduce, type PhoneEvent, type Problem } from './state';
 import { TabCoordinator, isSameCall, type TabMessage } from './tabs';
-import type { CallLike, DeviceFactory, Session } from './types';
+import type { AudioContextLike, CallLike, DeviceFactory, Session } from './types';
 
 export type { AudioDeviceOption, AudioDevices } from './audio-devices';
 export { isCallActive, type Notice, type PhoneSnapshot } from './snapshot';
+
+/** How long another tab's message about a call that stopped ringing here still shows who took it. */
+const LATE_TAB_MESSAGE_MS = 5_000;
 
 export interface NotificationTexts extends Partial<MissedCallTexts> {
   incomingTitle(peer: string): string;
@@ -25,6 +29,8 @@ export interface NotificationTexts extends Partial<MissedCallTexts> {
 export interface PhoneDeps {
   api: Api;
   createDevice: DeviceFactory;
+  /** The SDK's shared AudioContext, rested between calls (audio-devices.ts). */
+  audioContext?: () => AudioContextLike | null;
   env: PhoneEnv;
   /** How the live event stream reaches this tab (fetch in the browser, a fake in tests). */
   events: StreamTransport;
@@ -64,7 +70,7 @@ export class PhoneController {
   readonly live: LiveData;
   private snapshot: PhoneSnapshot;
   private readonly listeners = new Set<() => void>();
-  private readonly levels = new LevelFeed();
+  private readonly levels: LevelFeed;
   private readonly registration: DeviceRegistration;
   private readonly audio: AudioDeviceControl;
   /** The calls the SDK has given us or we are placing, by local id. Today at most one. */
@@ -74,10 +80,19 @@ export class PhoneController {
   private readonly envCleanup: Array<() => void> = [];
   private notification: NotificationHandle | null = null;
   private nextCallId = 1;
+  /**
+   * The last incoming call that stopped ringing here without this tab deciding (the caller hung up,
+   * or another tab answered), for a few seconds: the gateway's cancel and another tab's message race,
+   * and a message that loses should still tell the person what happened. One slot, so it stays bounded.
+   */
+  private stoppedRinging: { callSid: string; from: string; until: number } | null = null;
+  /** The call this tab rejected or ignored, so its end is not mistaken for a decision elsewhere. */
+  private declinedHere: string | null = null;
 
   constructor(private readonly deps: PhoneDeps) {
-    const log = new LogStore(500, deps.env.now);
+    const log = new LogStore(LOG_LIMIT, deps.env.now);
     this.log = log;
+    this.levels = new LevelFeed(deps.env);
     this.snapshot = initialSnapshot(deps.env.notificationPermission());
     this.live = new LiveData({ api: deps.api, env: deps.env, events: deps.events, log, texts: deps.texts }, () => this.endSession());
     const device = () => this.registration.current;
@@ -87,6 +102,7 @@ export class PhoneController {
       storage: deps.env.storage,
       levels: this.levels,
       device,
+      audioContext: () => deps.audioContext?.() ?? null,
       inCall,
       rings: () => this.tabs?.isLeader !== false,
       deviceLost: (label) => this.update({ notice: { kind: 'deviceLost', label } }),
@@ -133,9 +149,14 @@ export class PhoneController {
     return () => this.listeners.delete(listener);
   };
 
-  /** Call audio levels (0..1) as they arrive; for meters that draw without React. */
+  /** Call audio levels (0..1) at the meters' frame rate, none while the page is hidden; for meters that draw without React. */
   onVolume(listener: LevelListener): () => void {
     return this.levels.subscribe(listener);
+  }
+
+  /** A call timer's tick: now, then on each whole second since `startedAt` (call-clock.ts). Returns the stop. */
+  onCallSecond(startedAt: number, tick: (elapsedMs: number, visible: boolean) => void): () => void {
+    return everyCallSecond(this.deps.env, startedAt, tick);
   }
 
   // ---- lifecycle ----
@@ -196,6 +217,7 @@ export class PhoneController {
     const session = this.openCall('outgoing');
     this.dispatch({ type: 'dial', id: session.id, peer: target });
     this.log.add(`Calling ${target}`);
+    this.audio.wake();
     await this.audio.useChosenInput();
     await session.connect(device, target);
   }
@@ -204,6 +226,7 @@ export class PhoneController {
     const session = this.ringing();
     if (!session) return;
     this.log.add('Accepting call');
+    this.audio.wake();
     await this.audio.useChosenInput();
     session.accept();
   }
@@ -293,6 +316,7 @@ export class PhoneController {
   private decline(decision: 'rejected' | 'ignored'): void {
     const session = this.ringing();
     if (!session) return;
+    this.declinedHere = session.id;
     this.log.add(decision === 'rejected' ? 'Rejecting call' : 'Ignoring call');
     this.tabs?.announce(decision, session.callSid, session.from);
     if (decision === 'rejected') session.reject();
@@ -336,6 +360,11 @@ export class PhoneController {
   }
 
   private onEnded(session: CallSession, problem: Problem | null): void {
+    const stillRinging = this.snapshot.phone.call?.id === session.id && this.snapshot.phone.status === 'incoming';
+    if (stillRinging && !problem && this.declinedHere !== session.id && session.callSid) {
+      this.stoppedRinging = { callSid: session.callSid, from: session.from, until: this.deps.env.now() + LATE_TAB_MESSAGE_MS };
+    }
+    this.declinedHere = null;
     this.calls.delete(session.id);
     this.closeNotification();
     if (problem) this.log.add(`Call failed: ${problem.reason}`);
@@ -345,13 +374,25 @@ export class PhoneController {
 
   private onTabMessage = (message: TabMessage): void => {
     const session = this.ringing();
-    if (!session || !isSameCall(message, session.callSid, session.from)) return;
+    if (!session || !isSameCall(message, session.callSid, session.from)) {
+      this.onLateTabMessage(message);
+      return;
+    }
     this.log.add(`Call ${message.type} in another tab`);
     this.update({ notice: { kind: 'handledElsewhere', decision: message.type } });
     // A rejection in one tab is the person's answer for all of them; otherwise just stop ringing here.
     if (message.type === 'rejected') session.reject();
     else session.ignore();
   };
+
+  /** Another tab's decision about a call that already stopped ringing here: still worth saying. */
+  private onLateTabMessage(message: TabMessage): void {
+    const stopped = this.stoppedRinging;
+    if (!stopped || this.deps.env.now() > stopped.until || !isSameCall(message, stopped.callSid, stopped.from)) return;
+    this.stoppedRinging = null;
+    this.log.add(`Call ${message.type} in another tab`);
+    if (this.snapshot.phone.status === 'ready') this.update({ notice: { kind: 'handledElsewhere', decision: message.type } });
+  }
 
   private joinTabs(identity: string): TabCoordinator {
     this.tabs?.close();
@@ -374,6 +415,8 @@ export class PhoneController {
 
   private teardown(): void {
     this.closeNotification();
+    this.stoppedRinging = null;
+    this.declinedHere = null;
     this.calls.forEach((session) => session.dispose());
     this.calls.clear();
     this.registration.stop();

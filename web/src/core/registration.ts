@@ -316,5 +316,7 @@ export function deviceOptions(config: AppConfig): DeviceOptions {
     enableRingingState: true,
     // Busy / no answer / declined arrive as their own error codes instead of a generic 31005.
     enableImprovedSignalingErrorPrecision: true,
+    // Ringtones through audio elements, so they ring while the SDK's AudioContext rests between calls.
+    disableAudioContextSounds: true,
   };
 }

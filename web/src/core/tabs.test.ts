@@ -53,6 +53,36 @@ describe('PhoneController: several tabs', () => {
     expect(a.controller.getSnapshot().notice).toEqual({ kind: 'handledElsewhere', decision: 'answered' });
   });
 
+  it('still says the call was answered in another tab when that tab’s message comes after the gateway’s cancel', async () => {
+    const { a, b } = await twoTabs();
+    const callA = await incoming(a);
+    const callB = await incoming(b);
+    // Under load the gateway's cancel reaches this tab before the other tab's message.
+    callA.emit('cancel');
+    expect(a.status()).toBe('ready');
+    expect(a.controller.getSnapshot().notice).toBeNull();
+    await b.controller.accept();
+    callB.emit('accept', callB);
+    expect(a.controller.getSnapshot().notice).toEqual({ kind: 'handledElsewhere', decision: 'answered' });
+  });
+
+  it('forgets a cancelled call after a few seconds, and never takes its own decision for another tab’s', async () => {
+    const { a, b } = await twoTabs();
+    const callA = await incoming(a);
+    const callB = await incoming(b);
+    callA.emit('cancel');
+    a.env.time += 10_000;
+    await b.controller.accept();
+    callB.emit('accept', callB);
+    expect(a.controller.getSnapshot().notice).toBeNull();
+
+    // A caller who hangs up is not "answered elsewhere" by a message about some other call.
+    const again = await incoming(a, { CallSid: 'CA9' });
+    again.emit('cancel');
+    b.controller['tabs']?.announce('answered', 'CA8', '+12025550999');
+    expect(a.controller.getSnapshot().notice).toBeNull();
+  });
+
   it('rejects in every tab when rejected in one', async () => {
     const { a, b } = await twoTabs();
     const callA = await incoming(a);

@@ -50,6 +50,17 @@ export interface DeviceLike extends Emitter {
 
 export type DeviceOptions = Record<string, unknown>;
 
+/**
+ * The Voice SDK's one AudioContext (`Device.audioContext`), shared by every call: it measures the
+ * call's levels and plays key tones. A running context keeps every MediaStreamAudioSourceNode made on
+ * it alive (Chromium), and the SDK makes new ones per call; suspended, they can be collected.
+ */
+export interface AudioContextLike {
+  readonly state: string;
+  suspend(): Promise<void>;
+  resume(): Promise<void>;
+}
+
 /** Creates the one Device; the real one loads the SDK lazily, tests pass a fake. */
 export type DeviceFactory = (token: string, options: DeviceOptions) => Promise<DeviceLike>;
 

@@ -137,6 +137,8 @@ export const en = {
   'log.copied': 'Copied to the clipboard.',
   'log.clear': 'Clear',
   'log.empty': 'Nothing logged yet.',
+  'log.cap': 'Keeps the last {limit} entries.',
+  'log.dropped': 'Older entries dropped: {count}.',
   'log.close': 'Close log',
 
   'recents.title': 'Recents',

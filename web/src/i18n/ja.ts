@@ -138,6 +138,8 @@ export const ja: Messages = {
   'log.copied': 'クリップボードにコピーしました。',
   'log.clear': 'クリア',
   'log.empty': 'まだ記録はありません。',
+  'log.cap': '最新の {limit} 件まで保持します。',
+  'log.dropped': '削除した古い記録: {count} 件。',
   'log.close': 'ログを閉じる',
 
   'recents.title': '履歴',

@@ -138,6 +138,8 @@ export const ru: Messages = {
   'log.copied': 'Скопировано в буфер обмена.',
   'log.clear': 'Очистить',
   'log.empty': 'Записей пока нет.',
+  'log.cap': 'Журнал хранит не более {limit} последних записей.',
+  'log.dropped': 'Удалено старых записей: {count}.',
   'log.close': 'Закрыть журнал',
 
   'recents.title': 'Недавние',

@@ -138,6 +138,8 @@ export const zhTW: Messages = {
   'log.copied': '已複製到剪貼簿。',
   'log.clear': '清除',
   'log.empty': '尚無記錄。',
+  'log.cap': '最多保留最新的 {limit} 筆記錄。',
+  'log.dropped': '已刪除的較舊記錄：{count} 筆。',
   'log.close': '關閉記錄',
 
   'recents.title': '最近通話',

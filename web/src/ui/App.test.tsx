@@ -172,12 +172,47 @@ describe('call in progress', () => {
     expect(within(dialog).getByTestId('call-status')).toHaveTextContent('Calling…');
     act(() => void call.emit('ringing', false));
     expect(within(dialog).getByTestId('call-status')).toHaveTextContent('Ringing…');
-    vi.useFakeTimers();
+    const pageTitle = document.title;
     act(() => void call.emit('accept', call));
     expect(within(dialog).getByRole('timer')).toHaveTextContent('0:00');
     t.env.time += 65_000;
-    act(() => void vi.advanceTimersByTime(1000));
+    act(() => t.env.runTimers());
     expect(within(dialog).getByRole('timer')).toHaveTextContent('1:05');
+    // The tab title shows the call too, and goes back once it ends.
+    expect(document.title).toBe('1:05 · Call with bob');
+    act(() => void call.emit('disconnect', call));
+    expect(document.title).toBe(pageTitle);
+  });
+
+  it('stops rewriting the timer while the page is hidden, and catches up when it shows', async () => {
+    const { t, call } = await connected();
+    act(() => void call.emit('accept', call));
+    const timer = screen.getByRole('timer');
+    t.env.hidden = true;
+    t.env.time += 3_000;
+    act(() => t.env.runTimers());
+    expect(timer).toHaveTextContent('0:00');
+    expect(document.title).toBe('0:03 · Call with bob');
+    t.env.hidden = false;
+    act(() => t.env.fire('document', 'visibilitychange'));
+    expect(timer).toHaveTextContent('0:03');
+  });
+
+  it('draws the call’s levels on its meters, and nothing while the page is hidden', async () => {
+    const { t, call } = await connected();
+    act(() => void call.emit('accept', call));
+    const mic = screen.getByRole('meter', { name: 'Your microphone' });
+    const bar = mic.firstElementChild as HTMLElement;
+    act(() => void call.emit('volume', 0.25, 0));
+    expect(mic).toHaveAttribute('aria-valuenow', '50');
+    expect(bar.style.transform).toBe('scaleX(0.5)');
+    t.env.hidden = true;
+    t.env.time += 5_000;
+    act(() => void call.emit('volume', 1, 1));
+    expect(bar.style.transform).toBe('scaleX(0.5)');
+    t.env.hidden = false;
+    act(() => void call.emit('volume', 1, 1));
+    expect(bar.style.transform).toBe('scaleX(1)');
   });
 
   it('mutes and unmutes with a button whose name follows', async () => {
@@ -299,6 +334,22 @@ describe('audio settings and device log', () => {
     const log = await screen.findByRole('region', { name: 'Device log' });
     expect(within(log).getByText(/Registered: ready for calls/)).toBeInTheDocument();
     expect(within(log).getAllByRole('listitem')[0]?.querySelector('time')).not.toBeNull();
+  });
+
+  it('says the log is capped, and how many old lines it dropped', async () => {
+    const user = userEvent.setup();
+    const t = await renderApp();
+    await user.click(screen.getByRole('button', { name: 'Device log' }));
+    const log = await screen.findByRole('region', { name: 'Device log' });
+    expect(within(log).getByTestId('log-cap')).toHaveTextContent('Keeps the last 500 entries.');
+    const before = t.controller.log.getEntries().length;
+    act(() => {
+      for (let i = 1; i <= 600; i++) t.controller.log.add(`line ${i}`);
+    });
+    const items = within(log).getAllByRole('listitem');
+    expect(items).toHaveLength(500);
+    expect(items.at(-1)).toHaveTextContent('line 600');
+    expect(within(log).getByTestId('log-cap')).toHaveTextContent(`Keeps the last 500 entries. Older entries dropped: ${before + 100}.`);
   });
 
   it('keeps Tab inside an open dialog', async () => {

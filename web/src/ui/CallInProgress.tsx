@@ -6,10 +6,12 @@ import { DIAL_KEYS, Keypad } from './Keypad';
 import { Meter } from './Meter';
 import { usePhone } from './phone-context';
 import { peerText, usePeer } from './use-phone-lib';
+import { setCallTitle } from './page-title';
 
 const selectPhone = (s: PhoneSnapshot) => s.phone;
 const selectConfig = (s: PhoneSnapshot) => s.config;
 const selectNotice = (s: PhoneSnapshot) => s.notice;
+const noSelection = () => null;
 
 const KNOWN_WARNINGS = new Set([
   'high-rtt',
@@ -34,20 +36,28 @@ export function formatDuration(ms: number): string {
   return `${h > 0 ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}`;
 }
 
-/** A running clock that rewrites its own text once a second instead of re-rendering the dialog. */
-function Timer({ startedAt, now }: { startedAt: number; now: () => number }) {
+/**
+ * A running clock that rewrites its own text once a second instead of re-rendering the dialog, and
+ * only while the page is visible. The tab title carries the duration too, so a hidden tab still shows
+ * the call going on.
+ */
+function Timer({ startedAt, title }: { startedAt: number; title: string }) {
+  const [, phone] = usePhone(noSelection);
   const ref = useRef<HTMLSpanElement | null>(null);
   useEffect(() => {
-    const tick = () => {
-      if (ref.current) ref.current.textContent = formatDuration(now() - startedAt);
+    const stop = phone.onCallSecond(startedAt, (elapsed, visible) => {
+      const text = formatDuration(elapsed);
+      if (visible && ref.current && ref.current.textContent !== text) ref.current.textContent = text;
+      setCallTitle(`${text} · ${title}`);
+    });
+    return () => {
+      stop();
+      setCallTitle(null);
     };
-    tick();
-    const handle = setInterval(tick, 1000);
-    return () => clearInterval(handle);
-  }, [startedAt, now]);
+  }, [phone, startedAt, title]);
   return (
     <span ref={ref} className="timer" role="timer" aria-label={t('call.duration')} data-testid="call-timer">
-      {formatDuration(now() - startedAt)}
+      {formatDuration(phone.now() - startedAt)}
     </span>
   );
 }
@@ -85,9 +95,11 @@ export function CallInProgress() {
   const statusLine =
     status === 'dialing' ? t('call.dialing') : status === 'ringing' ? t('call.ringing') : status === 'reconnecting' ? t('call.reconnecting') : t('call.connected');
 
+  const title = t('call.title', { name: peerText(peer) });
+
   return (
     <Dialog
-      title={t('call.title', { name: peerText(peer) })}
+      title={title}
       initialFocus="panel"
       onClose={keypadOpen ? () => setKeypadOpen(false) : undefined}
       className="call-dialog"
@@ -101,7 +113,7 @@ export function CallInProgress() {
             {status === 'reconnecting' && <span className="spinner" aria-hidden="true" />}
             {statusLine}
           </p>
-          {call.startedAt !== null && <Timer startedAt={call.startedAt} now={phone.now} />}
+          {call.startedAt !== null && <Timer startedAt={call.startedAt} title={title} />}
         </div>
 
         {call.warnings.length > 0 && (

@@ -11,7 +11,7 @@ function timeOf(at: number): string {
 
 /** Timestamped device events, newest at the bottom, copyable for a support ticket. Loaded on demand. */
 export default function DeviceLog({ onClose }: { onClose: () => void }) {
-  const [entries, phone] = usePhoneLog();
+  const [{ entries, dropped, limit }, phone] = usePhoneLog();
   const [copied, setCopied] = useState(false);
   const listRef = useRef<HTMLOListElement | null>(null);
 
@@ -21,7 +21,9 @@ export default function DeviceLog({ onClose }: { onClose: () => void }) {
   }, [entries]);
 
   async function copy() {
-    const text = entries.map(formatLogEntry).join('\n');
+    const lines = entries.map(formatLogEntry);
+    if (dropped > 0) lines.unshift(t('log.dropped', { count: dropped }));
+    const text = lines.join('\n');
     try {
       await navigator.clipboard.writeText(text);
     } catch {
@@ -55,12 +57,17 @@ export default function DeviceLog({ onClose }: { onClose: () => void }) {
           </button>
         </div>
       </div>
+      {/* A tab open for days logs every call: say that the log is capped, and when it has dropped lines. */}
+      <p className="hint log-cap" data-testid="log-cap">
+        {t('log.cap', { limit })}
+        {dropped > 0 && ` ${t('log.dropped', { count: dropped })}`}
+      </p>
       {entries.length === 0 ? (
         <p className="hint">{t('log.empty')}</p>
       ) : (
         <ol ref={listRef} className="log-list" tabIndex={0} aria-label={t('log.title')}>
-          {entries.map((e, i) => (
-            <li key={`${e.at}-${i}`}>
+          {entries.map((e) => (
+            <li key={e.id}>
               <time dateTime={new Date(e.at).toISOString()}>{timeOf(e.at)}</time> {e.text}
             </li>
           ))}

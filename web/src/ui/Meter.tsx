@@ -1,11 +1,14 @@
 import { useEffect, useRef } from 'react';
+import { MeterModel } from '../core/levels';
 import { usePhone } from './phone-context';
 
 const noSelection = () => null;
 
 /**
- * An audio level bar. Levels arrive many times a second; they are drawn straight into the DOM on
- * the next animation frame, so React never re-renders for them.
+ * An audio level bar. Levels arrive a few times a second at most (the core's level feed limits the
+ * rate and stops while the page is hidden); each is written straight into the DOM, as a transform the
+ * compositor applies without layout or paint, and only when the bar would look different. React never
+ * re-renders for a level.
  */
 export function Meter({ channel, label }: { channel: 'input' | 'output'; label: string }) {
   const [, phone] = usePhone(noSelection);
@@ -13,22 +16,12 @@ export function Meter({ channel, label }: { channel: 'input' | 'output'; label: 
   const meterRef = useRef<HTMLDivElement | null>(null);
 
   useEffect(() => {
-    let level = 0;
-    let frame = 0;
-    const draw = () => {
-      frame = 0;
-      const scaled = Math.min(1, Math.sqrt(level));
-      if (barRef.current) barRef.current.style.transform = `scaleX(${scaled.toFixed(3)})`;
-      meterRef.current?.setAttribute('aria-valuenow', String(Math.round(scaled * 100)));
-    };
-    const off = phone.onVolume((input, output) => {
-      level = channel === 'input' ? input : output;
-      if (!frame) frame = requestAnimationFrame(draw);
+    const model = new MeterModel();
+    return phone.onVolume((input, output, at) => {
+      const write = model.frame(channel === 'input' ? input : output, at);
+      if (write.scale !== undefined && barRef.current) barRef.current.style.transform = `scaleX(${write.scale})`;
+      if (write.ariaValue !== undefined) meterRef.current?.setAttribute('aria-valuenow', String(write.ariaValue));
     });
-    return () => {
-      off();
-      if (frame) cancelAnimationFrame(frame);
-    };
   }, [phone, channel]);
 
   return (

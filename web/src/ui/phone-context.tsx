@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useSyncExternalStore, type ReactNode } from 'react';
 import type { PhoneController, PhoneSnapshot } from '../core/controller';
-import type { LogEntry } from '../core/log';
+import type { LogView } from '../core/log';
 
 const PhoneContext = createContext<PhoneController | null>(null);
 
@@ -28,8 +28,8 @@ export function usePhone<T>(selector: (snapshot: PhoneSnapshot) => T): [T, Phone
 }
 
 /** The device log, kept out of the snapshot so logging never re-renders the app. */
-export function usePhoneLog(): [readonly LogEntry[], PhoneController] {
+export function usePhoneLog(): [LogView, PhoneController] {
   const controller = useController();
-  const entries = useSyncExternalStore(controller.log.subscribe, controller.log.getEntries, controller.log.getEntries);
-  return [entries, controller];
+  const view = useSyncExternalStore(controller.log.subscribe, controller.log.getView, controller.log.getView);
+  return [view, controller];
 }

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { AudioHelperLike, CallLike, DeviceFactory, DeviceLike, OutputDevicesLike } from '../types';
+import type { AudioContextLike, AudioHelperLike, CallLike, DeviceFactory, DeviceLike, OutputDevicesLike } from '../types';
 
 /** Test double for the SDK's Call: records what the controller asked of it. */
 export class FakeCall extends EventEmitter implements CallLike {
@@ -165,4 +165,18 @@ export class FakeDevices {
     if (!device) throw new Error('no device yet');
     return device;
   };
+}
+
+/** The SDK's shared AudioContext: its state, and the suspends and resumes asked of it. */
+export class FakeAudioContext implements AudioContextLike {
+  state = 'running';
+  readonly changes: string[] = [];
+  async suspend(): Promise<void> {
+    this.state = 'suspended';
+    this.changes.push('suspend');
+  }
+  async resume(): Promise<void> {
+    this.state = 'running';
+    this.changes.push('resume');
+  }
 }

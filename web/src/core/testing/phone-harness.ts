@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { PhoneController } from '../controller';
 import { FakeApi, fakeEnv, type FakeEnv } from './fake-env';
-import { FakeCall, FakeDevices, type FakeDevice } from './fake-device';
+import { FakeAudioContext, FakeCall, FakeDevices, type FakeDevice } from './fake-device';
 import { FakeEventServer } from './fake-events';
 
 // The core's tests drive a PhoneController over a fake Device, API and browser through these.
@@ -14,6 +14,7 @@ export function twilioError(code: number, message = 'error') {
 
 export function setup(opts: { env?: FakeEnv; api?: FakeApi; events?: FakeEventServer; onDevice?: (d: FakeDevice) => void } = {}) {
   const api = opts.api ?? new FakeApi();
+  const audioContext = new FakeAudioContext();
   const env = opts.env ?? fakeEnv();
   const events = opts.events ?? new FakeEventServer();
   const fakes = new FakeDevices(opts.onDevice);
@@ -22,6 +23,7 @@ export function setup(opts: { env?: FakeEnv; api?: FakeApi; events?: FakeEventSe
     env,
     events: events.transport,
     createDevice: fakes.create,
+    audioContext: () => audioContext,
     texts: {
       incomingTitle: (p) => `Call from ${p}`,
       incomingBody: () => 'Answer in the softphone',
@@ -30,7 +32,7 @@ export function setup(opts: { env?: FakeEnv; api?: FakeApi; events?: FakeEventSe
     },
   });
   const status = () => controller.getSnapshot().phone.status;
-  return { api, env, events, controller, devices: fakes.all, device: fakes.latest, status };
+  return { api, env, events, controller, devices: fakes.all, device: fakes.latest, status, audioContext };
 }
 
 export async function signedIn(opts: Parameters<typeof setup>[0] = {}) {

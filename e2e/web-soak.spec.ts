@@ -1,0 +1,113 @@
+/**
+ * An all-day tab, shortened: many calls in one tab, and many token renewals and reconnects, leave
+ * nothing behind (heap after garbage collection, DOM nodes, event listeners, timers, sockets, audio
+ * objects of ended calls) and the tab still rings. Kept short for npm test; `npm run bench -- --soak`
+ * runs the long versions and prints the figures. Thresholds are per call or absolute counts, never
+ * times, and wide enough for a noisy machine: the leaks they guard against grew 10+ kB per call.
+ */
+import { expect, test } from '@playwright/test';
+import { emulatorMetrics, phoneCalls, PHONES } from '../test-support/emulator-api';
+import { heapObjectCounts, pageResources, recordPageResources, resourceSession, slope, type PageResources } from '../test-support/page-resources';
+import { callAndHangUp, callStatus, newPhonePage, signIn } from '../test-support/phone-ui';
+import { dropSignaling, expireToken } from '../test-support/soak';
+
+const CALLS = 30;
+const WARM_UP = 6;
+/** Heap growth per call (least-squares over the samples after warm-up) that counts as flat. */
+const FLAT_BYTES_PER_CALL = 4 * 1024;
+/** Objects an ended call holds; the heap snapshot must not have more of them than before the calls. */
+const PER_CALL_OBJECTS = ['RTCPeerConnection', 'MediaStream', 'MediaStreamAudioSourceNode', 'AnalyserNode'] as const;
+
+const summary = (r: PageResources) =>
+  `heap ${(r.heapBytes / 1e6).toFixed(2)} MB, ${r.nodes} nodes, ${r.listeners} listeners, ${r.intervals} intervals, ${r.timeouts} timeouts, ${r.sockets} sockets`;
+
+/**
+ * What may not grow: everything but the heap, which is judged by its slope. A few listeners, nodes or
+ * pending timers come and go with the SDK's own cycles (sounds, heartbeat, registration); a leak adds
+ * one or more per call or per renewal, far beyond these margins.
+ */
+function expectNothingAdded(before: PageResources, after: PageResources): void {
+  const exact = ({ intervals, sockets, audioContexts, peerConnections }: PageResources) => ({ intervals, sockets, audioContexts, peerConnections });
+  expect(exact(after)).toEqual(exact(before));
+  expect(after.listeners).toBeLessThanOrEqual(before.listeners + 4);
+  expect(after.nodes).toBeLessThanOrEqual(before.nodes + 4);
+  expect(after.timeouts).toBeLessThanOrEqual(before.timeouts + 2);
+}
+
+test.describe('web: an all-day tab', () => {
+  test.describe.configure({ timeout: 240_000 });
+
+  test(`${CALLS} calls in one tab leave nothing behind`, async ({ browser, request }) => {
+    const { context, page } = await newPhonePage(browser);
+    await recordPageResources(context);
+    await signIn(page, 'bob');
+    const cdp = await resourceSession(page);
+    const objectsBefore = await heapObjectCounts(cdp, PER_CALL_OBJECTS);
+
+    const heap: { call: number; bytes: number }[] = [];
+    let before: PageResources | undefined;
+    for (let n = 1; n <= CALLS; n++) {
+      await callAndHangUp(page, PHONES.echo, 200);
+      if (n >= WARM_UP && (n - WARM_UP) % 4 === 0) {
+        const r = await pageResources(page, cdp);
+        before ??= r;
+        heap.push({ call: n, bytes: r.heapBytes });
+      }
+    }
+    await page.waitForTimeout(1000);
+    const after = await pageResources(page, cdp);
+    heap.push({ call: CALLS, bytes: after.heapBytes });
+    const perCall = slope(heap.map((h) => h.call), heap.map((h) => h.bytes));
+    const objectsAfter = await heapObjectCounts(cdp, PER_CALL_OBJECTS);
+    console.log(`soak: ${CALLS} calls; heap ${(perCall / 1024).toFixed(2)} kB/call after warm-up; before ${summary(before!)}; after ${summary(after)}; objects ${JSON.stringify(objectsBefore)} → ${JSON.stringify(objectsAfter)}`);
+
+    expect(perCall).toBeLessThan(FLAT_BYTES_PER_CALL);
+    expectNothingAdded(before!, after);
+    expect(after.peerConnections).toBe(0);
+    for (const name of PER_CALL_OBJECTS) expect(objectsAfter[name], name).toBeLessThanOrEqual(objectsBefore[name]! + 2);
+    // The emulator let go of every leg too.
+    await expect.poll(async () => {
+      const m = await emulatorMetrics(request);
+      return [m.activeCalls, m.activeMediaLegs, m.ringingForks];
+    }).toEqual([0, 0, 0]);
+    // The device log stayed within its cap and says what it dropped.
+    await page.getByRole('button', { name: 'Device log' }).click();
+    const log = page.getByRole('region', { name: 'Device log' });
+    await expect(log.getByTestId('log-cap')).toHaveText(/^Keeps the last 500 entries\. Older entries dropped: \d+\.$/);
+    expect(await log.getByRole('listitem').count()).toBe(500);
+    await context.close();
+  });
+
+  test('token renewals and reconnects add no listener, timer or socket, and the tab still rings', async ({ browser, request }) => {
+    const cycles = 8;
+    const { context, page } = await newPhonePage(browser);
+    await recordPageResources(context);
+    await signIn(page, 'carol');
+    const cdp = await resourceSession(page);
+    // A first cycle of each, so lazily made things (the new Device's chunks, the SDK's reconnect state) exist.
+    await expireToken(page, request, 'carol');
+    await dropSignaling(page, request, 'carol');
+    await page.waitForTimeout(1000);
+    const before = await pageResources(page, cdp);
+    for (let i = 0; i < cycles; i++) {
+      await expireToken(page, request, 'carol');
+      await dropSignaling(page, request, 'carol');
+    }
+    await page.waitForTimeout(1000);
+    const after = await pageResources(page, cdp);
+    console.log(`soak: ${cycles} token renewals and ${cycles} reconnects; before ${summary(before)}; after ${summary(after)}`);
+    expectNothingAdded(before, after);
+    // Each reconnect replaces the Device; what is left of the old ones must be collectable.
+    expect(after.heapBytes - before.heapBytes).toBeLessThan(cycles * 16 * 1024);
+
+    // Still reachable: a phone calls carol, the tab rings, and the call connects.
+    await phoneCalls(request, PHONES.manual, 'client:carol');
+    const incoming = page.getByRole('alertdialog', { name: 'Incoming call' });
+    await expect(incoming).toBeVisible({ timeout: 15_000 });
+    await incoming.getByRole('button', { name: 'Accept' }).click();
+    await expect(callStatus(page)).toHaveAttribute('data-state', 'inCall');
+    await page.getByRole('button', { name: 'Hang up' }).click();
+    await expect(page.getByRole('dialog')).toHaveCount(0);
+    await context.close();
+  });
+});

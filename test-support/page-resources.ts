@@ -1,0 +1,184 @@
+/**
+ * What a page holds on to, for the soak tests and benches: the JavaScript heap after a full garbage
+ * collection, DOM nodes and event listeners (CDP), and, from an init script, the timers, intervals,
+ * WebSockets, peer connections and audio contexts still alive. Taken before and after many calls,
+ * token renewals or reconnects, these show whether anything accumulates per call or per renewal.
+ *
+ * The functions passed to the page run there, not in Node: they may use only what they are given.
+ */
+import type { BrowserContext, CDPSession, Page } from '@playwright/test';
+
+interface ResourceWindow {
+  __resources: { intervals: Set<number>; timeouts: Set<number>; sockets: Set<WebSocket>; audioContexts: Set<BaseAudioContext> };
+  __peerConnections?: RTCPeerConnection[];
+}
+
+/**
+ * Runs in the page before its own scripts: keeps count of pending timeouts, live intervals, open
+ * WebSockets and audio contexts not closed. Wrapping the timer functions costs a Set operation per
+ * timer, which is nothing next to what they schedule.
+ */
+export const RECORD_PAGE_RESOURCES = () => {
+  const w = window as unknown as ResourceWindow;
+  const r: ResourceWindow['__resources'] = { intervals: new Set(), timeouts: new Set(), sockets: new Set(), audioContexts: new Set() };
+  w.__resources = r;
+
+  const { setTimeout: st, clearTimeout: ct, setInterval: si, clearInterval: ci } = window;
+  window.setTimeout = ((fn: TimerHandler, ms?: number, ...args: unknown[]) => {
+    const id: number = st(
+      (...a: unknown[]) => {
+        r.timeouts.delete(id);
+        if (typeof fn === 'function') (fn as (...x: unknown[]) => void)(...a);
+      },
+      ms,
+      ...args,
+    );
+    r.timeouts.add(id);
+    return id;
+  }) as typeof window.setTimeout;
+  // Timeouts and intervals share one id space, and either clear function cancels either (the Voice SDK
+  // clears its ICE-gathering timeout with clearInterval).
+  const forget = (id?: number) => {
+    if (id === undefined) return;
+    r.timeouts.delete(id);
+    r.intervals.delete(id);
+  };
+  window.clearTimeout = ((id?: number) => {
+    forget(id);
+    ct(id);
+  }) as typeof window.clearTimeout;
+  window.setInterval = ((fn: TimerHandler, ms?: number, ...args: unknown[]) => {
+    const id = si(fn, ms, ...args);
+    r.intervals.add(id);
+    return id;
+  }) as typeof window.setInterval;
+  window.clearInterval = ((id?: number) => {
+    forget(id);
+    ci(id);
+  }) as typeof window.clearInterval;
+
+  const OriginalWs = window.WebSocket;
+  window.WebSocket = class extends OriginalWs {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      r.sockets.add(this);
+      this.addEventListener('close', () => r.sockets.delete(this));
+    }
+  } as typeof WebSocket;
+
+  const OriginalAc = window.AudioContext;
+  if (OriginalAc) {
+    window.AudioContext = class extends OriginalAc {
+      constructor(options?: AudioContextOptions) {
+        super(options);
+        r.audioContexts.add(this);
+        this.addEventListener('statechange', () => {
+          if (this.state === 'closed') r.audioContexts.delete(this);
+        });
+      }
+    } as typeof AudioContext;
+  }
+};
+
+export async function recordPageResources(context: BrowserContext): Promise<void> {
+  await context.addInitScript(RECORD_PAGE_RESOURCES);
+}
+
+export interface PageResources {
+  /** JS heap in use after a full garbage collection, bytes. */
+  heapBytes: number;
+  nodes: number;
+  listeners: number;
+  intervals: number;
+  timeouts: number;
+  sockets: number;
+  audioContexts: number;
+  /** Peer connections not closed (needs the recorder from page-instrumentation.ts). */
+  peerConnections: number;
+}
+
+/** A CDP session for `page` with what pageResources needs enabled. */
+export async function resourceSession(page: Page): Promise<CDPSession> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.enable');
+  return cdp;
+}
+
+/** Collects garbage (twice: finalizers free more on the second pass), then counts. */
+export async function pageResources(page: Page, cdp: CDPSession): Promise<PageResources> {
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const [{ usedSize }, counters, inPage] = await Promise.all([
+    cdp.send('Runtime.getHeapUsage'),
+    cdp.send('Memory.getDOMCounters'),
+    page.evaluate(() => {
+      const w = window as unknown as Partial<ResourceWindow>;
+      const r = w.__resources;
+      return {
+        intervals: r?.intervals.size ?? -1,
+        timeouts: r?.timeouts.size ?? -1,
+        sockets: r?.sockets.size ?? -1,
+        audioContexts: r?.audioContexts.size ?? -1,
+        peerConnections: (w.__peerConnections ?? []).filter((pc) => pc.connectionState !== 'closed').length,
+      };
+    }),
+  ]);
+  return { heapBytes: usedSize, nodes: counters.nodes, listeners: counters.jsEventListeners, ...inPage };
+}
+
+/**
+ * Least-squares slope of `ys` over `xs` (e.g. heap bytes per call). Robust enough for a trend over
+ * many samples; a single late spike moves it little.
+ */
+export function slope(xs: readonly number[], ys: readonly number[]): number {
+  const n = Math.min(xs.length, ys.length);
+  if (n < 2) return 0;
+  const mx = xs.slice(0, n).reduce((a, b) => a + b, 0) / n;
+  const my = ys.slice(0, n).reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    num += (xs[i]! - mx) * (ys[i]! - my);
+    den += (xs[i]! - mx) ** 2;
+  }
+  return den === 0 ? 0 : num / den;
+}
+
+/**
+ * Takes a heap snapshot and counts the objects with these constructor names (browser objects such as
+ * RTCPeerConnection keep their names in a minified build). An ended call still referenced from
+ * anywhere keeps its peer connection, media streams and analysers alive, so these counts show it.
+ */
+export async function heapObjectCounts(cdp: CDPSession, names: readonly string[]): Promise<Record<string, number>> {
+  const chunks: string[] = [];
+  const onChunk = ({ chunk }: { chunk: string }) => chunks.push(chunk);
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
+  try {
+    await cdp.send('HeapProfiler.collectGarbage');
+    await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false, captureNumericValue: false });
+  } finally {
+    cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
+  }
+  const snapshot = JSON.parse(chunks.join('')) as {
+    snapshot: { meta: { node_fields: string[]; node_types: [string[], ...unknown[]] } };
+    nodes: number[];
+    strings: string[];
+  };
+  const { node_fields: fields, node_types: types } = snapshot.snapshot.meta;
+  const width = fields.length;
+  const typeAt = fields.indexOf('type');
+  const nameAt = fields.indexOf('name');
+  const objectType = types[0].indexOf('object');
+  const nativeType = types[0].indexOf('native');
+  const wanted = new Map(names.map((n) => [n, 0]));
+  for (let i = 0; i < snapshot.nodes.length; i += width) {
+    const type = snapshot.nodes[i + typeAt];
+    if (type !== objectType && type !== nativeType) continue;
+    const name = snapshot.strings[snapshot.nodes[i + nameAt]!]!;
+    // Native wrappers are named like "RTCPeerConnection" or "Detached RTCPeerConnection".
+    const key = name.startsWith('Detached ') ? name.slice('Detached '.length) : name;
+    const count = wanted.get(key);
+    if (count !== undefined) wanted.set(key, count + 1);
+  }
+  return Object.fromEntries(wanted);
+}
