@@ -5,4 +5,5 @@ export * from './calls';
 export * from './phones';
 export * from './faults';
 export * from './applications';
+export * from './conferences';
 export * from './state';

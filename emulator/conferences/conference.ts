@@ -10,7 +10,6 @@
 import type { Call } from '../calls/call';
 import { callFacts, voiceParams } from '../calls/params';
 import type { WebhookClient } from '../calls/webhook';
-import { LevelMeter } from '../media/level';
 import { beep } from '../media/hold-music';
 import { BufferSource } from '../media/sources';
 import { FRAME_SAMPLES } from '../media/synth';
@@ -18,8 +17,9 @@ import type { PhoneNetwork } from '../phones/network';
 import { newSid } from '../sid';
 import type { Method } from '../twiml/verbs';
 import type { Logger } from '../types';
-import { ConferenceAudio, LegAudio, PhoneAudio, RingbackAudio, SpeakingDetector, type MixMember, type ParticipantAudio } from './audio';
+import { ConferenceAudio, LegAudio, PhoneAudio, RingbackAudio, type MixMember, type ParticipantAudio } from './audio';
 import { conferenceCallbackParams } from './callbacks';
+import { ConferenceParticipant, seatOf, type ParticipantOptions } from './participant';
 import { Program, type ProgramSpec } from './program';
 import {
   conferenceStep, hearingOf, newConferenceState, seatRefusal, subscriptionOf, voiceReach,
@@ -32,29 +32,12 @@ export interface ConferenceSettings {
   maxParticipants: number;
 }
 
-export type Beep = 'true' | 'false' | 'onEnter' | 'onExit';
-
-export interface ParticipantOptions {
-  label: string | null;
-  muted: boolean;
-  startConferenceOnEnter: boolean;
-  endConferenceOnExit: boolean;
-  beep: Beep;
-  wait: ProgramSpec;
-  coaching: boolean;
-  callSidToCoach: string | null;
-  /** While an API participant's phone rings, the room hears the ringback. */
-  earlyMedia: boolean;
-}
-
-/** What the API may change on a participant. */
 export interface ParticipantUpdate extends Omit<SeatChanges, 'waitUrl'> {
   holdProgram?: ProgramSpec;
   wait?: ProgramSpec;
   announce?: { spec: ProgramSpec; url: string };
 }
 
-export type ReleaseReason = 'ended' | 'kicked';
 export type Refusal = { refused: { code: number; message: string } };
 
 export interface ConferenceDeps {
@@ -63,39 +46,6 @@ export interface ConferenceDeps {
   phones: Pick<PhoneNetwork, 'on'>;
   loadAudio(url: string): Promise<Int16Array>;
   log: Logger;
-}
-
-export class ConferenceParticipant {
-  readonly createdAt = new Date();
-  updatedAt = this.createdAt;
-  joinedAt: Date | null = null;
-  audio: ParticipantAudio | null = null;
-  ringback: RingbackAudio | null = null;
-  wait: Program | null = null;
-  hold: Program | null = null;
-  announcement: Program | null = null;
-  holdSpec: ProgramSpec = { kind: 'music' };
-  readonly speaking = new SpeakingDetector();
-  readonly voiceLevel = new LevelMeter();
-  readonly released: Promise<ReleaseReason>;
-  private resolveRelease!: (r: ReleaseReason) => void;
-
-  constructor(readonly call: Call, public options: ParticipantOptions, readonly source: 'twiml' | 'api') {
-    this.released = new Promise((r) => { this.resolveRelease = r; });
-  }
-
-  release(reason: ReleaseReason): void {
-    this.resolveRelease(reason);
-  }
-}
-
-function seatOf(call: Call, o: ParticipantOptions): Seat {
-  return {
-    callSid: call.sid, label: o.label, joined: false, muted: o.muted, hold: false,
-    coaching: o.coaching, callSidToCoach: o.callSidToCoach,
-    startConferenceOnEnter: o.startConferenceOnEnter, endConferenceOnExit: o.endConferenceOnExit,
-    beepOnEnter: o.beep === 'true' || o.beep === 'onEnter', beepOnExit: o.beep === 'true' || o.beep === 'onExit',
-  };
 }
 
 export class Conference {

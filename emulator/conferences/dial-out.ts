@@ -8,7 +8,8 @@ import type { ApiCalls } from '../calls/api-calls';
 import type { Call } from '../calls/call';
 import type { Legs } from '../calls/legs';
 import type { StatusCallbackSpec } from '../twiml/verbs';
-import type { Conference, ConferenceParticipant, ParticipantOptions, Refusal } from './conference';
+import type { Conference, Refusal } from './conference';
+import type { ConferenceParticipant, ParticipantOptions } from './participant';
 
 export interface AddParticipantInput {
   /** +E.164, or client:identity. */

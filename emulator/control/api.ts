@@ -12,6 +12,7 @@ import { CONTROL_API_PREFIX } from '../../contracts/emulator/common';
 import { StateRoutes } from '../../contracts/emulator/state';
 import type { Emulator } from '../emulator';
 import { registerApplicationRoutes } from './applications';
+import { registerConferenceRoutes } from './conferences';
 import { registerFaultRoutes } from './faults';
 import { registerPhoneRoutes } from './phones';
 import { apiError, type ControlScope } from './scope';
@@ -55,4 +56,5 @@ export function registerControlApi(app: FastifyInstance, emulator: Emulator): vo
   registerPhoneRoutes(api, emulator);
   registerFaultRoutes(api, emulator);
   registerApplicationRoutes(api, emulator);
+  registerConferenceRoutes(api, emulator);
 }

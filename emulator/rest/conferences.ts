@@ -11,7 +11,8 @@
  *   DELETE Conferences/{Sid}/Participants/{CallSid or Label}.json  removes it
  */
 import type { FastifyInstance } from 'fastify';
-import type { Conference, ConferenceParticipant } from '../conferences/conference';
+import type { Conference } from '../conferences/conference';
+import type { ConferenceParticipant } from '../conferences/participant';
 import type { ProgramSpec } from '../conferences/program';
 import { EVENT_SUBSCRIPTIONS, participantStatus, type EventSubscription, type Seat } from '../conferences/state';
 import type { Emulator } from '../emulator';

@@ -5,7 +5,8 @@
  * completes and the call goes on to the Dial's action, or the next verb, as Twilio's does.
  */
 import type { ConferenceRegistry } from '../../conferences/registry';
-import type { ConferenceSettings, ParticipantOptions } from '../../conferences/conference';
+import type { ConferenceSettings } from '../../conferences/conference';
+import type { ParticipantOptions } from '../../conferences/participant';
 import type { ProgramSpec } from '../../conferences/program';
 import type { LeaveCause } from '../../conferences/state';
 import type { VerbOutcome } from '../../twiml/interpreter';
