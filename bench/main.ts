@@ -24,6 +24,7 @@ export const MODULES: Record<string, () => Promise<BenchModule>> = {
   'call-cpu': () => import('./call-cpu'),
   server: () => import('./server'),
   'emulator-calls': () => import('./emulator-calls'),
+  conferences: () => import('./conferences'),
 };
 
 export interface BenchReport {
