@@ -14,9 +14,9 @@ import { PhoneAudio } from '../emulator/conferences/audio';
 import { mixFrame, type MixPart } from '../emulator/media/mixer';
 import { hasTone } from '../emulator/media/spectrum';
 import { ToneGenerator } from '../emulator/media/synth';
-import type { ConferenceView } from '../contracts/emulator/conferences';
+import type { ConferenceView, MetricsView } from '../contracts/emulator';
 import { BrowserPeers } from '../test-support/browser-peers';
-import { emulatorApi, emulatorMetrics, type EmulatorMetrics } from '../test-support/emulator-api';
+import { emulatorApi, emulatorMetrics, phonePath } from '../test-support/emulator-api';
 import { startLocalServer } from '../test-support/local-server';
 import { eventually, sleep } from '../test-support/wait';
 import { round } from './stack';
@@ -60,7 +60,7 @@ function perParticipant(n: number, withPhones: boolean): { micros: number; perce
   return { micros, percent: (micros * 50) / 1e4 };
 }
 
-async function cpuPercent(api: APIRequestContext): Promise<{ percent: number; rssMB: number; metrics: EmulatorMetrics }> {
+async function cpuPercent(api: APIRequestContext): Promise<{ percent: number; rssMB: number; metrics: MetricsView }> {
   const before = await emulatorMetrics(api);
   await sleep(WINDOW_SECONDS * 1000);
   const after = await emulatorMetrics(api);
@@ -124,13 +124,13 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
     // The observer: a Chromium peer operating a phone, dialed into the first conference.
     browser = await BrowserPeers.launch();
     await emulatorApi(api, '', 'POST', '/phones', { number: OBSERVER, name: 'Observer', behaviour: { kind: 'manual' } });
-    const phonePath = `/phones/${encodeURIComponent(OBSERVER)}`;
-    const { sdp } = await emulatorApi<{ sdp: string }>(api, '', 'POST', `${phonePath}/operate`);
+    const observer = phonePath(OBSERVER);
+    const { sdp } = await emulatorApi<{ sdp: string }>(api, '', 'POST', `${observer}/operate`);
     await browser.create('observer');
-    await emulatorApi(api, '', 'POST', `${phonePath}/operate/answer`, { sdp: await browser.answer('observer', sdp) });
+    await emulatorApi(api, '', 'POST', `${observer}/operate/answer`, { sdp: await browser.answer('observer', sdp) });
     await emulatorApi(api, '', 'POST', '/conferences/participants', { conference: 'bench-0', to: OBSERVER, beep: 'false' });
-    await eventually(async () => (await emulatorApi<{ state: string }>(api, '', 'GET', phonePath)).state === 'ringing', 'observer ringing', 15_000);
-    await emulatorApi(api, '', 'POST', `${phonePath}/answer`);
+    await eventually(async () => (await emulatorApi<{ state: string }>(api, '', 'GET', observer)).state === 'ringing', 'observer ringing', 15_000);
+    await emulatorApi(api, '', 'POST', `${observer}/answer`);
     await eventually(async () => (await browser!.stats('observer')).audioLevel > 0.01, 'observer hears the conference', 15_000);
     const before = await browser.stats('observer');
     const withObserver = await cpuPercent(api);

@@ -13,9 +13,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { request, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import twilio from 'twilio';
+import type { DeviceOptions, PublicConfig } from '../contracts/api';
 import type { LocalCredentials } from '../local-setup/setup';
 import { launchChromium } from '../test-support/chromium';
-import { emulatorMetrics, type EmulatorMetrics } from '../test-support/emulator-api';
+import { emulatorMetrics } from '../test-support/emulator-api';
 import { ROOT, startLocalServer, type LocalServer } from '../test-support/local-server';
 import { audioStats, instrument } from '../test-support/page-instrumentation';
 import { sleep } from '../test-support/wait';
@@ -53,7 +54,7 @@ interface SdkCall {
 }
 
 /** In the page: a registered Device; callees answer their first incoming call while they have none. */
-async function addDevice([name, token, options, answer]: [string, string, object, boolean]): Promise<void> {
+async function addDevice([name, token, options, answer]: [string, string, DeviceOptions, boolean]): Promise<void> {
   const w = window as unknown as SdkWindow;
   w.devices ??= {};
   const device = new w.Twilio.Device(token, { ...options, allowIncomingWhileBusy: false }) as SdkWindow['devices'][string];
@@ -107,10 +108,10 @@ interface Level {
 
 async function measureLevel(api: APIRequestContext, page: Page, calls: number): Promise<Level> {
   await sleep(1000); // past the set-up of the last call
-  const before: EmulatorMetrics = await emulatorMetrics(api);
+  const before = await emulatorMetrics(api);
   const packetsBefore = await audioStats(page);
   await sleep(WINDOW_SECONDS * 1000);
-  const after: EmulatorMetrics = await emulatorMetrics(api);
+  const after = await emulatorMetrics(api);
   const packetsAfter = await audioStats(page);
   const wall = (after.at - before.at) / 1000;
   const cpu = after.cpuUserMicros + after.cpuSystemMicros - before.cpuUserMicros - before.cpuSystemMicros;
@@ -139,7 +140,7 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
   let browser: Browser | undefined;
   try {
     const credentials = JSON.parse(await readFile(join(server.dataDir, 'credentials.json'), 'utf8')) as LocalCredentials;
-    const config = (await (await api.get('/api/config')).json()) as { deviceOptions: object };
+    const config = (await (await api.get('/api/config')).json()) as PublicConfig;
     browser = await launchChromium();
     const page = await openDevicePage(browser, server);
     if (options.verbose) page.on('console', (m) => m.type() === 'error' && log(`page: ${m.text()}`));
@@ -149,7 +150,7 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
     for (const target of LEVELS) {
       for (; placed < target; placed++) {
         const device = (name: string, identity: string, answer: boolean) =>
-          withTimeout(`registering ${name}`, page.evaluate(addDevice, [name, voiceToken(credentials, identity), config.deviceOptions, answer] as [string, string, object, boolean]));
+          withTimeout(`registering ${name}`, page.evaluate(addDevice, [name, voiceToken(credentials, identity), config.deviceOptions, answer] as [string, string, DeviceOptions, boolean]));
         await device(`bob${placed}`, 'bob', true);
         await device(`alice${placed}`, 'alice', false);
         await withTimeout(`call ${placed + 1}`, page.evaluate(placeCall, [`alice${placed}`, 'bob'] as [string, string]));

@@ -7,8 +7,10 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import twilio from 'twilio';
 import { emulatorRequestClient } from '../emulator/rest/twilio-client';
+import type { PublicConfig, TokenGrant } from '../contracts/api';
+import type { CallDetail, CallSidResult, DropSignalingResult, MetricsView, PhoneDetail, StateView } from '../contracts/emulator';
 import type { LocalCredentials } from '../local-setup/setup';
-import { emulatorApi, PHONES, TEAM_NUMBER } from '../test-support/emulator-api';
+import { emulatorApi, phonePath, PHONES, TEAM_NUMBER } from '../test-support/emulator-api';
 import { DEMO_PASSWORD, E2E_BASE_URL } from '../test-support/local-server';
 import { audioStats, instrument } from '../test-support/page-instrumentation';
 
@@ -56,7 +58,7 @@ async function signedInPage(browser: Browser, user: string): Promise<Page> {
 async function fetchToken(page: Page): Promise<string> {
   return page.evaluate(async () => {
     const res = await fetch('/api/token', { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: '{}' });
-    return ((await res.json()) as { token: string }).token;
+    return ((await res.json()) as TokenGrant).token;
   });
 }
 
@@ -65,7 +67,7 @@ async function registeredDevice(browser: Browser, user: string, token?: string):
   const page = await signedInPage(browser, user);
   const jwt = token ?? (await fetchToken(page));
   await page.evaluate(async (jwt) => {
-    const config = await (await fetch('/api/config')).json();
+    const config = (await (await fetch('/api/config')).json()) as PublicConfig;
     window.calls = [];
     window.deviceErrors = [];
     window.deviceEvents = [];
@@ -101,8 +103,7 @@ const callStatus = (page: Page, i: number) => page.evaluate((i) => window.calls[
 const callEvents = (page: Page, i: number) => page.evaluate((i) => window.calls[i]?.events as string[], i);
 const callSid = (page: Page, i: number) => page.evaluate((i) => window.calls[i]?.parameters.CallSid as string, i);
 
-const controlApi = (page: Page, method: string, path: string, body?: unknown) => emulatorApi<any>(page.request, E2E_BASE_URL, method, path, body);
-const phonePath = (n: string) => `/phones/${encodeURIComponent(n)}`;
+const controlApi = <T = unknown>(page: Page, method: string, path: string, body?: unknown) => emulatorApi<T>(page.request, E2E_BASE_URL, method, path, body);
 
 /** The twilio helper library, pointed at the emulator's REST API. */
 function restClient() {
@@ -113,7 +114,7 @@ function restClient() {
 test.describe('Twilio Voice emulator with the real Voice SDK', () => {
   test('registers a device and shows it as a registered client', async ({ browser }) => {
     const page = await registeredDevice(browser, 'alice');
-    const state = await controlApi(page, 'GET', '/state');
+    const state = await controlApi<StateView>(page, 'GET', '/state');
     expect(state.clients).toEqual(expect.arrayContaining([expect.objectContaining({ identity: 'alice', registered: true, reachable: true })]));
     expect(await page.evaluate(() => window.device.identity)).toBe('alice');
     await page.evaluate(() => window.device.unregister());
@@ -135,27 +136,27 @@ test.describe('Twilio Voice emulator with the real Voice SDK', () => {
 
     // The phone "hears" the browser's fake microphone through the emulator's media endpoint.
     await expect.poll(async () => {
-      const phone = await controlApi(page, 'GET', phonePath(ECHO_PHONE));
+      const phone = await controlApi<PhoneDetail>(page, 'GET', phonePath(ECHO_PHONE));
       return phone.state === 'in-call' && phone.heard.packetsReceived > 50 && phone.heard.peakLevelDbfs > -60;
     }, { timeout: 10_000 }).toBe(true);
 
-    const detail = await controlApi(page, 'GET', `/calls/${sid}`);
+    const detail = await controlApi<CallDetail>(page, 'GET', `/calls/${sid}`);
     expect(detail.status).toBe('in-progress');
-    expect(detail.media.codec).toBe('PCMU');
+    expect(detail.media!.codec).toBe('PCMU');
     expect(detail.children).toHaveLength(1);
-    const child = await controlApi(page, 'GET', `/calls/${detail.children[0]}`);
+    const child = await controlApi<CallDetail>(page, 'GET', `/calls/${detail.children[0]}`);
     expect(child).toMatchObject({ to: ECHO_PHONE, direction: 'outbound-dial', status: 'in-progress', parentCallSid: sid });
     console.log(`call set-up: invite → ringing ${detail.ringingMs} ms (TwiML fetched, early media), invite → answer ${detail.setupMs} ms (includes the phone ringing 800 ms)`);
 
     await page.evaluate((i) => window.calls[i].disconnect(), i);
-    await expect.poll(async () => (await controlApi(page, 'GET', `/calls/${sid}`)).status).toBe('completed');
-    await expect.poll(async () => (await controlApi(page, 'GET', phonePath(ECHO_PHONE))).state).toBe('idle');
+    await expect.poll(async () => (await controlApi<CallDetail>(page, 'GET', `/calls/${sid}`)).status).toBe('completed');
+    await expect.poll(async () => (await controlApi<PhoneDetail>(page, 'GET', phonePath(ECHO_PHONE))).state).toBe('idle');
   });
 
   test('a phone calls the team number: the ring group rings and the page that answers gets the call', async ({ browser }) => {
     const alice = await registeredDevice(browser, 'alice');
     const bob = await registeredDevice(browser, 'bob');
-    const { callSid: parentSid } = await controlApi(alice, 'POST', `${phonePath(MANUAL_PHONE)}/call`, { to: TEAM_NUMBER });
+    const { callSid: parentSid } = await controlApi<CallSidResult>(alice, 'POST', `${phonePath(MANUAL_PHONE)}/call`, { to: TEAM_NUMBER });
     expect(parentSid).toMatch(/^CA[0-9a-f]{32}$/);
     await expect.poll(() => alice.evaluate(() => window.calls.length), { timeout: 15_000 }).toBe(1);
     await expect.poll(() => bob.evaluate(() => window.calls.length)).toBe(1);
@@ -171,14 +172,14 @@ test.describe('Twilio Voice emulator with the real Voice SDK', () => {
       const s = await audioStats(alice);
       return s.packetsReceived > 50 && s.packetsSent > 50 && s.energyReceived > 0;
     }, { timeout: 15_000 }).toBe(true);
-    const phone = await controlApi(alice, 'GET', phonePath(MANUAL_PHONE));
+    const phone = await controlApi<PhoneDetail>(alice, 'GET', phonePath(MANUAL_PHONE));
     expect(phone.state).toBe('in-call');
-    await expect.poll(async () => (await controlApi(alice, 'GET', phonePath(MANUAL_PHONE))).heard.packetsReceived).toBeGreaterThan(20);
+    await expect.poll(async () => (await controlApi<PhoneDetail>(alice, 'GET', phonePath(MANUAL_PHONE))).heard.packetsReceived).toBeGreaterThan(20);
 
     // The phone hangs up; the browser sees the call end.
     await controlApi(alice, 'POST', `${phonePath(MANUAL_PHONE)}/hangup`);
     await expect.poll(() => callEvents(alice, 0)).toContain('disconnect');
-    await expect.poll(async () => (await controlApi(alice, 'GET', `/calls/${parentSid}`)).status).toBe('completed');
+    await expect.poll(async () => (await controlApi<CallDetail>(alice, 'GET', `/calls/${parentSid}`)).status).toBe('completed');
   });
 
   test('rejecting an incoming call ends it for the caller as busy', async ({ browser }) => {
@@ -195,14 +196,14 @@ test.describe('Twilio Voice emulator with the real Voice SDK', () => {
   test('a caller who hangs up before the answer cancels the ringing phone', async ({ browser }) => {
     const page = await registeredDevice(browser, 'alice');
     const i = await connect(page, MANUAL_PHONE);
-    await expect.poll(async () => (await controlApi(page, 'GET', phonePath(MANUAL_PHONE))).state, { timeout: 15_000 }).toBe('ringing');
+    await expect.poll(async () => (await controlApi<PhoneDetail>(page, 'GET', phonePath(MANUAL_PHONE))).state, { timeout: 15_000 }).toBe('ringing');
     await expect.poll(() => callEvents(page, i)).toContain('ringing');
     const sid = await callSid(page, i);
     await page.evaluate((i) => window.calls[i].disconnect(), i);
-    await expect.poll(async () => (await controlApi(page, 'GET', phonePath(MANUAL_PHONE))).state).toBe('idle');
-    const detail = await controlApi(page, 'GET', `/calls/${sid}`);
+    await expect.poll(async () => (await controlApi<PhoneDetail>(page, 'GET', phonePath(MANUAL_PHONE))).state).toBe('idle');
+    const detail = await controlApi<CallDetail>(page, 'GET', `/calls/${sid}`);
     expect(detail.status).toBe('canceled');
-    const child = await controlApi(page, 'GET', `/calls/${detail.children[0]}`);
+    const child = await controlApi<CallDetail>(page, 'GET', `/calls/${detail.children[0]}`);
     expect(child.status).toBe('canceled');
   });
 
@@ -223,12 +224,12 @@ test.describe('Twilio Voice emulator with the real Voice SDK', () => {
       }, { timeout: 15_000 }).toBe(true);
     }
     const sid = await callSid(alice, i);
-    const detail = await controlApi(alice, 'GET', `/calls/${sid}`);
+    const detail = await controlApi<CallDetail>(alice, 'GET', `/calls/${sid}`);
     expect(detail.bridged).toBe(true);
     // A figure, not an assertion: server CPU while one call is bridged (includes the app; machines are noisy).
-    const m1 = await controlApi(alice, 'GET', '/metrics');
+    const m1 = await controlApi<MetricsView>(alice, 'GET', '/metrics');
     await alice.waitForTimeout(3000);
-    const m2 = await controlApi(alice, 'GET', '/metrics');
+    const m2 = await controlApi<MetricsView>(alice, 'GET', '/metrics');
     const cpuMs = (m2.cpuUserMicros + m2.cpuSystemMicros - m1.cpuUserMicros - m1.cpuSystemMicros) / 1000;
     console.log(`server CPU with ${m2.bridgedCalls} bridged call(s): ${((cpuMs / (m2.at - m1.at)) * 100).toFixed(1)}% of one core`);
     await bob.evaluate(() => window.calls[0].disconnect());
@@ -263,11 +264,11 @@ test.describe('Twilio Voice emulator with the real Voice SDK', () => {
     await expect.poll(async () => (await audioStats(page)).packetsReceived, { timeout: 10_000 }).toBeGreaterThan(10);
     await page.evaluate(() => window.calls[0].sendDigits('1234'));
     await expect.poll(async () => {
-      const detail = await controlApi(page, 'GET', `/calls/${call.sid}`);
-      return detail.events.map((e: { text: string }) => e.text);
+      const detail = await controlApi<CallDetail>(page, 'GET', `/calls/${call.sid}`);
+      return detail.events.map((e) => e.text);
     }, { timeout: 15_000 }).toEqual(expect.arrayContaining(['Gather got "1234"', 'Say "You pressed 1234"']));
-    const detail = await controlApi(page, 'GET', `/calls/${call.sid}`);
-    expect(detail.media.digits).toBe('1234');
+    const detail = await controlApi<CallDetail>(page, 'GET', `/calls/${call.sid}`);
+    expect(detail.media!.digits).toBe('1234');
     await client.calls(call.sid).update({ status: 'completed' });
     await expect.poll(() => callStatus(page, 0)).toBe('closed');
   });
@@ -283,13 +284,13 @@ test.describe('Twilio Voice emulator with the real Voice SDK', () => {
     await expect.poll(() => page.evaluate(() => window.deviceEvents), { timeout: 10_000 }).toContain('tokenWillExpire');
     await expect.poll(() => page.evaluate(() => window.deviceErrors.map((e) => e.code)), { timeout: 20_000 }).toContain(20104);
     expect(await page.evaluate(() => window.deviceErrors.find((e) => e.code === 20104)?.name)).toBe('AccessTokenExpired');
-    const state = await controlApi(page, 'GET', '/state');
-    expect(state.clients.find((x: { identity: string }) => x.identity === 'carol').tokenExpired).toBe(true);
+    const state = await controlApi<StateView>(page, 'GET', '/state');
+    expect(state.clients.find((x) => x.identity === 'carol')!.tokenExpired).toBe(true);
 
     await page.evaluate((jwt) => window.device.updateToken(jwt), mint(600));
     await expect.poll(async () => {
-      const s = await controlApi(page, 'GET', '/state');
-      return s.clients.some((x: { identity: string; reachable: boolean }) => x.identity === 'carol' && x.reachable);
+      const s = await controlApi<StateView>(page, 'GET', '/state');
+      return s.clients.some((x) => x.identity === 'carol' && x.reachable);
     }).toBe(true);
     expect(await page.evaluate(() => window.device.state)).toBe('registered');
     // Still reachable: a call to carol rings this device.
@@ -303,18 +304,19 @@ test.describe('Twilio Voice emulator with the real Voice SDK', () => {
     const i = await connect(page, ECHO_PHONE);
     await expect.poll(() => callStatus(page, i), { timeout: 15_000 }).toBe('open');
     const sid = await callSid(page, i);
-    const { dropped } = await controlApi(page, 'POST', '/faults/drop-signaling', { identity: 'bob' });
+    const { dropped } = await controlApi<DropSignalingResult>(page, 'POST', '/faults/drop-signaling', { identity: 'bob' });
     expect(dropped).toBe(1);
     await expect.poll(() => callEvents(page, i), { timeout: 15_000 }).toEqual(expect.arrayContaining(['reconnecting', 'reconnected']));
     expect(await callStatus(page, i)).toBe('open');
     const before = (await audioStats(page)).packetsReceived;
     await expect.poll(async () => (await audioStats(page)).packetsReceived).toBeGreaterThan(before + 25);
-    const detail = await controlApi(page, 'GET', `/calls/${sid}`);
+    const detail = await controlApi<CallDetail>(page, 'GET', `/calls/${sid}`);
     expect(detail.status).toBe('in-progress');
+    if (detail.endpoint.kind !== 'client') throw new Error(`${sid} is not bob's SDK leg`);
     expect(detail.endpoint.signalingConnected).toBe(true);
     await expect.poll(() => page.evaluate(() => window.device.state), { timeout: 15_000 }).toBe('registered');
     // Signaling works again: hanging up reaches the emulator.
     await page.evaluate((i) => window.calls[i].disconnect(), i);
-    await expect.poll(async () => (await controlApi(page, 'GET', `/calls/${sid}`)).status).toBe('completed');
+    await expect.poll(async () => (await controlApi<CallDetail>(page, 'GET', `/calls/${sid}`)).status).toBe('completed');
   });
 });

@@ -4,7 +4,8 @@
  */
 import type { Page } from '@playwright/test';
 import { E2E_BASE_URL } from '../test-support/local-server';
-import { emulatorApi, liveCallOf, PHONES, type CallDetail } from '../test-support/emulator-api';
+import type { BlockMediaResult, CallDetail, DropSignalingResult } from '../contracts/emulator';
+import { emulatorApi, liveCallOf, PHONES } from '../test-support/emulator-api';
 import { audioStats, dataStates, expectMediaBothWays, expectMediaFlowing, watchDataState } from '../test-support/page-instrumentation';
 import { callStatus, dial, expectTimerRunning, newPhonePage, signIn } from '../test-support/phone-ui';
 import { expect, test } from '../test-support/resilience';
@@ -24,14 +25,15 @@ test.describe('resilience: network faults during a call', () => {
     await watchCallStates(page);
 
     const dropped = Date.now();
-    const { dropped: sockets } = await emulatorApi<{ dropped: number }>(request, E2E_BASE_URL, 'POST', '/faults/drop-signaling', { identity: 'alice' });
+    const { dropped: sockets } = await emulatorApi<DropSignalingResult>(request, E2E_BASE_URL, 'POST', '/faults/drop-signaling', { identity: 'alice' });
     expect(sockets).toBe(1);
     await expect.poll(() => callStates(page), { timeout: 20_000 }).toEqual(['inCall', 'reconnecting', 'inCall']);
     const recoveredMs = Date.now() - dropped;
     await expectTimerRunning(page);
     await expectMediaFlowing(page, request, E2E_BASE_URL, call.sid);
-    const detail = await emulatorApi<CallDetail & { endpoint: { signalingConnected: boolean } }>(request, E2E_BASE_URL, 'GET', `/calls/${call.sid}`);
+    const detail = await emulatorApi<CallDetail>(request, E2E_BASE_URL, 'GET', `/calls/${call.sid}`);
     expect(detail.status).toBe('in-progress');
+    if (detail.endpoint.kind !== 'client') throw new Error(`${call.sid} is not alice's SDK leg`);
     expect(detail.endpoint.signalingConnected).toBe(true);
     await expect(page.getByTestId('registration')).toHaveAttribute('data-state', 'registered', { timeout: 15_000 });
 
@@ -53,7 +55,7 @@ test.describe('resilience: network faults during a call', () => {
 
     const blockMs = 8_000;
     const blockedAt = Date.now();
-    const { blocked } = await emulatorApi<{ blocked: string[] }>(request, E2E_BASE_URL, 'POST', '/faults/block-media', { identity: 'bob', ms: blockMs });
+    const { blocked } = await emulatorApi<BlockMediaResult>(request, E2E_BASE_URL, 'POST', '/faults/block-media', { identity: 'bob', ms: blockMs });
     expect(blocked).toEqual([call.sid]);
     // Nothing arrives while the path is dark.
     await page.waitForTimeout(2_000);

@@ -8,7 +8,9 @@
 import { createServer, type Server } from 'node:http';
 import type { Page } from '@playwright/test';
 import { STACK_PORTS, startStandaloneStack, type Stack } from '../test-support/local-server';
-import { clients, emulatorApi, liveCallOf, PHONES, TEAM_NUMBER, type CallDetail, type PhoneView } from '../test-support/emulator-api';
+import type { TokenGrant } from '../contracts/api';
+import type { ApplicationView, CallDetail, CallSidResult, DropSignalingResult, ExpireTokenResult, PhoneDetail, RevokeTokenResult } from '../contracts/emulator';
+import { clients, emulatorApi, liveCallOf, phonePath, PHONES, TEAM_NUMBER } from '../test-support/emulator-api';
 import { dataStates, expectMediaBothWays, expectMediaFlowing, watchDataState } from '../test-support/page-instrumentation';
 import { callStatus, dial, expectTimerRunning, newPhonePage, signIn } from '../test-support/phone-ui';
 import { expect, test } from '../test-support/resilience';
@@ -28,7 +30,6 @@ test.afterAll(async () => {
 
 const api = <T = unknown>(request: import('@playwright/test').APIRequestContext, method: 'GET' | 'POST', path: string, body?: unknown) =>
   emulatorApi<T>(request, stack.emulatorOrigin, method, path, body);
-const phonePath = (n: string) => `/phones/${encodeURIComponent(n)}`;
 
 async function stackPage(browser: import('@playwright/test').Browser, user: string) {
   const { context, page } = await newPhonePage(browser);
@@ -38,8 +39,8 @@ async function stackPage(browser: import('@playwright/test').Browser, user: stri
 }
 
 async function phoneCallsTeam(request: import('@playwright/test').APIRequestContext, number: string): Promise<string> {
-  await expect.poll(async () => (await api<PhoneView>(request, 'GET', phonePath(number))).state, { timeout: 20_000 }).toBe('idle');
-  return (await api<{ callSid: string }>(request, 'POST', `${phonePath(number)}/call`, { to: TEAM_NUMBER })).callSid;
+  await expect.poll(async () => (await api<PhoneDetail>(request, 'GET', phonePath(number))).state, { timeout: 20_000 }).toBe('idle');
+  return (await api<CallSidResult>(request, 'POST', `${phonePath(number)}/call`, { to: TEAM_NUMBER })).callSid;
 }
 
 async function sessionStatus(page: Page): Promise<number> {
@@ -107,7 +108,7 @@ test.describe('resilience: app server and emulator as separate processes', () =>
     expect(await sessionStatus(page)).toBe(200);
     const token = await page.evaluate(async () => {
       const res = await fetch('/api/token', { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: '{}' });
-      return { status: res.status, ttl: ((await res.json()) as { ttl?: number }).ttl };
+      return { status: res.status, ttl: ((await res.json()) as TokenGrant).ttl };
     });
     expect(token).toEqual({ status: 200, ttl: 60 });
 
@@ -134,14 +135,14 @@ test.describe('resilience: app server and emulator as separate processes', () =>
     const callSid = await phoneCallsTeam(request, PHONES.manual);
     // Nobody answers in RING_TIMEOUT_SECONDS: the team's after-dial fallback speaks, then hangs up.
     await expect
-      .poll(async () => (await api<PhoneView>(request, 'GET', phonePath(PHONES.manual))).heard.says.join(' | '), { timeout: 30_000 })
+      .poll(async () => (await api<PhoneDetail>(request, 'GET', phonePath(PHONES.manual))).heard.says.join(' | '), { timeout: 30_000 })
       .toContain('no one is available');
     await expect.poll(async () => (await api<CallDetail>(request, 'GET', `/calls/${callSid}`)).status, { timeout: 20_000 }).toBe('completed');
     const fallbackEvents = (await api<CallDetail>(request, 'GET', `/calls/${callSid}`)).events.map((e) => e.text);
     expect(fallbackEvents.some((t) => t.includes('after-dial'))).toBe(true);
 
     // While frozen the gateway gave up on the silent socket (as it does after 30 s without heartbeats).
-    const { dropped } = await api<{ dropped: number }>(request, 'POST', '/faults/drop-signaling', { identity: 'alice' });
+    const { dropped } = await api<DropSignalingResult>(request, 'POST', '/faults/drop-signaling', { identity: 'alice' });
     expect(dropped).toBe(1);
     const resumedAt = Date.now();
     const resumeEvent = await tab.resume();
@@ -182,11 +183,11 @@ test.describe('resilience: app server and emulator as separate processes', () =>
     });
     await new Promise<void>((r) => server.listen(STACK_PORTS.webhook, '127.0.0.1', r));
     const { context, page } = await stackPage(browser, 'bob');
-    const [application] = await api<{ sid: string; voiceUrl: string }[]>(request, 'GET', '/applications');
+    const [application] = await api<ApplicationView[]>(request, 'GET', '/applications');
     const original = application!.voiceUrl;
     const setVoiceUrl = (voiceUrl: string) => api(request, 'POST', `/applications/${application!.sid}`, { voiceUrl });
     const webhook = `http://127.0.0.1:${STACK_PORTS.webhook}`;
-    const heard = async () => (await api<PhoneView>(request, 'GET', phonePath(PHONES.manual))).heard.says;
+    const heard = async () => (await api<PhoneDetail>(request, 'GET', phonePath(PHONES.manual))).heard.says;
     const outcomes: string[] = [];
     try {
       for (const [url, expected, code] of [
@@ -268,7 +269,7 @@ test.describe('resilience: app server and emulator as separate processes', () =>
     await busy.page.getByRole('button', { name: 'Hang up' }).click();
 
     // Expired on the gateway's side (31205 → AccessTokenExpired): renewed from the error, still reachable.
-    const { expired } = await api<{ expired: number }>(request, 'POST', '/faults/expire-token', { identity: 'carol' });
+    const { expired } = await api<ExpireTokenResult>(request, 'POST', '/faults/expire-token', { identity: 'carol' });
     expect(expired).toBe(1);
     await expect.poll(async () => (await clients(request, stack.emulatorOrigin)).find((c) => c.identity === 'carol')?.tokenExpired, { timeout: 15_000 }).toBe(false);
     await expect(idle.page.getByTestId('registration')).toHaveAttribute('data-state', 'registered');
@@ -277,7 +278,7 @@ test.describe('resilience: app server and emulator as separate processes', () =>
     await idle.page.getByRole('alertdialog', { name: 'Incoming call' }).getByRole('button', { name: 'Reject' }).click();
 
     // Revoked (31204 → AccessTokenInvalid): the person is told, and Try again gets a new token.
-    const { revoked } = await api<{ revoked: number }>(request, 'POST', '/faults/revoke-token', { identity: 'carol' });
+    const { revoked } = await api<RevokeTokenResult>(request, 'POST', '/faults/revoke-token', { identity: 'carol' });
     expect(revoked).toBe(1);
     const alert = idle.page.getByRole('alert').filter({ hasText: 'The phone service refused this sign-in' });
     await expect(alert).toBeVisible({ timeout: 15_000 });

@@ -3,65 +3,16 @@
  * Playwright request context (it trusts the local certificate the same way the pages do). `origin` is
  * empty for the context's own base URL, or the origin of a stand-alone emulator.
  *
- * The views below are what the tests read of the emulator's JSON; where the emulator publishes typed
- * contracts for them, these declarations are the one place to replace.
+ * Answers are typed by the control API's own contracts (contracts/emulator), imported as types only.
  */
 import { expect, type APIRequestContext } from '@playwright/test';
+import type { CallDetail, CallSidResult, CallView, ClientView, MetricsView, PhoneDetail, PhoneState } from '../contracts/emulator';
+import { DEFAULT_PHONE_NUMBERS } from '../emulator/phones/defaults';
 import { LOCAL_TEAM_NUMBER } from '../local-setup/demo';
 
 export const TEAM_NUMBER = LOCAL_TEAM_NUMBER;
-/** Simulated phones the emulator creates by default (emulator/phones.ts). */
-export const PHONES = {
-  echo: '+12025550101',
-  manual: '+12025550102',
-  busy: '+12025550103',
-  tone: '+12025550104',
-  noAnswer: '+12025550105',
-} as const;
-
-export interface PhoneView {
-  number: string;
-  state: 'idle' | 'ringing' | 'calling' | 'in-call';
-  callSid: string | null;
-  heard: { digits: string; says: string[]; levelDbfs: number; peakLevelDbfs: number; packetsReceived: number };
-}
-
-export interface ClientView {
-  sessionId: string;
-  identity: string | null;
-  registered: boolean;
-  reachable: boolean;
-  tokenExpired: boolean;
-  tokenExpiresAt: string | null;
-}
-
-export interface CallEvent {
-  at: string;
-  kind: string;
-  text: string;
-}
-
-export interface CallSummary {
-  sid: string;
-  status: string;
-  endpoint: { kind: string; identity?: string; number?: string; signalingConnected?: boolean };
-}
-
-export interface CallDetail extends CallSummary {
-  events: CallEvent[];
-  media: { packetsReceived: number; packetsSent: number; iceState: string } | null;
-}
-
-export interface EmulatorMetrics {
-  at: number;
-  cpuUserMicros: number;
-  cpuSystemMicros: number;
-  rssBytes: number;
-  activeCalls: number;
-  activeMediaLegs: number;
-  bridgedCalls: number;
-  sessions: number;
-}
+/** The simulated phones the emulator creates by default. */
+export const PHONES = DEFAULT_PHONE_NUMBERS;
 
 /** One request to the control API; a failure fails the test with the method, path, status and body. */
 export async function emulatorApi<T = unknown>(
@@ -76,13 +27,14 @@ export async function emulatorApi<T = unknown>(
   return (response.status() === 204 ? null : await response.json()) as T;
 }
 
-const phonePath = (number: string) => `/phones/${encodeURIComponent(number)}`;
+/** The control API's path of a phone: the number's + must be encoded. */
+export const phonePath = (number: string) => `/phones/${encodeURIComponent(number)}`;
 
-export function phone(request: APIRequestContext, number: string, origin = ''): Promise<PhoneView> {
-  return emulatorApi<PhoneView>(request, origin, 'GET', phonePath(number));
+export function phone(request: APIRequestContext, number: string, origin = ''): Promise<PhoneDetail> {
+  return emulatorApi<PhoneDetail>(request, origin, 'GET', phonePath(number));
 }
 
-export async function expectPhoneState(request: APIRequestContext, number: string, state: PhoneView['state'], origin = ''): Promise<void> {
+export async function expectPhoneState(request: APIRequestContext, number: string, state: PhoneState, origin = ''): Promise<void> {
   await expect.poll(async () => (await phone(request, number, origin)).state, { timeout: 15_000 }).toBe(state);
 }
 
@@ -93,21 +45,21 @@ export async function phoneAction(request: APIRequestContext, number: string, ac
 /** The phone calls `to` once it is idle (a phone still finishing an earlier test's call cannot place a new one). */
 export async function phoneCalls(request: APIRequestContext, from: string, to: string, origin = ''): Promise<string> {
   await expectPhoneState(request, from, 'idle', origin);
-  return (await emulatorApi<{ callSid: string }>(request, origin, 'POST', `${phonePath(from)}/call`, { to })).callSid;
+  return (await emulatorApi<CallSidResult>(request, origin, 'POST', `${phonePath(from)}/call`, { to })).callSid;
 }
 
 export const clients = (request: APIRequestContext, origin = '') => emulatorApi<ClientView[]>(request, origin, 'GET', '/clients');
 
 export const callDetail = (request: APIRequestContext, sid: string, origin = '') => emulatorApi<CallDetail>(request, origin, 'GET', `/calls/${sid}`);
 
-export const emulatorMetrics = (request: APIRequestContext, origin = '') => emulatorApi<EmulatorMetrics>(request, origin, 'GET', '/metrics');
+export const emulatorMetrics = (request: APIRequestContext, origin = '') => emulatorApi<MetricsView>(request, origin, 'GET', '/metrics');
 
 /** The SDK leg of this identity's current call, as the emulator sees it. */
 export async function liveCallOf(request: APIRequestContext, origin: string, identity: string): Promise<CallDetail> {
   let sid = '';
   await expect
     .poll(async () => {
-      const calls = await emulatorApi<CallSummary[]>(request, origin, 'GET', '/calls');
+      const calls = await emulatorApi<CallView[]>(request, origin, 'GET', '/calls');
       sid = calls.find((c) => c.status === 'in-progress' && c.endpoint.kind === 'client' && c.endpoint.identity === identity)?.sid ?? '';
       return sid;
     }, { timeout: 15_000 })

@@ -87,17 +87,22 @@ const TWIML: MediaResponse = {
 
 const BAD_SIGNATURE = errorReply('X-Twilio-Signature is missing or does not match this URL and these parameters (bad_signature). No TwiML.');
 
+/** A webhook whose answer a caller hears: signed form in, TwiML out. */
+const TWIML_WEBHOOK = {
+  tags: ['Twilio webhooks'],
+  security: SIGNED_BY_TWILIO,
+  consumes: FORM,
+  response: { 200: TWIML, 403: BAD_SIGNATURE, ...COMMON_ERRORS },
+} as const;
+
 export const voiceWebhookRoute = defineRoute({
   method: 'POST',
   url: '/handle_calls',
   schema: {
     summary: 'Voice webhook',
     description: "The TwiML App's and the team number's voice URL: dial a number or a colleague, or ring the team.",
-    tags: ['Twilio webhooks'],
-    security: SIGNED_BY_TWILIO,
-    consumes: FORM,
+    ...TWIML_WEBHOOK,
     body: VoiceWebhook,
-    response: { 200: TWIML, 403: BAD_SIGNATURE, ...COMMON_ERRORS },
   },
 });
 
@@ -107,12 +112,9 @@ export const afterDialWebhookRoute = defineRoute({
   schema: {
     summary: '<Dial> action',
     description: 'What happens after a <Dial>: hang up, reject as busy, or tell an outside caller no one is available.',
-    tags: ['Twilio webhooks'],
-    security: SIGNED_BY_TWILIO,
-    consumes: FORM,
+    ...TWIML_WEBHOOK,
     querystring: AfterDialQuery,
     body: AfterDialWebhook,
-    response: { 200: TWIML, 403: BAD_SIGNATURE, ...COMMON_ERRORS },
   },
 });
 

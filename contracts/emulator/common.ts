@@ -16,12 +16,15 @@ export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Ty
 /** A phone number in E.164 form, like +12025550199. */
 export const E164_PATTERN = '^\\+[1-9]\\d{6,14}$';
 
-/** Every refused control request: 404 not_found, 409 conflict, any other status bad_request. */
+/**
+ * Every refused or failed control request: 404 not_found, 409 conflict, a 5xx internal (the emulator's
+ * own failure, detailed in its log), any other status bad_request.
+ */
 export const ControlError = Type.Object({
   error: Type.String(),
-  code: Type.Union([Type.Literal('not_found'), Type.Literal('conflict'), Type.Literal('bad_request')]),
+  code: Type.Union([Type.Literal('not_found'), Type.Literal('conflict'), Type.Literal('bad_request'), Type.Literal('internal')]),
 });
 export type ControlError = Static<typeof ControlError>;
 
 export const controlErrorCode = (status: number): ControlError['code'] =>
-  status === 404 ? 'not_found' : status === 409 ? 'conflict' : 'bad_request';
+  status === 404 ? 'not_found' : status === 409 ? 'conflict' : status >= 500 ? 'internal' : 'bad_request';

@@ -6,9 +6,12 @@ import { ApplicationRoutes } from '../../contracts/emulator/applications';
 import { CallRoutes } from '../../contracts/emulator/calls';
 import { ConferenceRoutes } from '../../contracts/emulator/conferences';
 import { ClientRoutes } from '../../contracts/emulator/clients';
+import { ControlError } from '../../contracts/emulator/common';
 import { PhoneRoutes } from '../../contracts/emulator/phones';
 import { StateRoutes } from '../../contracts/emulator/state';
+import type { Emulator } from '../emulator';
 import { emulatorPlugin } from '../plugin';
+import { registerControlApi } from './api';
 
 const APP = 'AP' + '4'.repeat(32);
 const MANUAL = '+12025550102';
@@ -172,5 +175,27 @@ describe('control API refusals: { error, code } with the sentence a person reads
     const res = await request(method, p, body);
     expect(res.status).toBe(status);
     expect(res.body).toEqual({ error, code: status === 404 ? 'not_found' : status === 409 ? 'conflict' : 'bad_request' });
+  });
+});
+
+describe('control API failures', () => {
+  it('answer 500 { error, code: internal } and keep the details for the log', async () => {
+    const logged: unknown[] = [];
+    const failing = {
+      log: { error: (detail: unknown) => logged.push(detail) },
+      sessions: { values: () => { throw new Error('sessions unavailable'); } },
+    } as unknown as Emulator;
+    const host = Fastify();
+    registerControlApi(host, failing);
+    try {
+      const res = await host.inject({ method: 'GET', url: path('/clients') });
+      expect(res.statusCode).toBe(500);
+      expect(res.json()).toEqual({ error: 'The emulator failed to handle this request; see its log', code: 'internal' });
+      expectContract(ControlError, res.json());
+      expect(res.body).not.toContain('sessions unavailable');
+      expect(logged).toEqual([{ err: expect.objectContaining({ message: 'sessions unavailable' }) }]);
+    } finally {
+      await host.close();
+    }
   });
 });

@@ -5,7 +5,8 @@
 import type { Call } from '../calls/call';
 import { EmulatorError } from '../errors';
 import type { SimulatedPhoneSpec } from '../types';
-import { DEFAULT_PHONES, SimulatedPhone, UNOWNED_NUMBER_BEHAVIOUR } from './phone';
+import { DEFAULT_PHONES } from './defaults';
+import { SimulatedPhone, UNOWNED_NUMBER_BEHAVIOUR } from './phone';
 
 export class PhoneNetwork {
   private readonly phones = new Map<string, SimulatedPhone>();

@@ -6,14 +6,6 @@ import type { PhoneBehaviour, SimulatedPhoneSpec } from '../types';
 
 export type { PhoneMessage, PhoneState };
 
-export const DEFAULT_PHONES: SimulatedPhoneSpec[] = [
-  { number: '+12025550101', name: 'Echo phone', behaviour: { kind: 'answer', after: 800, audio: 'echo' } },
-  { number: '+12025550102', name: 'Manual phone', behaviour: { kind: 'manual' } },
-  { number: '+12025550103', name: 'Busy phone', behaviour: { kind: 'busy' } },
-  { number: '+12025550104', name: 'Tone phone', behaviour: { kind: 'answer', after: 800, audio: 'tone' } },
-  { number: '+12025550105', name: 'Unanswered phone', behaviour: { kind: 'no-answer' } },
-];
-
 /** A number nobody owns answers and echoes, so any well-formed number can be called. */
 export const UNOWNED_NUMBER_BEHAVIOUR: PhoneBehaviour = { kind: 'answer', after: 800, audio: 'echo' };
 

@@ -4,7 +4,7 @@ import type { DeviceFactory, DeviceLike } from './types';
  * The real Device, loaded on demand: the SDK is the largest dependency and the sign-in page does
  * not need it. main.tsx starts the download at once so it is usually here before the token is.
  */
-export const loadVoiceSdk = () => import('@twilio/voice-sdk');
+export const loadVoiceSdk = (): Promise<typeof import('@twilio/voice-sdk')> => import('@twilio/voice-sdk');
 
 export const createTwilioDevice: DeviceFactory = async (token, options) => {
   const { Device } = await loadVoiceSdk();
