@@ -27,7 +27,7 @@ test('a conference in the console: phones dialed in, who hears whom, hold and re
   }
   await page.goto('/emulator');
   await expect(page.getByRole('heading', { level: 2, name: 'Conferences' })).toBeVisible();
-  await page.getByText('Add a phone or a client to a conference').click();
+  await page.getByText('Dial a phone or a client into a conference').click();
   await addToConference(page, 'console-room', CUSTOMER, 'customer');
   await addToConference(page, 'console-room', AGENT, 'agent');
 

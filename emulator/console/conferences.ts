@@ -85,7 +85,7 @@ function conferenceItem(kit: ConsoleKit, c: ConferenceView): HTMLElement {
 export function renderConferences(kit: ConsoleKit, box: HTMLElement, list: ConferenceView[]): void {
   const empty = box.querySelector<HTMLElement>(':scope > p.muted') ?? box.appendChild(document.createElement('p'));
   empty.className = 'muted';
-  empty.textContent = 'No conferences yet. Add a phone to one below, or let the application use <Dial><Conference>.';
+  empty.textContent = 'No conferences yet. Dial a phone or a client into one below, or let the application use <Dial><Conference>.';
   empty.hidden = list.length > 0;
   const items = new Map([...box.querySelectorAll<HTMLElement>(':scope > .conference')].map((el) => [el.dataset.sid!, el]));
   let before: Element | null = empty.nextElementSibling;
