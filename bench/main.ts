@@ -30,6 +30,7 @@ export const MODULES: Record<string, () => Promise<BenchModule>> = {
   'missed-call': () => import('./missed-call'),
   pwa: () => import('./pwa'),
   'emulator-memory': () => import('./emulator-memory'),
+  conferences: () => import('./conferences'),
 };
 
 export interface BenchReport {

@@ -1,8 +1,8 @@
 /**
  * Builds the emulator from its parts, each handed only what it uses. The parts, in the order a call
  * meets them: the account (TwiML Apps, numbers, tokens), signaling (SDK sessions), the call store,
- * legs (status, answer, hangup, bridging), the TwiML runner and its verbs, the phone network, the
- * REST call surface, messages and faults. The Fastify plugin (./plugin.ts) mounts it on HTTP.
+ * legs (status, answer, hangup, bridging), conferences, the TwiML runner and its verbs, the phone
+ * network, the REST call surface (and the Participants API's dialer), messages and faults. The Fastify plugin (./plugin.ts) mounts it on HTTP.
  */
 import { AccountRegistry } from './account';
 import { alertingWebhooks } from './alerts';
@@ -12,6 +12,9 @@ import { Legs, type MediaFactory } from './calls/legs';
 import { TwimlRunner } from './calls/runner';
 import { CallStore } from './calls/store';
 import { webhookClient, type WebhookClient } from './calls/webhook';
+import { ConferenceDialer } from './conferences/dial-out';
+import { ConferenceRegistry } from './conferences/registry';
+import { loadAudioUrl } from './media/fetch-audio';
 import { Faults } from './faults';
 import { MessageStore } from './messages';
 import { PhoneNetwork } from './phones/network';
@@ -31,6 +34,8 @@ export interface Emulator {
   readonly signaling: SignalingHost;
   readonly operator: PhoneOperator;
   readonly apiCalls: ApiCalls;
+  readonly conferences: ConferenceRegistry;
+  readonly conferenceDialer: ConferenceDialer;
   readonly messages: MessageStore;
   readonly faults: Faults;
   readonly webhooks: WebhookClient;
@@ -60,16 +65,22 @@ export function createEmulator(options: EmulatorOptions, media: MediaFactory, lo
   const forks = new RingingForks();
   const legs = new Legs({ media, phones, webhooks });
   const accountSid = account.sid;
-  const runner = new TwimlRunner({ accountSid, calls, legs, sessions, phones, forks, webhooks, log, alerts: account.alerts });
+  const conferences = new ConferenceRegistry({
+    accountSid, webhooks, phones, log,
+    loadAudio: (url) => loadAudioUrl(url, options.webhookCa ? { ca: options.webhookCa } : {}),
+  });
+  const runner = new TwimlRunner({ accountSid, calls, legs, sessions, phones, forks, webhooks, log, alerts: account.alerts, conferences });
   const signaling = new SignalingHost({ account, sessions, calls, forks, legs, runner });
   const operator = new PhoneOperator({ account, phones, calls, legs, runner, media, publicOrigin });
   const apiCalls = new ApiCalls({ accountSid, calls, legs, sessions, phones, forks, runner, publicOrigin });
+  const conferenceDialer = new ConferenceDialer({ apiCalls, legs });
   const messages = new MessageStore({ account, phones, webhooks });
   const faults = new Faults({ account, sessions, calls });
 
   return {
-    account, sessions, calls, forks, phones, legs, runner, signaling, operator, apiCalls, messages, faults, webhooks, media, log,
+    account, sessions, calls, forks, phones, legs, runner, signaling, operator, apiCalls, conferences, conferenceDialer, messages, faults, webhooks, media, log,
     shutdown() {
+      conferences.shutdown();
       for (const call of calls.values()) void legs.hangupCall(call, undefined, 'emulator stopped');
       for (const s of sessions.values()) s.drop();
       for (const phone of phones.values()) {

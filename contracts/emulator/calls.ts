@@ -28,6 +28,10 @@ export const CallEvent = Type.Object({
 });
 export type CallEvent = Static<typeof CallEvent>;
 
+/** One tone found in an audio stream: its frequency and level (emulator/media/spectrum.ts). */
+export const ToneView = Type.Object({ hz: Type.Number(), dbfs: Type.Number() });
+export type ToneView = Static<typeof ToneView>;
+
 /** What the emulator's media endpoint of a leg measures. */
 export const LegMediaView = Type.Object({
   packetsReceived: Type.Integer(),
@@ -39,6 +43,10 @@ export const LegMediaView = Type.Object({
   iceState: Type.String(),
   /** Every DTMF digit received, in order. */
   digits: Type.String(),
+  /** Tones in what was received over the last 256 ms, loudest first. */
+  tones: Type.Optional(Type.Array(ToneView)),
+  /** What the leg sends (what the far end hears): level and tones. */
+  sent: Type.Optional(Type.Object({ levelDbfs: Type.Number(), tones: Type.Array(ToneView) })),
 });
 export type LegMediaView = Static<typeof LegMediaView>;
 

@@ -5,5 +5,6 @@ export * from './calls';
 export * from './phones';
 export * from './faults';
 export * from './applications';
+export * from './conferences';
 export * from './state';
 export * from './account';

@@ -3,21 +3,24 @@
  * phone (call, answer, reject, hang up, keys, text, operate it with the console's microphone).
  */
 import { Type, type Static } from 'typebox';
-import { CallView } from './calls';
+import { CallView, ToneView } from './calls';
 import { ControlError, E164_PATTERN, Nullable } from './common';
 
 const Audio = Type.Union([Type.Literal('echo'), Type.Literal('tone'), Type.Literal('silence')]);
+/** The frequency of a phone's tone, Hz: distinct tones tell who hears whom. */
+const ToneHz = Type.Number({ minimum: 50, maximum: 4000, errorMessage: 'toneHz must be a frequency from 50 to 4000 Hz' });
 
 /** What a simulated phone does by itself when it is called. */
 export const PhoneBehaviour = Type.Union([
   /** Rings until answered or rejected from the console or the control API. */
   Type.Object({ kind: Type.Literal('manual') }),
-  /** Answers after `after` ms (default 800), sends `audio`, hangs up after `hangupAfter` ms if set. */
+  /** Answers after `after` ms (default 800), sends `audio` (a tone at `toneHz`, default 440), hangs up after `hangupAfter` ms if set. */
   Type.Object({
     kind: Type.Literal('answer'),
     after: Type.Optional(Type.Number()),
     audio: Audio,
     hangupAfter: Type.Optional(Type.Number()),
+    toneHz: Type.Optional(ToneHz),
   }),
   Type.Object({ kind: Type.Literal('busy') }),
   Type.Object({ kind: Type.Literal('no-answer') }),
@@ -34,6 +37,8 @@ export const PhoneHeard = Type.Object({
   levelDbfs: Type.Number(),
   peakLevelDbfs: Type.Number(),
   packetsReceived: Type.Integer(),
+  /** Tones in what the phone hears, loudest first. */
+  tones: Type.Optional(Type.Array(ToneView)),
 });
 export type PhoneHeard = Static<typeof PhoneHeard>;
 
@@ -83,6 +88,7 @@ export const NewPhone = Type.Object({
       after: Type.Optional(Type.Number({ minimum: 0 })),
       audio: Type.Optional(Audio),
       hangupAfter: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+      toneHz: Type.Optional(ToneHz),
     }),
     Type.Object({ kind: Type.Literal('busy') }),
     Type.Object({ kind: Type.Literal('no-answer') }),
@@ -90,8 +96,11 @@ export const NewPhone = Type.Object({
 }, { errorMessage: 'Body must be a phone object' });
 export type NewPhone = Static<typeof NewPhone>;
 
-/** POST /phones/:number/call: the phone calls one of the account's numbers, a client or another phone. */
-export const PlaceCall = Type.Object({ to: Type.String({ errorMessage: 'to is required' }) });
+/**
+ * POST /phones/:number/call: the phone calls one of the account's numbers, a client or another phone;
+ * with `toneHz` it sends a steady tone at that frequency on this call instead of its usual audio.
+ */
+export const PlaceCall = Type.Object({ to: Type.String({ errorMessage: 'to is required' }), toneHz: Type.Optional(ToneHz) });
 export type PlaceCall = Static<typeof PlaceCall>;
 
 export const CallSidResult = Type.Object({ callSid: Type.String() });

@@ -3,6 +3,7 @@ import { Type, type Static } from 'typebox';
 import { CallWithEvents } from './calls';
 import { ClientView } from './clients';
 import { Nullable } from './common';
+import { ConferenceView } from './conferences';
 import { PhoneView } from './phones';
 
 export const AccountView = Type.Object({
@@ -31,13 +32,15 @@ export const MessageView = Type.Object({
 });
 export type MessageView = Static<typeof MessageView>;
 
-/** Live calls first, then the 30 most recent finished ones; the 30 most recent messages. */
+/** Live calls first, then the 30 most recent finished ones; the 30 most recent messages; conferences. */
 export const StateView = Type.Object({
   account: AccountView,
   clients: Type.Array(ClientView),
   phones: Type.Array(PhoneView),
   calls: Type.Array(CallWithEvents),
   messages: Type.Array(MessageView),
+  /** Live conferences first, then the 10 most recently completed. */
+  conferences: Type.Array(ConferenceView),
 });
 export type StateView = Static<typeof StateView>;
 

@@ -20,6 +20,13 @@ export interface ApiCallInput {
   timeout: number;
   statusCallback?: StatusCallbackSpec;
   applicationSid?: string;
+  /** Custom parameters for a `client:` callee's invite (the SDK's call.customParameters). */
+  params?: Record<string, string>;
+  /**
+   * Instead of running TwiML once answered: what happens to the answered call (the Participants API
+   * puts it in a conference). Url, Method and Twiml are then unused.
+   */
+  join?: (call: Call) => Promise<void>;
 }
 
 export interface ApiCallUpdate {
@@ -54,7 +61,10 @@ export class ApiCalls {
     call.log('info', `created by the REST API: ${input.from} → ${input.to}`);
     void (async () => {
       legs.setStatus(call, 'initiated');
-      const ringer = new Ringer(this.deps, [call], input.timeout * 1000, [undefined]);
+      const target = input.params && endpoint.kind === 'client'
+        ? { kind: 'client' as const, identity: endpoint.identity, params: input.params }
+        : undefined;
+      const ringer = new Ringer(this.deps, [call], input.timeout * 1000, [target]);
       const abort = (): void => ringer.event({ kind: 'caller-hangup' });
       call.runAbort.signal.addEventListener('abort', abort, { once: true });
       const result = await ringer.run();
@@ -66,6 +76,10 @@ export class ApiCalls {
       }
       legs.markAnswered(call);
       if (call.endpoint.kind === 'phone') this.applyPhoneAudio(call);
+      if (input.join) {
+        await input.join(call);
+        return;
+      }
       const first: FirstRequest = input.twiml !== undefined
         ? { twiml: input.twiml, baseUrl: this.deps.publicOrigin }
         : { url: input.url!, method: input.method, params: {} };
@@ -92,6 +106,9 @@ export class ApiCalls {
     }
     if (update.url === undefined && update.twiml === undefined) return;
     call.log('info', 'redirected by the REST API');
+    const holder = call.onRedirect;
+    call.onRedirect = null;
+    holder?.();
     call.runAbort.abort();
     // The aborted run unwinds (ending a <Dial> child, stopping playback) before the new one starts.
     await new Promise((r) => setTimeout(r, 20));

@@ -47,6 +47,11 @@ export class Call {
   customParams: Record<string, string> = {};
   /** Aborts the TwiML currently running on this call (hangup, REST redirect). */
   runAbort = new AbortController();
+  /**
+   * Set while something other than this call's own TwiML holds it (a <Dial> child in its bridge, a
+   * Participants API leg in its conference): a REST redirect calls it to let go before new TwiML runs.
+   */
+  onRedirect: (() => void) | null = null;
   /** Everything that wants the digits this leg's party presses (Gather, hangupOnStar). */
   readonly digitListeners = new Set<(digit: string) => void>();
   /** Resolves once the leg's media endpoint has answered the SDK's offer. */

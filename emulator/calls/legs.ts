@@ -157,6 +157,11 @@ export class Legs {
     a.log('info', 'both ends are simulated phones: no media between them');
   }
 
+  /** Takes a call out of its bridge without ending either leg (a REST redirect of a <Dial> child). */
+  unbridge(call: Call): void {
+    this.disconnectPeers(call);
+  }
+
   private disconnectPeers(call: Call): void {
     const peer = call.peer;
     if (call.bridge) {

@@ -13,6 +13,7 @@ import type { Legs } from './legs';
 import { callFacts, voiceParams } from './params';
 import type { WebhookClient } from './webhook';
 import type { VerbContext } from './verbs/context';
+import { conferenceVerb, type ConferenceVerbDeps } from './verbs/conference';
 import { dialVerb, type DialDeps } from './verbs/dial';
 import { gatherVerb } from './verbs/gather';
 import { pauseVerb } from './verbs/pause';
@@ -27,6 +28,7 @@ export type FirstRequest =
   | { twiml: string; baseUrl: string };
 
 export interface RunnerDeps extends DialDeps {
+  conferences: ConferenceVerbDeps['conferences'];
   legs: DialDeps['legs'] & Pick<Legs, 'hangupCall' | 'answerCall'>;
   phones: DialDeps['phones'] & VerbContext['phones'];
   webhooks: WebhookClient;
@@ -152,6 +154,7 @@ export class TwimlRunner {
       case 'Gather':
         return gatherVerb(this.ctx, call, verb, documentUrl, signal);
       case 'Dial':
+        if (verb.conference) return conferenceVerb(this.deps, call, verb, documentUrl, signal);
         return dialVerb(this.deps, call, verb, documentUrl, signal);
       case 'Hangup':
       case 'Reject':

@@ -5,6 +5,7 @@
 import type {
   CallSidResult, CallStatus, CallWithEvents, NewPhone, OperateOffer, PhoneView, SendTextResult, StateView,
 } from '../../contracts/emulator';
+import { renderConferences, setupAddToConference, type ConsoleKit } from './conferences';
 
 // Types only from the contracts: the console bundle carries no schema code.
 const api = '/emulator/api';
@@ -313,6 +314,7 @@ async function load(): Promise<void> {
     renderClients(state);
     renderPhones(state);
     renderCalls(state);
+    renderConferences(kit, $('conferences'), state.conferences);
     renderMessages(state);
   } catch (e) {
     say(`Cannot reach the emulator (${(e as Error).message}); retrying…`);
@@ -351,8 +353,11 @@ function setupAddPhone(): void {
   });
 }
 
+const kit: ConsoleKit = { call, act, esc, meter, setHtml };
+
 document.addEventListener('DOMContentLoaded', () => {
   setupAddPhone();
+  setupAddToConference(kit, $<HTMLFormElement>('add-to-conference'));
   void refresh();
   setInterval(() => void refresh(), 1000);
 });

@@ -4,6 +4,7 @@ import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApplicationRoutes } from '../../contracts/emulator/applications';
 import { CallRoutes } from '../../contracts/emulator/calls';
+import { ConferenceRoutes } from '../../contracts/emulator/conferences';
 import { ClientRoutes } from '../../contracts/emulator/clients';
 import { ControlError } from '../../contracts/emulator/common';
 import { PhoneRoutes } from '../../contracts/emulator/phones';
@@ -99,6 +100,33 @@ describe('control API responses match their contracts', () => {
     expect((await request('GET', '/state')).body.account.applications).toEqual([{ sid: APP, voiceUrl: 'https://example.com/voice' }]);
   });
 
+  it('a conference worked from the console: phones added, one held and removed, the conference ended', async () => {
+    const TONE = '+12025550104';
+    const first = await request('POST', '/conferences/participants', { conference: 'console-room', to: TONE, label: 'tone', beep: 'false' });
+    expect(first.status).toBe(201);
+    expectContract(ConferenceRoutes.addParticipant.response[201], first.body);
+    const sid = first.body.conferenceSid as string;
+    const second = await request('POST', '/conferences/participants', { conference: sid, to: ECHO, beep: 'false' });
+    expect(second.body.conferenceSid).toBe(sid);
+    await expect.poll(async () => (await request('GET', `/conferences/${sid}`)).body.status, { timeout: 5000 }).toBe('in-progress');
+    const view = await request('GET', `/conferences/${sid}`);
+    expectContract(ConferenceRoutes.get.response[200], view.body);
+    expect(view.body.participants.map((p: { label: string | null; status: string; hearing: string }) => [p.label, p.status, p.hearing]))
+      .toEqual([['tone', 'connected', 'room'], [null, 'connected', 'room']]);
+    expectContract(ConferenceRoutes.list.response[200], (await request('GET', '/conferences')).body);
+    expectContract(StateRoutes.state.response[200], (await request('GET', '/state')).body);
+
+    const held = await request('POST', `/conferences/${sid}/participants/${first.body.callSid}`, { hold: true });
+    expectContract(ConferenceRoutes.updateParticipant.response[200], held.body);
+    expect(held.body).toMatchObject({ hold: true, hearing: 'hold', heard: false });
+    const removed = await request('DELETE', `/conferences/${sid}/participants/${second.body.callSid}`);
+    expect(removed.status).toBe(204);
+    const ended = await request('POST', `/conferences/${sid}/end`);
+    expectContract(ConferenceRoutes.end.response[200], ended.body);
+    expect(ended.body).toMatchObject({ status: 'completed', reasonEnded: 'conference-ended-via-api', participants: [] });
+    expect((await request('POST', `/conferences/${sid}/end`)).status).toBe(409);
+  });
+
   it('stops operating a phone with 204 and no body', async () => {
     const res = await request('DELETE', `${phonePath(MANUAL)}/operate`);
     expect(res.status).toBe(204);
@@ -127,6 +155,10 @@ describe('control API refusals: { error, code } with the sentence a person reads
       error: 'behaviour.kind must be manual, answer, busy or no-answer (answer takes audio echo, tone or silence, and after / hangupAfter in ms)',
     },
     { name: 'unknown call', method: 'GET', path: '/calls/CA0', status: 404, error: 'No call CA0' },
+    { name: 'unknown conference', method: 'GET', path: '/conferences/CF0', status: 404, error: 'No conference CF0' },
+    { name: 'participant without a conference', method: 'POST', path: '/conferences/participants', body: { to: ECHO }, status: 400, error: 'conference (a SID or a name) is required' },
+    { name: 'participant to nowhere', method: 'POST', path: '/conferences/participants', body: { conference: 'r', to: 'bob' }, status: 400, error: 'to must be a phone number like +12025550199 or client:identity' },
+    { name: 'hold that is not a boolean', method: 'POST', path: '/conferences/CF0/participants/CA0', body: { hold: 'yes' }, status: 400, error: 'hold must be true or false' },
     { name: 'drop signaling of nobody', method: 'POST', path: '/faults/drop-signaling', body: {}, status: 400, error: 'identity or sessionId is required' },
     { name: 'identity that is not a string', method: 'POST', path: '/faults/expire-token', body: { identity: 5 }, status: 400, error: 'identity must be a string' },
     { name: 'revoke without a filter', method: 'POST', path: '/faults/revoke-token', status: 400, error: 'identity or sessionId is required' },

@@ -13,6 +13,7 @@ import { StateRoutes } from '../../contracts/emulator/state';
 import type { Emulator } from '../emulator';
 import { registerAccountRoutes } from './account';
 import { registerApplicationRoutes } from './applications';
+import { registerConferenceRoutes } from './conferences';
 import { registerFaultRoutes } from './faults';
 import { registerPhoneRoutes } from './phones';
 import { apiError, type ControlScope } from './scope';
@@ -57,4 +58,5 @@ export function registerControlApi(app: FastifyInstance, emulator: Emulator): vo
   registerFaultRoutes(api, emulator);
   registerApplicationRoutes(api, emulator);
   registerAccountRoutes(api, emulator);
+  registerConferenceRoutes(api, emulator);
 }

@@ -7,6 +7,7 @@ import type { Call } from '../calls/call';
 import type { Emulator } from '../emulator';
 import type { SimulatedPhone } from '../phones/phone';
 import type { SignalingSession } from '../signaling/session';
+import { conferenceList } from './conferences';
 
 export function clientView(s: SignalingSession): ClientView {
   return {
@@ -65,7 +66,7 @@ export function phoneView(phone: SimulatedPhone): PhoneView {
   };
 }
 
-export function stateView(emulator: Pick<Emulator, 'account' | 'sessions' | 'phones' | 'calls' | 'messages'>): StateView {
+export function stateView(emulator: Pick<Emulator, 'account' | 'sessions' | 'phones' | 'calls' | 'messages' | 'conferences'>): StateView {
   const { account } = emulator;
   const calls = [...emulator.calls.values()];
   const active = calls.filter((c) => !c.isOver);
@@ -82,6 +83,7 @@ export function stateView(emulator: Pick<Emulator, 'account' | 'sessions' | 'pho
     messages: [...emulator.messages.values()].slice(-30).reverse().map((m) => ({
       sid: m.sid, from: m.from, to: m.to, body: m.body, status: m.status, direction: m.direction, at: m.dateCreated.toISOString(),
     })),
+    conferences: conferenceList(emulator, 10),
   };
 }
 

@@ -11,12 +11,15 @@ const subscribers = new Set<Tick>();
 let timer: NodeJS.Timeout | null = null;
 let start = 0;
 let done = 0;
+/** Ticks since the process started, never reset: mixers use it to mix once per tick whoever asks first. */
+let ticks = 0;
 
 function wake(): void {
   const due = Math.floor((performance.now() - start) / FRAME_MS);
   if (due - done > MAX_CATCH_UP) done = due - MAX_CATCH_UP;
   while (done < due) {
     done++;
+    ticks++;
     for (const fn of subscribers) {
       try {
         fn();
@@ -42,4 +45,9 @@ export function onMediaTick(fn: Tick): () => void {
       timer = null;
     }
   };
+}
+
+/** The number of the current 20 ms tick; the same for every subscriber called in one tick. */
+export function mediaTickCount(): number {
+  return ticks;
 }

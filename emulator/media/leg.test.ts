@@ -10,6 +10,7 @@ import { bridge } from './bridge';
 import { stripCandidates } from './sdp';
 import { buildWav } from './wav';
 import { ToneGenerator } from './synth';
+import { hasTone } from './spectrum';
 import { listenOnTestPort } from '../../test-support/test-port';
 import { eventually } from '../../test-support/wait';
 import type { MediaLeg } from './types';
@@ -63,6 +64,8 @@ describe('media leg', { timeout: 60000 }, () => {
       codec: null,
       iceState: 'new',
       digits: '',
+      tones: [],
+      sent: { levelDbfs: -127, tones: [] },
     });
   });
 
@@ -80,6 +83,9 @@ describe('media leg', { timeout: 60000 }, () => {
     void emu.play({ kind: 'tone', frequencies: [1000] });
     // One tone at half scale: about -9 dBFS after mu-law.
     await eventually(() => Math.abs(phone.stats().levelDbfs + 9) < 1, 'tone level');
+    // Both ends measure it by frequency: what the phone receives is what the emulator's leg sends.
+    await eventually(() => hasTone(phone.stats().tones ?? [], 1000) && hasTone(emu.stats().sent?.tones ?? [], 1000), '1000 Hz both ends');
+    expect(Math.abs(emu.stats().sent!.levelDbfs + 9)).toBeLessThan(1);
   });
 
   it('resolves a finite playback when it ends, and a replaced one when replaced', async () => {

@@ -24,6 +24,7 @@ import { keepNarrowbandEvents, PCMU_PAYLOAD_TYPE, peerCodecs, TELEPHONE_EVENT_PA
 import { gateDatagrams } from './datagram-gate';
 import { decodePcmu, encodePcmu } from './g711';
 import { LevelMeter } from './level';
+import { ToneMeter } from './spectrum';
 import { planDigits, TelephoneEventDetector, type DigitStep } from './rfc4733';
 import { BufferSource, EchoSource, SilenceSource, ToneSource, speechSource, FRAME_SAMPLES, type FrameSource } from './sources';
 import { onMediaTick } from './clock';
@@ -73,6 +74,9 @@ export class WeriftMediaLeg extends EventEmitter<MediaLegEvents> implements Medi
   private readonly pc: RTCPeerConnection;
   private readonly transceiver: RTCRtpTransceiver;
   private readonly meter = new LevelMeter();
+  private readonly tonesReceived = new ToneMeter();
+  private readonly sentMeter = new LevelMeter();
+  private readonly tonesSent = new ToneMeter();
   private readonly detector = new TelephoneEventDetector();
   private readonly frame = new Int16Array(FRAME_SAMPLES);
   private readonly stopTicking: () => void;
@@ -173,6 +177,8 @@ export class WeriftMediaLeg extends EventEmitter<MediaLegEvents> implements Medi
         return this.startPlayback(new EchoSource());
       case 'url':
         return this.playUrl(source.url, source.loop ?? 1);
+      case 'frames':
+        return this.startPlayback(source.source);
     }
   }
 
@@ -199,14 +205,17 @@ export class WeriftMediaLeg extends EventEmitter<MediaLegEvents> implements Medi
 
   stats(): LegMediaStats {
     const codec = this.transceiver.sender.codec;
+    const now = performance.now();
     return {
       packetsReceived: this.packetsReceived,
       packetsSent: this.packetsSent,
-      levelDbfs: this.meter.level(performance.now()),
+      levelDbfs: this.meter.level(now),
       peakLevelDbfs: this.meter.peakLevel(),
       codec: codec ? codec.name : null,
       iceState: this.iceState(),
       digits: this.digits,
+      tones: this.tonesReceived.tones(now),
+      sent: { levelDbfs: this.sentMeter.level(now), tones: this.tonesSent.tones(now) },
     };
   }
 
@@ -319,7 +328,14 @@ export class WeriftMediaLeg extends EventEmitter<MediaLegEvents> implements Medi
       marker,
     });
     this.seq = (this.seq + 1) & 0xffff;
-    if (audio) this.packetsSent++;
+    if (audio) {
+      this.packetsSent++;
+      // What the far end hears, relayed or generated alike.
+      const samples = decodePcmu(payload);
+      const now = performance.now();
+      this.sentMeter.push(samples, now);
+      this.tonesSent.push(samples, now);
+    }
     // The sender stamps its negotiated codec's payload type on every packet; telephone-events
     // share its SSRC and sequence space but need their own payload type, so lend it the
     // matching codec for the synchronous part of sendRtp (which is where the type is set).
@@ -379,7 +395,9 @@ export class WeriftMediaLeg extends EventEmitter<MediaLegEvents> implements Medi
     if (pt === PCMU_PAYLOAD_TYPE) {
       this.packetsReceived++;
       const samples = decodePcmu(packet.payload);
-      this.meter.push(samples, performance.now());
+      const now = performance.now();
+      this.meter.push(samples, now);
+      this.tonesReceived.push(samples, now);
       this.playback.source.hear?.(samples);
       this.relayTarget?.relayIn(packet, 'audio');
       return;

@@ -4,6 +4,8 @@
  * candidates, so two browsers can never be joined by passing SDP between them.
  */
 import type { EventEmitter } from 'node:events';
+import type { FrameSource } from './sources';
+import type { ToneReading } from './spectrum';
 
 export interface LegMediaStats {
   /** RTP audio packets received from the remote peer (telephone-event packets excluded). */
@@ -20,6 +22,10 @@ export interface LegMediaStats {
   iceState: string;
   /** Every DTMF digit received (RFC 4733 or signaling), in order. */
   digits: string;
+  /** The tones in what was received over the last 256 ms, loudest first (./spectrum.ts). */
+  tones?: ToneReading[];
+  /** What this leg sends its peer (what the far end hears): level and tones, measured as levelDbfs and tones are. */
+  sent?: { levelDbfs: number; tones: ToneReading[] };
 }
 
 export type AudioSource =
@@ -31,7 +37,9 @@ export type AudioSource =
   /** <Play>: audio fetched from a URL (WAV PCM 8/16 kHz or mu-law); loops times (0 = forever). */
   | { kind: 'url'; url: string; loop?: number }
   /** Sends back what it receives, as a simulated phone that echoes. */
-  | { kind: 'echo' };
+  | { kind: 'echo' }
+  /** Frames made elsewhere, 20 ms at a time (a conference mixer); the source also hears what the leg receives. */
+  | { kind: 'frames'; source: FrameSource };
 
 export interface MediaLegEvents {
   dtmf: [digit: string];

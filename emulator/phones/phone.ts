@@ -19,8 +19,13 @@ export class SimulatedPhone {
   callSid: string | null = null;
   /** Where the phone's own audio goes and comes from when a person operates it from the console. */
   consoleLeg: MediaLeg | null = null;
-  /** The far party's media leg: its received audio is what this phone hears. */
-  listenLeg: MediaLeg | null = null;
+  /**
+   * Where what this phone hears is measured: the far party's media leg (its received audio is what
+   * the phone hears), or a conference's meters of what the phone is sent.
+   */
+  listenLeg: Pick<MediaLeg, 'stats'> | null = null;
+  /** A steady tone this phone sends on the call it placed (PlaceCall toneHz), instead of its usual audio. */
+  callToneHz: number | null = null;
   says: { at: string; text: string }[] = [];
   digitsHeard = '';
   readonly messages: PhoneMessage[] = [];
@@ -38,18 +43,20 @@ export class SimulatedPhone {
   }
 
   audioSource(): AudioSource {
+    if (this.callToneHz !== null) return { kind: 'tone', frequencies: [this.callToneHz] };
     const b = this.spec.behaviour;
     if (b.kind !== 'answer') return { kind: 'echo' };
-    if (b.audio === 'tone') return { kind: 'tone', frequencies: [440] };
+    if (b.audio === 'tone') return { kind: 'tone', frequencies: [b.toneHz ?? 440] };
     if (b.audio === 'silence') return { kind: 'silence' };
     return { kind: 'echo' };
   }
 
-  startCall(callSid: string, state: PhoneState): void {
+  startCall(callSid: string, state: PhoneState, toneHz: number | null = null): void {
     this.state = state;
     this.callSid = callSid;
     this.says = [];
     this.digitsHeard = '';
+    this.callToneHz = toneHz;
   }
 
   endCall(): void {
@@ -57,6 +64,7 @@ export class SimulatedPhone {
     this.callSid = null;
     this.ring = null;
     this.listenLeg = null;
+    this.callToneHz = null;
   }
 
   heard(): PhoneHeard {
@@ -67,6 +75,7 @@ export class SimulatedPhone {
       levelDbfs: stats ? stats.levelDbfs : -127,
       peakLevelDbfs: stats ? stats.peakLevelDbfs : -127,
       packetsReceived: stats ? stats.packetsReceived : 0,
+      tones: stats?.tones ?? [],
     };
   }
 }
@@ -86,6 +95,7 @@ export function phoneSpec(input: NewPhone): SimulatedPhoneSpec {
       kind: 'answer', audio: b.audio ?? 'echo',
       ...(b.after !== undefined ? { after: b.after } : {}),
       ...(b.hangupAfter !== undefined ? { hangupAfter: b.hangupAfter } : {}),
+      ...(b.toneHz !== undefined ? { toneHz: b.toneHz } : {}),
     }
     : { kind: b.kind };
   return { number: input.number, name, behaviour };

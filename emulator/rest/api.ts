@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Emulator } from '../emulator';
 import type { EmulatorAccount } from '../types';
 import { registerCallResources } from './calls';
+import { registerConferenceResources } from './conferences';
 import { fail, notFound, type AccountParams } from './form';
 import { registerMessageResources } from './messages';
 import { registerAccountResources } from './accounts';
@@ -31,7 +32,7 @@ export function authenticate(header: string | undefined, account: EmulatorAccoun
   return account.apiKeys.some((k) => k.sid === user && k.secret === pass);
 }
 
-export function registerRestApi(app: FastifyInstance, emulator: Pick<Emulator, 'account' | 'calls' | 'apiCalls' | 'messages'>): void {
+export function registerRestApi(app: FastifyInstance, emulator: Pick<Emulator, 'account' | 'calls' | 'apiCalls' | 'messages' | 'conferences' | 'conferenceDialer'>): void {
   const { account } = emulator;
 
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
@@ -58,4 +59,5 @@ export function registerRestApi(app: FastifyInstance, emulator: Pick<Emulator, '
   registerIncomingNumberResources(app, emulator);
   registerAlertResources(app, emulator);
   registerDialingPermissionResources(app, emulator);
+  registerConferenceResources(app, emulator);
 }

@@ -44,6 +44,7 @@ describe('answersCall', () => {
     [gather(), true],
     [dial(), true],
     [dial({ answerOnBridge: true }), false],
+    [{ ...dial({ answerOnBridge: true }), targets: [], conference: { name: 'room' } as never }, true],
     [{ verb: 'Reject', reason: 'rejected' }, false],
     [{ verb: 'Hangup' }, false],
     [{ verb: 'Redirect', url: '/', method: 'POST' }, false],

@@ -57,7 +57,8 @@ export function dialActionParams(outcome: Extract<VerbOutcome, { verb: 'Dial' }>
 /** Whether Twilio answers the parent call before running this verb (everything but refusals and answerOnBridge). */
 export function answersCall(verb: Verb): boolean {
   if (verb.verb === 'Reject' || verb.verb === 'Hangup' || verb.verb === 'Redirect' || verb.verb === 'Unsupported') return false;
-  if (verb.verb === 'Dial') return !verb.answerOnBridge;
+  // A call joining a conference is answered: answerOnBridge is about ringing someone.
+  if (verb.verb === 'Dial') return verb.conference !== undefined || !verb.answerOnBridge;
   return true;
 }
 

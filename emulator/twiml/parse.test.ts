@@ -58,6 +58,33 @@ describe('parseTwiml', () => {
     expect(parseTwiml('<Response/>')).toEqual([]);
   });
 
+  it('reads <Dial><Conference> with Twilio\'s defaults, as the twilio helper library writes it', () => {
+    const r = new twilio.twiml.VoiceResponse();
+    r.dial({ action: '/left', hangupOnStar: true, timeLimit: 600 }).conference({
+      beep: 'onEnter', startConferenceOnEnter: false, endConferenceOnExit: true, waitUrl: '/wait', muted: true,
+      maxParticipants: 3, participantLabel: 'customer', statusCallback: '/conf', statusCallbackEvent: ['start', 'end', 'join', 'leave', 'hold'],
+      record: 'record-from-start',
+    }, 'Room 1234');
+    const [verb] = parseTwiml(r.toString());
+    expect(verb).toMatchObject({ verb: 'Dial', targets: [], action: '/left', hangupOnStar: true, timeLimit: 600 });
+    expect(verb).toHaveProperty('conference', {
+      name: 'Room 1234', muted: true, beep: 'onEnter', startConferenceOnEnter: false, endConferenceOnExit: true,
+      waitUrl: '/wait', waitMethod: 'POST', maxParticipants: 3, participantLabel: 'customer',
+      statusCallback: '/conf', statusCallbackMethod: 'POST', statusCallbackEvent: ['start', 'end', 'join', 'leave', 'hold'],
+      ignored: ['record'],
+    });
+    expect(parseTwiml('<Response><Dial><Conference>r</Conference></Dial></Response>')[0]).toHaveProperty('conference', {
+      name: 'r', muted: false, beep: 'true', startConferenceOnEnter: true, endConferenceOnExit: false, waitMethod: 'GET',
+      maxParticipants: 250, statusCallbackMethod: 'POST', statusCallbackEvent: [], ignored: [],
+    });
+    expect(parseTwiml('<Response><Dial><Conference waitUrl="">r</Conference></Dial></Response>')[0]).toHaveProperty('conference.waitUrl', '');
+  });
+
+  it('an empty <Redirect/> loops only where a wait or hold document allows it', () => {
+    expect(parseTwiml('<Response><Play>/m.wav</Play><Redirect/></Response>', { emptyRedirectLoops: true })[1])
+      .toEqual({ verb: 'Redirect', url: '', method: 'POST' });
+  });
+
   it('keeps real but unimplemented verbs so running them is a visible error', () => {
     expect(parseTwiml('<Response><Record/><Say>x</Say></Response>')).toEqual([{ verb: 'Unsupported', name: 'Record' }, { verb: 'Say', text: 'x', loop: 1 }]);
   });
@@ -72,6 +99,11 @@ describe('parseTwiml', () => {
     ['Dial Sip', '<Response><Dial><Sip>sip:a@b</Sip></Dial></Response>'],
     ['verb inside Gather', '<Response><Gather><Dial>+1</Dial></Gather></Response>'],
     ['empty redirect', '<Response><Redirect/></Response>'],
+    ['Conference with a Number', '<Response><Dial><Conference>r</Conference><Number>+12025550101</Number></Dial></Response>'],
+    ['Conference without a name', '<Response><Dial><Conference> </Conference></Dial></Response>'],
+    ['Conference bad beep', '<Response><Dial><Conference beep="loud">r</Conference></Dial></Response>'],
+    ['Conference bad event', '<Response><Dial><Conference statusCallbackEvent="start ringing">r</Conference></Dial></Response>'],
+    ['Conference too big', '<Response><Dial><Conference maxParticipants="251">r</Conference></Dial></Response>'],
   ])('refuses %s with a TwimlError', (_name, xml) => {
     expect(() => parseTwiml(xml)).toThrow(TwimlError);
   });

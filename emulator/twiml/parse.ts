@@ -5,7 +5,7 @@
  */
 import { parseXml, textOf, XmlParseError, type XmlElement } from './xml';
 import type {
-  DialTarget, DialVerb, GatherVerb, Method, PromptVerb, StatusCallbackSpec, Verb,
+  ConferenceNoun, DialTarget, DialVerb, GatherVerb, Method, PromptVerb, StatusCallbackSpec, Verb,
 } from './verbs';
 
 export class TwimlError extends Error {
@@ -93,14 +93,53 @@ function dialTarget(el: XmlElement): DialTarget {
   throw new TwimlError(`<Dial><${el.name}> is not supported by the emulator`, 13201);
 }
 
+const CONFERENCE_EVENTS = ['start', 'end', 'join', 'leave', 'mute', 'hold', 'modify', 'speaker', 'announcement'];
+const BEEPS = ['true', 'false', 'onEnter', 'onExit'];
+/** <Conference> attributes Twilio has that the emulator accepts but does not act on. */
+const CONFERENCE_IGNORED = ['record', 'recordingStatusCallback', 'recordingStatusCallbackMethod', 'recordingStatusCallbackEvent',
+  'region', 'trim', 'jitterBufferSize', 'eventCallbackUrl', 'recordingConfigurationId'];
+
+function conference(el: XmlElement): ConferenceNoun {
+  const name = textOf(el).trim();
+  if (!name) throw new TwimlError('<Conference> has no name');
+  const a = el.attrs;
+  const beep = a.beep ?? 'true';
+  if (!BEEPS.includes(beep)) throw new TwimlError(`Invalid beep "${beep}"`);
+  const events = (a.statusCallbackEvent ?? '').split(/[\s,]+/).filter(Boolean);
+  for (const e of events) if (!CONFERENCE_EVENTS.includes(e)) throw new TwimlError(`Invalid statusCallbackEvent "${e}"`);
+  const maxParticipants = int(a.maxParticipants, 250, 'maxParticipants', 2);
+  if (maxParticipants > 250) throw new TwimlError(`Invalid maxParticipants "${a.maxParticipants}"`);
+  if (a.participantLabel !== undefined && a.participantLabel.length > 128) throw new TwimlError('participantLabel is longer than 128 characters');
+  return {
+    name,
+    muted: bool(a.muted, false),
+    beep: beep as ConferenceNoun['beep'],
+    startConferenceOnEnter: bool(a.startConferenceOnEnter, true),
+    endConferenceOnExit: bool(a.endConferenceOnExit, false),
+    ...(a.waitUrl !== undefined ? { waitUrl: a.waitUrl.trim() } : {}),
+    // Twilio requests a waitUrl you give with POST, and its own default playlist with GET.
+    waitMethod: a.waitMethod ? method(a.waitMethod) : a.waitUrl ? 'POST' : 'GET',
+    maxParticipants,
+    ...(a.participantLabel ? { participantLabel: a.participantLabel } : {}),
+    ...(a.coach ? { coach: a.coach } : {}),
+    ...(a.statusCallback ? { statusCallback: a.statusCallback } : {}),
+    statusCallbackMethod: method(a.statusCallbackMethod),
+    statusCallbackEvent: events as ConferenceNoun['statusCallbackEvent'],
+    ignored: CONFERENCE_IGNORED.filter((k) => a[k] !== undefined),
+  };
+}
+
 function dial(el: XmlElement): DialVerb {
   const nouns = elements(el);
-  const targets: DialTarget[] = nouns.length
+  const room = nouns.find((n) => n.name === 'Conference');
+  if (room && nouns.length > 1) throw new TwimlError('<Dial><Conference> cannot be combined with other nouns');
+  const targets: DialTarget[] = room ? [] : nouns.length
     ? nouns.map(dialTarget)
     : [{ kind: 'number', number: textOf(el).replace(/[\s()-]/g, '') }];
   if (targets.some((t) => t.kind === 'number' && !t.number)) throw new TwimlError('<Dial> has nothing to dial');
   return {
     verb: 'Dial', targets,
+    ...(room ? { conference: conference(room) } : {}),
     ...(el.attrs.callerId ? { callerId: el.attrs.callerId } : {}),
     answerOnBridge: bool(el.attrs.answerOnBridge, false),
     timeout: int(el.attrs.timeout, 30, 'timeout', 1),
@@ -126,7 +165,13 @@ function gather(el: XmlElement): GatherVerb {
   };
 }
 
-function verb(el: XmlElement): Verb {
+/** Options for documents that are not a call's own TwiML. */
+export interface ParseOptions {
+  /** A wait or hold document's empty <Redirect/> means "this document again" (it loops). */
+  emptyRedirectLoops?: boolean;
+}
+
+function verb(el: XmlElement, opts: ParseOptions = {}): Verb {
   switch (el.name) {
     case 'Say': case 'Play': case 'Pause': return prompt(el);
     case 'Gather': return gather(el);
@@ -135,7 +180,7 @@ function verb(el: XmlElement): Verb {
     case 'Reject': return { verb: 'Reject', reason: el.attrs.reason === 'busy' ? 'busy' : 'rejected' };
     case 'Redirect': {
       const url = textOf(el).trim();
-      if (!url) throw new TwimlError('<Redirect> has no URL');
+      if (!url && !opts.emptyRedirectLoops) throw new TwimlError('<Redirect> has no URL');
       return { verb: 'Redirect', url, method: method(el.attrs.method) };
     }
     default:
@@ -144,7 +189,7 @@ function verb(el: XmlElement): Verb {
   }
 }
 
-export function parseTwiml(source: string): Verb[] {
+export function parseTwiml(source: string, opts: ParseOptions = {}): Verb[] {
   let root: XmlElement;
   try {
     root = parseXml(source);
@@ -153,5 +198,5 @@ export function parseTwiml(source: string): Verb[] {
     throw e;
   }
   if (root.name !== 'Response') throw new TwimlError(`Root element must be <Response>, not <${root.name}>`);
-  return elements(root).map(verb);
+  return elements(root).map((el) => verb(el, opts));
 }

@@ -29,9 +29,32 @@ export type DialTarget =
   | { kind: 'number'; number: string; statusCallback?: StatusCallbackSpec; sendDigits?: string; url?: string }
   | { kind: 'client'; identity: string; params: Record<string, string>; statusCallback?: StatusCallbackSpec; url?: string };
 
+/** <Dial><Conference>: the call joins a named conference room instead of ringing anyone. */
+export interface ConferenceNoun {
+  name: string;
+  muted: boolean;
+  beep: 'true' | 'false' | 'onEnter' | 'onExit';
+  startConferenceOnEnter: boolean;
+  endConferenceOnExit: boolean;
+  /** Absent: the default wait music; '' silence. */
+  waitUrl?: string;
+  waitMethod: Method;
+  maxParticipants: number;
+  participantLabel?: string;
+  /** The CallSid this participant coaches: only that participant hears it. */
+  coach?: string;
+  statusCallback?: string;
+  statusCallbackMethod: Method;
+  statusCallbackEvent: ('start' | 'end' | 'join' | 'leave' | 'mute' | 'hold' | 'modify' | 'speaker' | 'announcement')[];
+  /** Attributes Twilio has that the emulator does not act on (record, region, trim, …), to say so in the call's log. */
+  ignored: string[];
+}
+
 export interface DialVerb {
   verb: 'Dial';
   targets: DialTarget[];
+  /** Set instead of targets for <Dial><Conference>. */
+  conference?: ConferenceNoun;
   callerId?: string;
   answerOnBridge: boolean;
   /** Seconds to ring before giving up (no-answer). */

@@ -15,7 +15,7 @@ export interface DialDeps extends RingerDeps {
   accountSid: string;
   calls: Pick<CallStore, 'add'>;
   webhooks: Pick<WebhookClient, 'resolveUrl'>;
-  legs: Pick<Legs, 'newLeg' | 'setStatus' | 'hangupCall' | 'markAnswered' | 'answerCall' | 'sendRinging' | 'connectPeers' | 'ringbackFor' | 'sendDigitsTo'>;
+  legs: Pick<Legs, 'newLeg' | 'setStatus' | 'hangupCall' | 'markAnswered' | 'answerCall' | 'sendRinging' | 'connectPeers' | 'ringbackFor' | 'sendDigitsTo' | 'unbridge'>;
 }
 
 function childStatus(result: RingResult['status']): CallStatus {
@@ -92,12 +92,29 @@ export async function dialVerb(deps: DialDeps, parent: Call, verb: DialVerb, doc
     if (signal.aborted) r();
     signal.addEventListener('abort', () => r(), { once: true });
   });
-  await Promise.race([child.ended, parent.ended, aborted]);
+  // Redirecting the dialed leg takes it out of the bridge: it runs its new TwiML, and this <Dial>
+  // completes for the caller, who goes on to the action URL.
+  let redirected = false;
+  const childRedirected = new Promise<void>((r) => {
+    child.onRedirect = () => {
+      redirected = true;
+      r();
+    };
+  });
+  await Promise.race([child.ended, parent.ended, aborted, childRedirected]);
   clearTimeout(limit);
+  child.onRedirect = null;
   parent.digitListeners.delete(onStar);
-  if (!child.isOver) await legs.hangupCall(child, 'completed', parent.isOver ? 'caller hung up' : 'dial ended');
+  if (redirected) {
+    legs.unbridge(parent);
+    if (!parent.isOver) parent.media?.stopPlayback();
+    parent.log('verb', `Dial ended: ${child.sid} was redirected`);
+  } else if (!child.isOver) {
+    await legs.hangupCall(child, 'completed', parent.isOver ? 'caller hung up' : 'dial ended');
+  }
+  const duration = child.answeredAt ? Math.round((Date.now() - child.answeredAt.getTime()) / 1000) : 0;
   return {
     verb: 'Dial', dialCallStatus: 'completed', dialCallSid: child.sid,
-    dialCallDuration: child.durationSeconds ?? 0, callerHungUp: parent.isOver,
+    dialCallDuration: child.durationSeconds ?? duration, callerHungUp: parent.isOver,
   };
 }
