@@ -15,6 +15,7 @@ import { Faults } from './faults';
 import { MessageStore } from './messages';
 import { PhoneNetwork } from './phones/network';
 import { PhoneOperator } from './phones/operator';
+import { RecordingStore } from './recordings/store';
 import { SignalingHost } from './signaling/host';
 import { SessionRegistry } from './signaling/sessions';
 import { silentLogger, type EmulatorOptions, type Logger } from './types';
@@ -30,6 +31,7 @@ export interface Emulator {
   readonly operator: PhoneOperator;
   readonly apiCalls: ApiCalls;
   readonly messages: MessageStore;
+  readonly recordings: RecordingStore;
   readonly faults: Faults;
   readonly webhooks: WebhookClient;
   readonly media: MediaFactory;
@@ -54,7 +56,8 @@ export function createEmulator(options: EmulatorOptions, media: MediaFactory, lo
   const forks = new RingingForks();
   const legs = new Legs({ media, phones, webhooks });
   const accountSid = account.sid;
-  const runner = new TwimlRunner({ accountSid, calls, legs, sessions, phones, forks, webhooks, log });
+  const recordings = new RecordingStore(publicOrigin);
+  const runner = new TwimlRunner({ accountSid, calls, legs, sessions, phones, forks, webhooks, recordings, log });
   const signaling = new SignalingHost({ account, sessions, calls, forks, legs, runner });
   const operator = new PhoneOperator({ account, phones, calls, legs, runner, media, publicOrigin });
   const apiCalls = new ApiCalls({ accountSid, calls, legs, sessions, phones, forks, runner, publicOrigin });
@@ -62,7 +65,7 @@ export function createEmulator(options: EmulatorOptions, media: MediaFactory, lo
   const faults = new Faults({ account, sessions, calls });
 
   return {
-    account, sessions, calls, phones, legs, runner, signaling, operator, apiCalls, messages, faults, webhooks, media, log,
+    account, sessions, calls, phones, legs, runner, signaling, operator, apiCalls, messages, recordings, faults, webhooks, media, log,
     shutdown() {
       for (const call of calls.values()) void legs.hangupCall(call, undefined, 'emulator stopped');
       for (const s of sessions.values()) s.drop();

@@ -6,3 +6,4 @@ export * from './phones';
 export * from './faults';
 export * from './applications';
 export * from './state';
+export * from './recordings';

@@ -12,12 +12,13 @@ const Audio = Type.Union([Type.Literal('echo'), Type.Literal('tone'), Type.Liter
 export const PhoneBehaviour = Type.Union([
   /** Rings until answered or rejected from the console or the control API. */
   Type.Object({ kind: Type.Literal('manual') }),
-  /** Answers after `after` ms (default 800), sends `audio`, hangs up after `hangupAfter` ms if set. */
+  /** Answers after `after` ms (default 800), sends `audio` (a tone at `toneHz`), hangs up after `hangupAfter` ms if set. */
   Type.Object({
     kind: Type.Literal('answer'),
     after: Type.Optional(Type.Number()),
     audio: Audio,
     hangupAfter: Type.Optional(Type.Number()),
+    toneHz: Type.Optional(Type.Number({ minimum: 50, maximum: 4000 })),
   }),
   Type.Object({ kind: Type.Literal('busy') }),
   Type.Object({ kind: Type.Literal('no-answer') }),
@@ -69,9 +70,9 @@ export const PhoneParams = Type.Object({ number: Type.String() });
 export type PhoneParams = Static<typeof PhoneParams>;
 
 const BEHAVIOUR_MESSAGE = 'behaviour.kind must be manual, answer, busy or no-answer '
-  + '(answer takes audio echo, tone or silence, and after / hangupAfter in ms)';
+  + '(answer takes audio echo, tone or silence, after / hangupAfter in ms, and toneHz from 50 to 4000)';
 
-/** POST /phones: adds a phone, or changes the one with this number. Leaving out audio means echo. */
+/** POST /phones: adds a phone, or changes the one with this number. Leaving out audio means echo, or a tone when toneHz is given. */
 export const NewPhone = Type.Object({
   number: Type.String({ pattern: E164_PATTERN, errorMessage: 'number must be an E.164 phone number like +12025550199' }),
   /** Shown in the console; the number when left out or blank. */
@@ -83,6 +84,7 @@ export const NewPhone = Type.Object({
       after: Type.Optional(Type.Number({ minimum: 0 })),
       audio: Type.Optional(Audio),
       hangupAfter: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+      toneHz: Type.Optional(Type.Number({ minimum: 50, maximum: 4000 })),
     }),
     Type.Object({ kind: Type.Literal('busy') }),
     Type.Object({ kind: Type.Literal('no-answer') }),
@@ -90,8 +92,14 @@ export const NewPhone = Type.Object({
 }, { errorMessage: 'Body must be a phone object' });
 export type NewPhone = Static<typeof NewPhone>;
 
-/** POST /phones/:number/call: the phone calls one of the account's numbers, a client or another phone. */
-export const PlaceCall = Type.Object({ to: Type.String({ errorMessage: 'to is required' }) });
+/**
+ * POST /phones/:number/call: the phone calls one of the account's numbers, a client or another phone.
+ * With `toneHz` the phone sends a steady tone at that frequency on this call.
+ */
+export const PlaceCall = Type.Object({
+  to: Type.String({ errorMessage: 'to is required' }),
+  toneHz: Type.Optional(Type.Number({ minimum: 50, maximum: 4000 })),
+});
 export type PlaceCall = Static<typeof PlaceCall>;
 
 export const CallSidResult = Type.Object({ callSid: Type.String() });

@@ -16,6 +16,7 @@ import { dialVerb, type DialDeps } from './verbs/dial';
 import { gatherVerb } from './verbs/gather';
 import { pauseVerb } from './verbs/pause';
 import { playVerb } from './verbs/play';
+import { recordVerb, type RecordDeps } from './verbs/record';
 import { say, sayVerb } from './verbs/say';
 
 const APPLICATION_ERROR_TEXT = 'We are sorry, an application error has occurred. Goodbye.';
@@ -29,6 +30,7 @@ export interface RunnerDeps extends DialDeps {
   legs: DialDeps['legs'] & Pick<Legs, 'hangupCall' | 'answerCall'>;
   phones: DialDeps['phones'] & VerbContext['phones'];
   webhooks: WebhookClient;
+  recordings: RecordDeps['recordings'];
   log: Logger;
 }
 
@@ -149,6 +151,8 @@ export class TwimlRunner {
         return gatherVerb(this.ctx, call, verb, documentUrl, signal);
       case 'Dial':
         return dialVerb(this.deps, call, verb, documentUrl, signal);
+      case 'Record':
+        return recordVerb(this.deps, call, verb, documentUrl, signal);
       case 'Hangup':
       case 'Reject':
       case 'Redirect':

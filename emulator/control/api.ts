@@ -14,6 +14,7 @@ import type { Emulator } from '../emulator';
 import { registerApplicationRoutes } from './applications';
 import { registerFaultRoutes } from './faults';
 import { registerPhoneRoutes } from './phones';
+import { registerRecordingRoutes } from './recordings';
 import { apiError, type ControlScope } from './scope';
 import { controlValidatorCompiler } from './validation';
 import { callView, callWithEvents, clientView, metricsView, stateView } from './views';
@@ -55,4 +56,5 @@ export function registerControlApi(app: FastifyInstance, emulator: Emulator): vo
   registerPhoneRoutes(api, emulator);
   registerFaultRoutes(api, emulator);
   registerApplicationRoutes(api, emulator);
+  registerRecordingRoutes(api, emulator);
 }

@@ -24,7 +24,7 @@ export function registerPhoneRoutes(api: ControlScope, emulator: Pick<Emulator, 
 
   api.post(`${p}/:number/call`, { schema: PhoneRoutes.call }, async (req, reply) => {
     const phone = phoneAt(req.params.number);
-    const call = operator.phoneCall(phone.number, req.body.to);
+    const call = operator.phoneCall(phone.number, req.body.to, req.body.toneHz);
     return reply.code(201).send({ callSid: call.sid });
   });
 

@@ -381,6 +381,7 @@ export class WeriftMediaLeg extends EventEmitter<MediaLegEvents> implements Medi
       const samples = decodePcmu(packet.payload);
       this.meter.push(samples, performance.now());
       this.playback.source.hear?.(samples);
+      if (this.listenerCount('audio') > 0) this.emit('audio', samples);
       this.relayTarget?.relayIn(packet, 'audio');
       return;
     }

@@ -34,8 +34,11 @@ export class PhoneOperator {
     return phone.callSid ? this.deps.calls.get(phone.callSid) : undefined;
   }
 
-  /** The phone places a call: to one of the account's numbers (its TwiML runs), a client, or another phone. */
-  phoneCall(number: string, to: string): Call {
+  /**
+   * The phone places a call: to one of the account's numbers (its TwiML runs), a client, or another
+   * phone. With `toneHz` the phone sends a steady tone at that frequency on this call.
+   */
+  phoneCall(number: string, to: string, toneHz?: number): Call {
     const { account, calls, legs, runner } = this.deps;
     const phone = this.deps.phones.require(number);
     if (phone.state !== 'idle') throw new EmulatorError(409, `${phone.spec.name} is already on a call`);
@@ -50,6 +53,7 @@ export class PhoneOperator {
       call.ownsMedia = false;
     }
     phone.startCall(call.sid, 'calling');
+    if (toneHz !== undefined) phone.callToneHz = toneHz;
     calls.add(call);
     call.log('info', `${phone.spec.name} calls ${calledTo}`);
     legs.setStatus(call, 'ringing');

@@ -1,8 +1,10 @@
 /** One simulated phone: a number that behaves like a person (or a machine) would when called. */
 import { E164_PATTERN } from '../../contracts/emulator/common';
 import type { NewPhone, PhoneHeard, PhoneMessage, PhoneState } from '../../contracts/emulator/phones';
+import type { FrameSource } from '../media/sources';
 import type { MediaLeg, AudioSource, LegMediaStats } from '../media/types';
 import type { PhoneBehaviour, SimulatedPhoneSpec } from '../types';
+import { voiceOf } from './voice';
 
 export type { PhoneMessage, PhoneState };
 
@@ -22,9 +24,16 @@ export interface RingHandle {
   reject(): void;
 }
 
+/** The tone a phone sends when no frequency is given. */
+export const DEFAULT_TONE_HZ = 440;
+
 export class SimulatedPhone {
   state: PhoneState = 'idle';
   callSid: string | null = null;
+  /** A tone asked for on the call this phone placed (POST /phones/:number/call {toneHz}). */
+  callToneHz: number | null = null;
+  /** What the phone says into its current call when it has no media leg (see ./voice.ts). */
+  private voice: FrameSource | null = null;
   /** Where the phone's own audio goes and comes from when a person operates it from the console. */
   consoleLeg: MediaLeg | null = null;
   /** The far party's media leg: its received audio is what this phone hears. */
@@ -46,9 +55,10 @@ export class SimulatedPhone {
   }
 
   audioSource(): AudioSource {
+    if (this.callToneHz !== null) return { kind: 'tone', frequencies: [this.callToneHz] };
     const b = this.spec.behaviour;
     if (b.kind !== 'answer') return { kind: 'echo' };
-    if (b.audio === 'tone') return { kind: 'tone', frequencies: [440] };
+    if (b.audio === 'tone') return { kind: 'tone', frequencies: [b.toneHz ?? DEFAULT_TONE_HZ] };
     if (b.audio === 'silence') return { kind: 'silence' };
     return { kind: 'echo' };
   }
@@ -58,6 +68,7 @@ export class SimulatedPhone {
     this.callSid = callSid;
     this.says = [];
     this.digitsHeard = '';
+    this.voice = null;
   }
 
   endCall(): void {
@@ -65,6 +76,19 @@ export class SimulatedPhone {
     this.callSid = null;
     this.ring = null;
     this.listenLeg = null;
+    this.callToneHz = null;
+    this.voice = null;
+  }
+
+  /** The next 20 ms of what the phone says: its audio source, or what it was told to say. */
+  speak(out: Int16Array): void {
+    this.voice ??= voiceOf(this.audioSource());
+    if (!this.voice.next(out)) out.fill(0);
+  }
+
+  /** From now on the phone says this on its current call (a message it leaves). */
+  sayNow(voice: FrameSource): void {
+    this.voice = voice;
   }
 
   heard(): PhoneHeard {
@@ -91,9 +115,11 @@ export function phoneSpec(input: NewPhone): SimulatedPhoneSpec {
   const b = input.behaviour ?? { kind: 'manual' };
   const behaviour: PhoneBehaviour = b.kind === 'answer'
     ? {
-      kind: 'answer', audio: b.audio ?? 'echo',
+      // A frequency with no audio named means the phone answers with that tone.
+      kind: 'answer', audio: b.audio ?? (b.toneHz !== undefined ? 'tone' : 'echo'),
       ...(b.after !== undefined ? { after: b.after } : {}),
       ...(b.hangupAfter !== undefined ? { hangupAfter: b.hangupAfter } : {}),
+      ...(b.toneHz !== undefined ? { toneHz: b.toneHz } : {}),
     }
     : { kind: b.kind };
   return { number: input.number, name, behaviour };

@@ -1,7 +1,7 @@
 /**
  * The REST API subset (2010-04-01) with Twilio's authentication, JSON shapes and error format, so
  * the `twilio` helper library works against the emulator unchanged. One module per resource:
- * ./calls.ts, ./messages.ts (Recordings, Conferences and Participants, IncomingPhoneNumbers,
+ * ./calls.ts, ./messages.ts, ./recordings.ts (Conferences and Participants, IncomingPhoneNumbers,
  * Applications and Keys go beside them, registered here).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -10,6 +10,7 @@ import type { EmulatorAccount } from '../types';
 import { registerCallResources } from './calls';
 import { fail, notFound, type AccountParams } from './form';
 import { registerMessageResources } from './messages';
+import { registerRecordingResources } from './recordings';
 
 /** Who may call: the account SID with its auth token, or one of its API keys with the key's secret. */
 export function authenticate(header: string | undefined, account: EmulatorAccount): boolean {
@@ -23,7 +24,7 @@ export function authenticate(header: string | undefined, account: EmulatorAccoun
   return account.apiKeys.some((k) => k.sid === user && k.secret === pass);
 }
 
-export function registerRestApi(app: FastifyInstance, emulator: Pick<Emulator, 'account' | 'calls' | 'apiCalls' | 'messages'>): void {
+export function registerRestApi(app: FastifyInstance, emulator: Pick<Emulator, 'account' | 'calls' | 'apiCalls' | 'messages' | 'recordings'>): void {
   const { account } = emulator;
 
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
@@ -38,4 +39,5 @@ export function registerRestApi(app: FastifyInstance, emulator: Pick<Emulator, '
 
   registerCallResources(app, emulator);
   registerMessageResources(app, emulator);
+  registerRecordingResources(app, emulator);
 }
