@@ -8,7 +8,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import twilio from 'twilio';
+import { Value } from 'typebox/value';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { RecordingRoutes } from '../../contracts/emulator/recordings';
 import { dominantFrequency, readWav, toneStrength } from '../../test-support/audio-analysis';
 import { eventually } from '../../test-support/wait';
 import { emulatorPlugin } from '../plugin';
@@ -186,6 +188,8 @@ describe('a phone leaves a message on a <Record>', { timeout: 60_000 }, () => {
 
     // The console reads the same recording without credentials, and can play it.
     const listed = await control<{ sid: string; audioUrl: string; durationMs: number; from: string }[]>('GET', '/recordings');
+    expect([...Value.Errors(RecordingRoutes.list.response[200], listed.body)]).toEqual([]);
+    expect([...Value.Errors(RecordingRoutes.get.response[200], (await control('GET', `/recordings/${recordingSid}`)).body)]).toEqual([]);
     const mine = listed.body.find((r) => r.sid === recordingSid)!;
     expect(mine).toMatchObject({ from: phone, audioUrl: `/emulator/api/recordings/${recordingSid}/audio` });
     expect(Math.abs(mine.durationMs - 2000)).toBeLessThan(100);
@@ -225,6 +229,19 @@ describe('a phone leaves a message on a <Record>', { timeout: 60_000 }, () => {
     }
     const badDate = await fetch(`${origin}/2010-04-01/Accounts/${ACCOUNT}/Recordings.json?DateCreated=yesterday`, { headers: basic() });
     expect(badDate.status).toBe(400);
+  });
+
+  it('refuses a leave-message it cannot do, in words', async () => {
+    const cases: [string, unknown, number, string][] = [
+      ['/phones/%2B19995550000/leave-message', { to: TEAM, seconds: 1 }, 404, 'No simulated phone has number +19995550000'],
+      ['/phones/%2B12025550102/leave-message', { to: TEAM }, 400, 'seconds must be a number from 0.1 to 600'],
+      ['/phones/%2B12025550102/leave-message', { to: TEAM, seconds: 1, end: 'star' }, 400, 'end must be hash or hangup'],
+      ['/phones/%2B12025550102/leave-message', { seconds: 1 }, 400, 'to is required'],
+    ];
+    for (const [path, body, status, error] of cases) {
+      const res = await control<{ error: string }>('POST', path, body);
+      expect([res.status, res.body.error], path).toEqual([status, error]);
+    }
   });
 
   it('still posts the action when the caller hangs up, with Digits=hangup', async () => {
