@@ -80,7 +80,7 @@ export function leaveMessageForm(number: string, call: Call, act: Act): HTMLElem
   box.className = 'leave-message';
   box.innerHTML = `<summary>Leave a message</summary>
     <form class="row">
-      <label>To <input class="lm-to" name="to" list="targets" size="14" required></label>
+      <label>Message to <input class="lm-to" name="to" list="targets" size="14" required></label>
       <label>Seconds <input class="lm-seconds" name="seconds" type="number" min="0.1" max="600" step="0.1" value="3" required></label>
       <label>Sound <select class="lm-sound" name="sound"><option value="tone">tone</option><option value="speech">speech</option></select></label>
       <label>Hz <input class="lm-hz" name="toneHz" type="number" min="50" max="4000" placeholder="440" size="5"></label>
