@@ -9,13 +9,13 @@ import type { AddressInfo } from 'node:net';
 import twilio from 'twilio';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dominantFrequency, toneStrength } from '../../../test-support/audio-analysis';
+import { sdkSession } from '../../../test-support/emulator-fakes';
 import { eventually, sleep } from '../../../test-support/wait';
 import { createEmulator, type Emulator } from '../../emulator';
 import { bridge } from '../../media/bridge';
 import { createMediaLeg } from '../../media/leg';
 import { stripCandidates } from '../../media/sdp';
 import type { MediaLeg } from '../../media/types';
-import { SignalingSession } from '../../signaling/session';
 
 const ACCOUNT = 'AC' + 'e'.repeat(32);
 const AUTH = 'f'.repeat(32);
@@ -61,15 +61,7 @@ afterAll(async () => {
 /** A signed-in SDK device that calls the TwiML App from a werift leg; returns what it hears and how to press keys. */
 async function sdkCall() {
   const sent: { type: string; payload: { callsid?: string; sdp?: string } }[] = [];
-  const session = new SignalingSession(
-    { send: (t) => { if (t !== '\n') sent.push(JSON.parse(t)); }, close() {}, terminate() {} },
-    {
-      verifyToken: (jwt) => emulator.signaling.verifyToken(jwt),
-      onCallMessage: (s, m) => emulator.signaling.handleCallMessage(s, m),
-      onRegistrationChange() {}, onLog() {}, onClosed: (s) => emulator.signaling.sessionClosed(s),
-    },
-  );
-  emulator.signaling.addSession(session);
+  const session = sdkSession(emulator, sent);
   const token = new twilio.jwt.AccessToken(ACCOUNT, KEY.sid, KEY.secret, { identity: 'alice', ttl: 600 });
   token.addGrant(new twilio.jwt.AccessToken.VoiceGrant({ outgoingApplicationSid: APP }));
   session.receive(JSON.stringify({ type: 'listen', payload: { token: token.toJwt() } }));

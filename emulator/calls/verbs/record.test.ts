@@ -3,31 +3,15 @@
  * hand, so seconds of silence and maxLength take no time: what ends a recording, what is kept, and
  * what the app is told, in which order.
  */
-import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
+import { FakeLeg } from '../../../test-support/emulator-fakes';
 import { ToneGenerator } from '../../media/synth';
-import type { AudioSource, LegMediaStats, MediaLeg, MediaLegEvents } from '../../media/types';
 import { RecordingStore } from '../../recordings/store';
 import type { VerbOutcome } from '../../twiml/interpreter';
 import type { RecordVerb } from '../../twiml/verbs';
 import { Call } from '../call';
 import type { WebhookRequest } from '../webhook';
 import { BEEP, recordVerb } from './record';
-
-class FakeLeg extends EventEmitter<MediaLegEvents> implements MediaLeg {
-  readonly id = 'fake';
-  played: AudioSource[] = [];
-  async answerOffer(): Promise<string> { return ''; }
-  async createOffer(): Promise<string> { return ''; }
-  async applyAnswer(): Promise<void> {}
-  async play(source: AudioSource): Promise<void> { this.played.push(source); }
-  stopPlayback(): void {}
-  async sendDtmf(): Promise<void> {}
-  noteDigit(): void {}
-  blockMedia(): void {}
-  stats(): LegMediaStats { return { packetsReceived: 0, packetsSent: 0, levelDbfs: -127, peakLevelDbfs: -127, codec: 'PCMU', iceState: 'connected', digits: '' }; }
-  async close(): Promise<void> {}
-}
 
 const DOC = 'https://app.test/voicemail';
 const verb = (over: Partial<RecordVerb> = {}): RecordVerb => ({
@@ -37,7 +21,7 @@ const verb = (over: Partial<RecordVerb> = {}): RecordVerb => ({
 
 function setup() {
   const call = new Call('AC1', '+12025550111', '+12025550100', 'inbound', { kind: 'phone', number: '+12025550111' });
-  const leg = new FakeLeg();
+  const leg = new FakeLeg('caller');
   call.media = leg;
   const recordings = new RecordingStore('https://emulator.test');
   const sent: (WebhookRequest & { at: number })[] = [];
