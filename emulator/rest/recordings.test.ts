@@ -277,6 +277,23 @@ describe('a phone leaves a message on a <Record>', { timeout: 60_000 }, () => {
     await control('POST', `/phones/${encodeURIComponent(phone)}/hangup`);
   });
 
+  it('pages a filtered list the way the helper library follows it', async () => {
+    const since = new Date(Date.now() - 1000);
+    const phones = ['+12025550191', '+12025550192', '+12025550193'];
+    const calls = await Promise.all(phones.map(async (to, i) => {
+      await addPhone(to, { kind: 'answer', after: 50, toneHz: 300 + i * 100 });
+      return client().calls.create({ to, from: TEAM, twiml: `<Response><Record maxLength="1" playBeep="false" action="${hooksOrigin}/recorded"/></Response>` });
+    }));
+    const sids = calls.map((c) => c.sid);
+    await eventually(async () => (await client().recordings.list({ dateCreatedAfter: since })).filter((r) => sids.includes(r.callSid) && r.status === 'completed').length === 3, 'three recordings');
+    const first = await client().recordings.page({ dateCreatedAfter: since, pageSize: 1 });
+    expect(first.instances).toHaveLength(1);
+    expect(first.nextPageUrl).toContain('DateCreated%3E=');
+    const all = await client().recordings.list({ dateCreatedAfter: since, pageSize: 1 });
+    expect(sids.every((sid) => all.some((r) => r.callSid === sid))).toBe(true);
+    expect(new Set(all.map((r) => r.sid)).size).toBe(all.length);
+  });
+
   it('records a tone phone answering a REST call, at the phone\'s toneHz', async () => {
     const phone = '+12025550181';
     await addPhone(phone, { kind: 'answer', after: 100, toneHz: 880 });
