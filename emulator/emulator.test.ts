@@ -1,10 +1,8 @@
-import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import twilio from 'twilio';
-import type { AudioSource, LegMediaStats, MediaLeg, MediaLegEvents } from './media/types';
-import { SignalingSession } from './signaling/session';
+import { FakeLeg, sdkSession } from '../test-support/emulator-fakes';
 import type { EmulatorOptions } from './types';
 import { createEmulator } from './emulator';
 
@@ -12,23 +10,6 @@ const ACCOUNT = 'AC' + 'a'.repeat(32);
 const AUTH = 'b'.repeat(32);
 const KEY = { sid: 'SK' + 'c'.repeat(32), secret: 'key-secret' };
 const APP = 'AP' + 'd'.repeat(32);
-
-/** A media leg that answers instantly and records what it was asked to play. */
-class FakeLeg extends EventEmitter<MediaLegEvents> implements MediaLeg {
-  played: AudioSource[] = [];
-  closed = false;
-  constructor(readonly id: string) { super(); }
-  async answerOffer(): Promise<string> { return `v=0 answer ${this.id}`; }
-  async createOffer(): Promise<string> { return `v=0 offer ${this.id}`; }
-  async applyAnswer(): Promise<void> {}
-  async play(source: AudioSource): Promise<void> { this.played.push(source); }
-  stopPlayback(): void {}
-  async sendDtmf(): Promise<void> {}
-  noteDigit(): void {}
-  blockMedia(): void {}
-  stats(): LegMediaStats { return { packetsReceived: 0, packetsSent: 0, levelDbfs: -127, peakLevelDbfs: -127, codec: 'PCMU', iceState: 'connected', digits: '' }; }
-  async close(): Promise<void> { this.closed = true; this.emit('closed'); }
-}
 
 interface Hit { path: string; params: Record<string, string>; signatureOk: boolean }
 
@@ -72,15 +53,7 @@ function setup() {
     bridge: () => ({ unbridge() {} }),
   });
   const sent: { type: string; payload: any }[] = [];
-  const session = new SignalingSession(
-    { send: (t) => { if (t !== '\n') sent.push(JSON.parse(t)); }, close() {}, terminate() {} },
-    {
-      verifyToken: (jwt) => engine.signaling.verifyToken(jwt),
-      onCallMessage: (s, m) => engine.signaling.handleCallMessage(s, m),
-      onRegistrationChange() {}, onLog() {}, onClosed: (s) => engine.signaling.sessionClosed(s),
-    },
-  );
-  engine.signaling.addSession(session);
+  const session = sdkSession(engine, sent);
   const jwt = new twilio.jwt.AccessToken(ACCOUNT, KEY.sid, KEY.secret, { identity: 'alice', ttl: 600 });
   jwt.addGrant(new twilio.jwt.AccessToken.VoiceGrant({ incomingAllow: true, outgoingApplicationSid: APP, outgoingApplicationParams: { team: 'blue' } }));
   session.receive(JSON.stringify({ type: 'listen', payload: { token: jwt.toJwt() } }));

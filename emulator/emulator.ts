@@ -19,6 +19,7 @@ import { Faults } from './faults';
 import { MessageStore } from './messages';
 import { PhoneNetwork } from './phones/network';
 import { PhoneOperator } from './phones/operator';
+import { RecordingStore } from './recordings/store';
 import { SignalingHost } from './signaling/host';
 import { SessionRegistry } from './signaling/sessions';
 import { silentLogger, type EmulatorOptions, type Logger } from './types';
@@ -37,6 +38,7 @@ export interface Emulator {
   readonly conferences: ConferenceRegistry;
   readonly conferenceDialer: ConferenceDialer;
   readonly messages: MessageStore;
+  readonly recordings: RecordingStore;
   readonly faults: Faults;
   readonly webhooks: WebhookClient;
   readonly media: MediaFactory;
@@ -69,7 +71,8 @@ export function createEmulator(options: EmulatorOptions, media: MediaFactory, lo
     accountSid, webhooks, phones, log,
     loadAudio: (url) => loadAudioUrl(url, options.webhookCa ? { ca: options.webhookCa } : {}),
   });
-  const runner = new TwimlRunner({ accountSid, calls, legs, sessions, phones, forks, webhooks, log, alerts: account.alerts, conferences });
+  const recordings = new RecordingStore(publicOrigin);
+  const runner = new TwimlRunner({ accountSid, calls, legs, sessions, phones, forks, webhooks, recordings, log, alerts: account.alerts, conferences });
   const signaling = new SignalingHost({ account, sessions, calls, forks, legs, runner });
   const operator = new PhoneOperator({ account, phones, calls, legs, runner, media, publicOrigin });
   const apiCalls = new ApiCalls({ accountSid, calls, legs, sessions, phones, forks, runner, publicOrigin });
@@ -78,7 +81,7 @@ export function createEmulator(options: EmulatorOptions, media: MediaFactory, lo
   const faults = new Faults({ account, sessions, calls });
 
   return {
-    account, sessions, calls, forks, phones, legs, runner, signaling, operator, apiCalls, conferences, conferenceDialer, messages, faults, webhooks, media, log,
+    account, sessions, calls, forks, phones, legs, runner, signaling, operator, apiCalls, conferences, conferenceDialer, messages, recordings, faults, webhooks, media, log,
     shutdown() {
       conferences.shutdown();
       for (const call of calls.values()) void legs.hangupCall(call, undefined, 'emulator stopped');

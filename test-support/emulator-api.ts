@@ -8,6 +8,7 @@
 import { expect, type APIRequestContext } from '@playwright/test';
 import type { CallDetail, CallSidResult, CallView, ClientView, MetricsView, PhoneDetail, PhoneState } from '../contracts/emulator';
 import { DEFAULT_PHONE_NUMBERS } from '../emulator/phones/defaults';
+import type { LeaveMessage, RecordingView } from '../contracts/emulator/recordings';
 import { LOCAL_TEAM_NUMBER } from '../local-setup/demo';
 
 export const TEAM_NUMBER = LOCAL_TEAM_NUMBER;
@@ -68,4 +69,29 @@ export async function liveCallOf(request: APIRequestContext, origin: string, ide
     }, { timeout: 15_000 })
     .not.toBe('');
   return callDetail(request, sid, origin);
+}
+
+/**
+ * The phone calls `message.to` once it is idle and, when a <Record> on that call starts (after the beep),
+ * speaks for `message.seconds` (a tone at `toneHz`, default 440, or `sound: 'speech'`), then presses #
+ * (`end: 'hash'`, the default) or hangs up. Returns the CallSid.
+ */
+export async function leaveMessage(request: APIRequestContext, from: string, message: LeaveMessage, origin = ''): Promise<string> {
+  await expectPhoneState(request, from, 'idle', origin);
+  return (await emulatorApi<{ callSid: string }>(request, origin, 'POST', `${phonePath(from)}/leave-message`, message)).callSid;
+}
+
+/** Every recording the emulator keeps, newest first (the REST API has the same ones in Twilio's shape). */
+export const recordings = (request: APIRequestContext, origin = '') => emulatorApi<RecordingView[]>(request, origin, 'GET', '/recordings');
+
+/** The recording made on this call once it is over (completed or absent). */
+export async function finishedRecordingOf(request: APIRequestContext, callSid: string, origin = ''): Promise<RecordingView> {
+  let found: RecordingView | undefined;
+  await expect
+    .poll(async () => {
+      found = (await recordings(request, origin)).find((r) => r.callSid === callSid && r.status !== 'in-progress');
+      return found?.status ?? '';
+    }, { timeout: 30_000 })
+    .not.toBe('');
+  return found!;
 }

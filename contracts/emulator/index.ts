@@ -8,3 +8,4 @@ export * from './applications';
 export * from './conferences';
 export * from './state';
 export * from './account';
+export * from './recordings';

@@ -74,9 +74,9 @@ export const PhoneParams = Type.Object({ number: Type.String() });
 export type PhoneParams = Static<typeof PhoneParams>;
 
 const BEHAVIOUR_MESSAGE = 'behaviour.kind must be manual, answer, busy or no-answer '
-  + '(answer takes audio echo, tone or silence, and after / hangupAfter in ms)';
+  + '(answer takes audio echo, tone or silence, after / hangupAfter in ms, and toneHz from 50 to 4000)';
 
-/** POST /phones: adds a phone, or changes the one with this number. Leaving out audio means echo. */
+/** POST /phones: adds a phone, or changes the one with this number. Leaving out audio means echo, or a tone when toneHz is given. */
 export const NewPhone = Type.Object({
   number: Type.String({ pattern: E164_PATTERN, errorMessage: 'number must be an E.164 phone number like +12025550199' }),
   /** Shown in the console; the number when left out or blank. */

@@ -18,6 +18,7 @@ import { dialVerb, type DialDeps } from './verbs/dial';
 import { gatherVerb } from './verbs/gather';
 import { pauseVerb } from './verbs/pause';
 import { playVerb } from './verbs/play';
+import { recordVerb, type RecordDeps } from './verbs/record';
 import { say, sayVerb } from './verbs/say';
 
 const APPLICATION_ERROR_TEXT = 'We are sorry, an application error has occurred. Goodbye.';
@@ -32,6 +33,7 @@ export interface RunnerDeps extends DialDeps {
   legs: DialDeps['legs'] & Pick<Legs, 'hangupCall' | 'answerCall'>;
   phones: DialDeps['phones'] & VerbContext['phones'];
   webhooks: WebhookClient;
+  recordings: RecordDeps['recordings'];
   log: Logger;
   /** The account's debugger alerts: documents that cannot be parsed are recorded there (12100). */
   alerts?: Pick<AlertLog, 'record'>;
@@ -156,6 +158,8 @@ export class TwimlRunner {
       case 'Dial':
         if (verb.conference) return conferenceVerb(this.deps, call, verb, documentUrl, signal);
         return dialVerb(this.deps, call, verb, documentUrl, signal);
+      case 'Record':
+        return recordVerb(this.deps, call, verb, documentUrl, signal);
       case 'Hangup':
       case 'Reject':
       case 'Redirect':

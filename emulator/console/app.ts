@@ -3,9 +3,10 @@
  * phones, including operating one with this page's own microphone and speaker over WebRTC.
  */
 import type {
-  CallSidResult, CallStatus, CallWithEvents, NewPhone, OperateOffer, PhoneView, SendTextResult, StateView,
+  CallSidResult, CallStatus, CallWithEvents, NewPhone, OperateOffer, PhoneView, RecordingView, SendTextResult, StateView,
 } from '../../contracts/emulator';
 import { renderConferences, setupAddToConference, type ConsoleKit } from './conferences';
+import { leaveMessageForm, renderRecordings } from './recordings';
 
 // Types only from the contracts: the console bundle carries no schema code.
 const api = '/emulator/api';
@@ -120,6 +121,7 @@ function phoneCard(p: PhoneView): HTMLElement {
     });
   });
   q('.do-operate').addEventListener('click', () => void toggleOperate(n));
+  q('.sms').before(leaveMessageForm(n, call, act));
   return card;
 }
 
@@ -132,12 +134,13 @@ function updatePhoneCard(card: HTMLElement, p: PhoneView): void {
   const mine = operated.has(p.number);
   q('.behaviour').textContent = p.operatedFromConsole
     ? (mine ? 'operated from this console' : 'operated from another console')
-    : p.behaviour.kind === 'answer' ? `answers (${p.behaviour.audio})` : p.behaviour.kind;
+    : p.behaviour.kind === 'answer' ? `answers (${p.behaviour.audio === 'tone' ? `${p.behaviour.toneHz ?? 440} Hz tone` : p.behaviour.audio})` : p.behaviour.kind;
   q<HTMLButtonElement>('.do-answer').disabled = p.state !== 'ringing';
   q<HTMLButtonElement>('.do-reject').disabled = p.state !== 'ringing';
   q<HTMLButtonElement>('.do-hangup').disabled = p.state === 'idle';
   q<HTMLButtonElement>('.do-call').disabled = p.state !== 'idle';
   q<HTMLButtonElement>('.do-dtmf').disabled = p.state !== 'in-call';
+  q<HTMLButtonElement>('.do-leave').disabled = p.state !== 'idle' || p.operatedFromConsole;
   const operate = q<HTMLButtonElement>('.do-operate');
   operate.textContent = mine ? 'Stop using my microphone' : 'Use my microphone and speaker';
   operate.disabled = operating.has(p.number) || (!mine && p.state !== 'idle');
@@ -307,9 +310,10 @@ async function startOperating(number: string): Promise<void> {
 
 async function load(): Promise<void> {
   try {
-    const res = await fetch(`${api}/state`);
-    if (!res.ok) throw new Error(`${res.status}`);
+    const [res, recordings] = await Promise.all([fetch(`${api}/state`), fetch(`${api}/recordings`)]);
+    if (!res.ok || !recordings.ok) throw new Error(`${res.ok ? recordings.status : res.status}`);
     state = (await res.json()) as StateView;
+    renderRecordings($('recordings'), (await recordings.json()) as RecordingView[], call, act);
     $('account').textContent = `Account ${state.account.accountSid} · numbers ${state.account.numbers.map((n) => n.phoneNumber).join(', ')}`;
     renderClients(state);
     renderPhones(state);
@@ -347,7 +351,10 @@ function setupAddPhone(): void {
     const data = new FormData(form);
     const kind = String(data.get('kind'));
     // The form's options are the contract's kinds and audios.
-    const behaviour = (kind.startsWith('answer-') ? { kind: 'answer', audio: kind.slice(7) } : { kind }) as NewPhone['behaviour'];
+    const hz = String(data.get('toneHz') ?? '');
+    const behaviour = (kind.startsWith('answer-')
+      ? { kind: 'answer', audio: kind.slice(7), ...(kind === 'answer-tone' && hz ? { toneHz: Number(hz) } : {}) }
+      : { kind }) as NewPhone['behaviour'];
     const phone: NewPhone = { number: String(data.get('number')), name: String(data.get('name') ?? ''), ...(behaviour ? { behaviour } : {}) };
     void act('Add phone', () => call<PhoneView>('POST', '/phones', phone));
   });

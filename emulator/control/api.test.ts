@@ -152,7 +152,7 @@ describe('control API refusals: { error, code } with the sentence a person reads
     { name: 'phone without an E.164 number', method: 'POST', path: '/phones', body: { number: '555' }, status: 400, error: 'number must be an E.164 phone number like +12025550199' },
     {
       name: 'phone with an unknown behaviour', method: 'POST', path: '/phones', body: { number: '+12025550188', behaviour: { kind: 'dance' } }, status: 400,
-      error: 'behaviour.kind must be manual, answer, busy or no-answer (answer takes audio echo, tone or silence, and after / hangupAfter in ms)',
+      error: 'behaviour.kind must be manual, answer, busy or no-answer (answer takes audio echo, tone or silence, after / hangupAfter in ms, and toneHz from 50 to 4000)',
     },
     { name: 'unknown call', method: 'GET', path: '/calls/CA0', status: 404, error: 'No call CA0' },
     { name: 'unknown conference', method: 'GET', path: '/conferences/CF0', status: 404, error: 'No conference CF0' },

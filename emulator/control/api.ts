@@ -16,6 +16,7 @@ import { registerApplicationRoutes } from './applications';
 import { registerConferenceRoutes } from './conferences';
 import { registerFaultRoutes } from './faults';
 import { registerPhoneRoutes } from './phones';
+import { registerRecordingRoutes } from './recordings';
 import { apiError, type ControlScope } from './scope';
 import { controlValidatorCompiler } from './validation';
 import { callView, callWithEvents, clientView, metricsView, stateView } from './views';
@@ -59,4 +60,5 @@ export function registerControlApi(app: FastifyInstance, emulator: Emulator): vo
   registerApplicationRoutes(api, emulator);
   registerAccountRoutes(api, emulator);
   registerConferenceRoutes(api, emulator);
+  registerRecordingRoutes(api, emulator);
 }

@@ -399,6 +399,7 @@ export class WeriftMediaLeg extends EventEmitter<MediaLegEvents> implements Medi
       this.meter.push(samples, now);
       this.tonesReceived.push(samples, now);
       this.playback.source.hear?.(samples);
+      if (this.listenerCount('audio') > 0) this.emit('audio', samples);
       this.relayTarget?.relayIn(packet, 'audio');
       return;
     }

@@ -43,6 +43,8 @@ export type AudioSource =
 
 export interface MediaLegEvents {
   dtmf: [digit: string];
+  /** Decoded audio of each RTP packet received from the remote peer (8 kHz samples), for recording. */
+  audio: [samples: Int16Array];
   ice: [state: string];
   closed: [];
 }

@@ -1,8 +1,10 @@
 /** One simulated phone: a number that behaves like a person (or a machine) would when called. */
 import { E164_PATTERN } from '../../contracts/emulator/common';
 import type { NewPhone, PhoneHeard, PhoneMessage, PhoneState } from '../../contracts/emulator/phones';
+import type { FrameSource } from '../media/sources';
 import type { MediaLeg, AudioSource, LegMediaStats } from '../media/types';
 import type { PhoneBehaviour, SimulatedPhoneSpec } from '../types';
+import { voiceOf } from './voice';
 
 export type { PhoneMessage, PhoneState };
 
@@ -14,9 +16,16 @@ export interface RingHandle {
   reject(): void;
 }
 
+/** The tone a phone sends when no frequency is given. */
+export const DEFAULT_TONE_HZ = 440;
+
 export class SimulatedPhone {
   state: PhoneState = 'idle';
   callSid: string | null = null;
+  /** A tone asked for on the call this phone placed (POST /phones/:number/call {toneHz}). */
+  callToneHz: number | null = null;
+  /** What the phone says into its current call when it has no media leg (see ./voice.ts). */
+  private voice: FrameSource | null = null;
   /** Where the phone's own audio goes and comes from when a person operates it from the console. */
   consoleLeg: MediaLeg | null = null;
   /**
@@ -24,8 +33,6 @@ export class SimulatedPhone {
    * the phone hears), or a conference's meters of what the phone is sent.
    */
   listenLeg: Pick<MediaLeg, 'stats'> | null = null;
-  /** A steady tone this phone sends on the call it placed (PlaceCall toneHz), instead of its usual audio. */
-  callToneHz: number | null = null;
   says: { at: string; text: string }[] = [];
   digitsHeard = '';
   readonly messages: PhoneMessage[] = [];
@@ -46,7 +53,7 @@ export class SimulatedPhone {
     if (this.callToneHz !== null) return { kind: 'tone', frequencies: [this.callToneHz] };
     const b = this.spec.behaviour;
     if (b.kind !== 'answer') return { kind: 'echo' };
-    if (b.audio === 'tone') return { kind: 'tone', frequencies: [b.toneHz ?? 440] };
+    if (b.audio === 'tone') return { kind: 'tone', frequencies: [b.toneHz ?? DEFAULT_TONE_HZ] };
     if (b.audio === 'silence') return { kind: 'silence' };
     return { kind: 'echo' };
   }
@@ -57,6 +64,7 @@ export class SimulatedPhone {
     this.says = [];
     this.digitsHeard = '';
     this.callToneHz = toneHz;
+    this.voice = null;
   }
 
   endCall(): void {
@@ -65,6 +73,18 @@ export class SimulatedPhone {
     this.ring = null;
     this.listenLeg = null;
     this.callToneHz = null;
+    this.voice = null;
+  }
+
+  /** The next 20 ms of what the phone says: its audio source, or what it was told to say. */
+  speak(out: Int16Array): void {
+    this.voice ??= voiceOf(this.audioSource());
+    if (!this.voice.next(out)) out.fill(0);
+  }
+
+  /** From now on the phone says this on its current call (a message it leaves). */
+  sayNow(voice: FrameSource): void {
+    this.voice = voice;
   }
 
   heard(): PhoneHeard {
@@ -92,7 +112,8 @@ export function phoneSpec(input: NewPhone): SimulatedPhoneSpec {
   const b = input.behaviour ?? { kind: 'manual' };
   const behaviour: PhoneBehaviour = b.kind === 'answer'
     ? {
-      kind: 'answer', audio: b.audio ?? 'echo',
+      // A frequency with no audio named means the phone answers with that tone.
+      kind: 'answer', audio: b.audio ?? (b.toneHz !== undefined ? 'tone' : 'echo'),
       ...(b.after !== undefined ? { after: b.after } : {}),
       ...(b.hangupAfter !== undefined ? { hangupAfter: b.hangupAfter } : {}),
       ...(b.toneHz !== undefined ? { toneHz: b.toneHz } : {}),

@@ -1,8 +1,9 @@
 /**
  * The REST API subset with Twilio's authentication, JSON shapes and error format, so the `twilio`
  * helper library works against the emulator unchanged. One module per resource, registered here:
- * 2010-04-01 Calls, Messages, Accounts, Keys, Applications and IncomingPhoneNumbers; the v1 Monitor
- * Alerts and Voice DialingPermissions (their own hosts at Twilio, one origin here; the paths do not meet).
+ * 2010-04-01 Calls, Messages, Recordings, Conferences (and Participants), Accounts, Keys, Applications and
+ * IncomingPhoneNumbers; the v1 Monitor Alerts and Voice DialingPermissions (their own hosts at Twilio,
+ * one origin here; the paths do not meet).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Emulator } from '../emulator';
@@ -18,6 +19,8 @@ import { registerDialingPermissionResources } from './dialing-permissions';
 import { registerIncomingNumberResources } from './incoming-phone-numbers';
 import { registerKeyResources } from './keys';
 
+import { registerRecordingResources } from './recordings';
+
 const REST_PREFIXES = ['/2010-04-01/', '/v1/Alerts', '/v1/DialingPermissions/'];
 
 /** Who may call: the account SID with its auth token, or one of its API keys with the key's secret. */
@@ -32,7 +35,7 @@ export function authenticate(header: string | undefined, account: EmulatorAccoun
   return account.apiKeys.some((k) => k.sid === user && k.secret === pass);
 }
 
-export function registerRestApi(app: FastifyInstance, emulator: Pick<Emulator, 'account' | 'calls' | 'apiCalls' | 'messages' | 'conferences' | 'conferenceDialer'>): void {
+export function registerRestApi(app: FastifyInstance, emulator: Pick<Emulator, 'account' | 'calls' | 'apiCalls' | 'messages' | 'conferences' | 'conferenceDialer' | 'recordings'>): void {
   const { account } = emulator;
 
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
@@ -60,4 +63,5 @@ export function registerRestApi(app: FastifyInstance, emulator: Pick<Emulator, '
   registerAlertResources(app, emulator);
   registerDialingPermissionResources(app, emulator);
   registerConferenceResources(app, emulator);
+  registerRecordingResources(app, emulator);
 }

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { afterVerb, answersCall, gatherStep, raceStep, startRace, dialCallStatus, type RaceEvent, type RaceState, type VerbOutcome } from './interpreter';
-import type { DialVerb, GatherVerb, Verb } from './verbs';
+import type { DialVerb, GatherVerb, RecordVerb, Verb } from './verbs';
 
 const DOC = 'https://app.test/handle_calls';
 const gather = (over: Partial<GatherVerb> = {}): GatherVerb => ({ verb: 'Gather', method: 'POST', timeout: 5, finishOnKey: '#', actionOnEmptyResult: false, input: 'dtmf', prompts: [], ...over });
 const dial = (over: Partial<DialVerb> = {}): DialVerb => ({ verb: 'Dial', targets: [], answerOnBridge: false, timeout: 30, timeLimit: 14400, method: 'POST', hangupOnStar: false, ...over });
+const record = (over: Partial<RecordVerb> = {}): RecordVerb => ({ verb: 'Record', method: 'POST', timeout: 5, finishOnKey: '1234567890*#', maxLength: 3600, playBeep: true, trim: 'trim-silence', transcribe: false, ...over });
+const REC = 'https://emulator.test/2010-04-01/Accounts/AC1/Recordings/RE1';
+const recorded = (over: Partial<Extract<VerbOutcome, { verb: 'Record' }>> = {}): VerbOutcome => ({ verb: 'Record', recordingUrl: REC, durationSeconds: 3, digits: '', empty: false, callerHungUp: false, ...over });
 const dialed = (over: Partial<Extract<VerbOutcome, { verb: 'Dial' }>> = {}): VerbOutcome => ({ verb: 'Dial', dialCallStatus: 'completed', callerHungUp: false, ...over });
 
 describe('afterVerb', () => {
@@ -31,7 +34,16 @@ describe('afterVerb', () => {
     { name: 'Hangup ends', verb: { verb: 'Hangup' }, outcome: { verb: 'Other' }, next: { kind: 'end', reason: 'hangup' } },
     { name: 'Reject busy', verb: { verb: 'Reject', reason: 'busy' }, outcome: { verb: 'Other' }, next: { kind: 'end', reason: 'busy' } },
     { name: 'Reject', verb: { verb: 'Reject', reason: 'rejected' }, outcome: { verb: 'Other' }, next: { kind: 'end', reason: 'rejected' } },
-    { name: 'Unsupported continues', verb: { verb: 'Unsupported', name: 'Record' }, outcome: { verb: 'Other' }, next: { kind: 'continue' } },
+    { name: 'Record finished by a key posts the recording and the key', verb: record({ action: '/recorded', method: 'GET' }), outcome: recorded({ digits: '#' }),
+      next: { kind: 'fetch', url: '/recorded', method: 'GET', params: { RecordingUrl: REC, RecordingDuration: '3', Digits: '#' }, ignoreResult: false } },
+    { name: 'Record ended by silence or maxLength posts no Digits', verb: record({ action: '/recorded' }), outcome: recorded({ durationSeconds: 7 }),
+      next: { kind: 'fetch', url: '/recorded', method: 'POST', params: { RecordingUrl: REC, RecordingDuration: '7' }, ignoreResult: false } },
+    { name: 'Record without action posts to the document', verb: record(), outcome: recorded(),
+      next: { kind: 'fetch', url: DOC, method: 'POST', params: { RecordingUrl: REC, RecordingDuration: '3' }, ignoreResult: false } },
+    { name: 'Record the caller hung up on is posted but ignored', verb: record({ action: '/recorded' }), outcome: recorded({ digits: 'hangup', callerHungUp: true }),
+      next: { kind: 'fetch', url: '/recorded', method: 'POST', params: { RecordingUrl: REC, RecordingDuration: '3', Digits: 'hangup' }, ignoreResult: true } },
+    { name: 'An empty recording is not posted: the next verb runs', verb: record({ action: '/recorded' }), outcome: recorded({ empty: true, durationSeconds: 0 }), next: { kind: 'continue' } },
+    { name: 'Unsupported continues', verb: { verb: 'Unsupported', name: 'Pay' }, outcome: { verb: 'Other' }, next: { kind: 'continue' } },
   ];
   it.each(cases)('$name', ({ verb, outcome, next }) => {
     expect(afterVerb(verb, outcome, DOC)).toEqual(next);

@@ -9,6 +9,8 @@ export type DialCallStatus = 'completed' | 'answered' | 'busy' | 'no-answer' | '
 export type VerbOutcome =
   | { verb: 'Gather'; digits: string; finishedOnKey: string }
   | { verb: 'Dial'; dialCallStatus: DialCallStatus; dialCallSid?: string; dialCallDuration?: number; callerHungUp: boolean }
+  /** `digits`: the key that ended the recording, "hangup", or "" (silence, maxLength); `empty`: nothing was heard. */
+  | { verb: 'Record'; recordingUrl: string; durationSeconds: number; digits: string; empty: boolean; callerHungUp: boolean }
   | { verb: 'Other' };
 
 export type Next =
@@ -32,6 +34,14 @@ export function afterVerb(verb: Verb, outcome: VerbOutcome, documentUrl: string)
         return outcome.verb === 'Dial' && outcome.callerHungUp ? { kind: 'end', reason: 'hangup' } : { kind: 'continue' };
       }
       return { kind: 'fetch', url: verb.action, method: verb.method, params: dialActionParams(outcome), ignoreResult: outcome.callerHungUp };
+    }
+    case 'Record': {
+      // An empty recording is not posted: Twilio goes on with the verb after <Record>.
+      if (outcome.verb !== 'Record' || outcome.empty) return { kind: 'continue' };
+      const params: Record<string, string> = { RecordingUrl: outcome.recordingUrl, RecordingDuration: String(outcome.durationSeconds) };
+      if (outcome.digits) params.Digits = outcome.digits;
+      // Without an action Twilio requests the document again; a caller who hung up still gets it posted.
+      return { kind: 'fetch', url: verb.action ?? documentUrl, method: verb.method, params, ignoreResult: outcome.callerHungUp };
     }
     case 'Redirect':
       return { kind: 'fetch', url: verb.url, method: verb.method, params: {}, ignoreResult: false };

@@ -86,7 +86,42 @@ describe('parseTwiml', () => {
   });
 
   it('keeps real but unimplemented verbs so running them is a visible error', () => {
-    expect(parseTwiml('<Response><Record/><Say>x</Say></Response>')).toEqual([{ verb: 'Unsupported', name: 'Record' }, { verb: 'Say', text: 'x', loop: 1 }]);
+    expect(parseTwiml('<Response><Pay/><Say>x</Say></Response>')).toEqual([{ verb: 'Unsupported', name: 'Pay' }, { verb: 'Say', text: 'x', loop: 1 }]);
+  });
+
+  it('reads <Record> with Twilio\'s defaults, and every attribute the helper library writes', () => {
+    expect(parseTwiml('<Response><Record/></Response>')).toEqual([{
+      verb: 'Record', method: 'POST', timeout: 5, finishOnKey: '1234567890*#', maxLength: 3600, playBeep: true, trim: 'trim-silence', transcribe: false,
+    }]);
+    const r = new twilio.twiml.VoiceResponse();
+    r.record({
+      action: '/recorded', method: 'GET', timeout: 0, finishOnKey: '#', maxLength: 120, playBeep: false, trim: 'do-not-trim',
+      recordingStatusCallback: '/rec', recordingStatusCallbackMethod: 'GET', recordingStatusCallbackEvent: ['in-progress', 'completed', 'absent'],
+      transcribe: true,
+    });
+    expect(parseTwiml(r.toString())).toEqual([{
+      verb: 'Record', action: '/recorded', method: 'GET', timeout: 0, finishOnKey: '#', maxLength: 120, playBeep: false, trim: 'do-not-trim',
+      recordingStatusCallback: { url: '/rec', method: 'GET', events: ['in-progress', 'completed', 'absent'] }, transcribe: true,
+    }]);
+  });
+
+  it.each([
+    ['no callback events', '', { url: '/rec', method: 'POST', events: ['completed'] }, undefined],
+    ['an unknown event beside a known one', 'absent finished', { url: '/rec', method: 'POST', events: ['absent'] }, ['finished']],
+    ['only unknown events', 'finished', { url: '/rec', method: 'POST', events: [] }, ['finished']],
+  ])('reads recordingStatusCallbackEvent with %s', (_name, events, callback, ignored) => {
+    const attr = events ? ` recordingStatusCallbackEvent="${events}"` : '';
+    const [verb] = parseTwiml(`<Response><Record recordingStatusCallback="/rec"${attr}/></Response>`);
+    expect(verb).toMatchObject({ recordingStatusCallback: callback });
+    expect((verb as { ignoredEvents?: string[] }).ignoredEvents).toEqual(ignored);
+  });
+
+  it.each([
+    ['0', undefined], ['-1', undefined], ['99999', 14400], ['7', 7],
+  ])('takes maxLength="%s" as Twilio does (%s)', (value, expected) => {
+    const read = () => parseTwiml(`<Response><Record maxLength="${value}"/></Response>`)[0];
+    if (expected === undefined) expect(read).toThrow(TwimlError);
+    else expect(read()).toMatchObject({ maxLength: expected });
   });
 
   it.each([
@@ -104,6 +139,9 @@ describe('parseTwiml', () => {
     ['Conference bad beep', '<Response><Dial><Conference beep="loud">r</Conference></Dial></Response>'],
     ['Conference bad event', '<Response><Dial><Conference statusCallbackEvent="start ringing">r</Conference></Dial></Response>'],
     ['Conference too big', '<Response><Dial><Conference maxParticipants="251">r</Conference></Dial></Response>'],
+    ['Record with a bad finishOnKey', '<Response><Record finishOnKey="a"/></Response>'],
+    ['Record with a bad trim', '<Response><Record trim="some"/></Response>'],
+    ['Record with a bad timeout', '<Response><Record timeout="-1"/></Response>'],
   ])('refuses %s with a TwimlError', (_name, xml) => {
     expect(() => parseTwiml(xml)).toThrow(TwimlError);
   });

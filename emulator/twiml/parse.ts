@@ -5,7 +5,7 @@
  */
 import { parseXml, textOf, XmlParseError, type XmlElement } from './xml';
 import type {
-  ConferenceNoun, DialTarget, DialVerb, GatherVerb, Method, PromptVerb, StatusCallbackSpec, Verb,
+  ConferenceNoun, DialTarget, DialVerb, GatherVerb, Method, PromptVerb, RecordingEvent, RecordVerb, StatusCallbackSpec, Verb,
 } from './verbs';
 
 export class TwimlError extends Error {
@@ -16,7 +16,7 @@ export class TwimlError extends Error {
 
 /** Twilio voice verbs the emulator does not run. */
 const KNOWN_UNSUPPORTED = new Set([
-  'Record', 'Enqueue', 'Leave', 'Queue', 'Conference', 'Sip', 'Connect', 'Stream', 'Start', 'Stop', 'Pay',
+  'Enqueue', 'Leave', 'Queue', 'Conference', 'Sip', 'Connect', 'Stream', 'Start', 'Stop', 'Pay',
   'Refer', 'Sms', 'Message', 'Echo', 'Prompt',
 ]);
 
@@ -165,6 +165,35 @@ function gather(el: XmlElement): GatherVerb {
   };
 }
 
+/** Twilio's ceiling for maxLength (4 hours; 24 only on accounts allowed longer calls). */
+const MAX_RECORD_SECONDS = 14400;
+const RECORDING_EVENTS: readonly RecordingEvent[] = ['in-progress', 'completed', 'absent'];
+
+function record(el: XmlElement): RecordVerb {
+  const url = el.attrs.recordingStatusCallback;
+  const asked = (el.attrs.recordingStatusCallbackEvent ?? 'completed').split(/[\s,]+/).filter(Boolean);
+  // Twilio only warns (13621) about an unknown event and keeps the others.
+  const events = asked.filter((e): e is RecordingEvent => RECORDING_EVENTS.includes(e as RecordingEvent));
+  const ignoredEvents = asked.filter((e) => !RECORDING_EVENTS.includes(e as RecordingEvent));
+  const trim = el.attrs.trim ?? 'trim-silence';
+  if (trim !== 'trim-silence' && trim !== 'do-not-trim') throw new TwimlError(`Invalid trim "${trim}"`);
+  const finishOnKey = el.attrs.finishOnKey ?? '1234567890*#';
+  if (!/^[0-9*#]*$/.test(finishOnKey)) throw new TwimlError(`Invalid finishOnKey "${finishOnKey}"`);
+  return {
+    verb: 'Record',
+    ...(el.attrs.action ? { action: el.attrs.action } : {}),
+    method: method(el.attrs.method),
+    timeout: int(el.attrs.timeout, 5, 'timeout'),
+    finishOnKey,
+    maxLength: Math.min(MAX_RECORD_SECONDS, int(el.attrs.maxLength, 3600, 'maxLength', 1)),
+    playBeep: bool(el.attrs.playBeep, true),
+    trim,
+    ...(url ? { recordingStatusCallback: { url, method: method(el.attrs.recordingStatusCallbackMethod), events } } : {}),
+    ...(ignoredEvents.length ? { ignoredEvents } : {}),
+    transcribe: bool(el.attrs.transcribe, false) || el.attrs.transcribeCallback !== undefined,
+  };
+}
+
 /** Options for documents that are not a call's own TwiML. */
 export interface ParseOptions {
   /** A wait or hold document's empty <Redirect/> means "this document again" (it loops). */
@@ -176,6 +205,7 @@ function verb(el: XmlElement, opts: ParseOptions = {}): Verb {
     case 'Say': case 'Play': case 'Pause': return prompt(el);
     case 'Gather': return gather(el);
     case 'Dial': return dial(el);
+    case 'Record': return record(el);
     case 'Hangup': return { verb: 'Hangup' };
     case 'Reject': return { verb: 'Reject', reason: el.attrs.reason === 'busy' ? 'busy' : 'rejected' };
     case 'Redirect': {

@@ -65,10 +65,31 @@ export interface DialVerb {
   hangupOnStar: boolean;
 }
 
+export type RecordingEvent = 'in-progress' | 'completed' | 'absent';
+
+export interface RecordVerb {
+  verb: 'Record';
+  action?: string;
+  method: Method;
+  /** Seconds of silence that end the recording; 0 never ends it on silence. */
+  timeout: number;
+  /** Keys that end the recording; empty for none. */
+  finishOnKey: string;
+  /** Seconds. */
+  maxLength: number;
+  playBeep: boolean;
+  trim: 'trim-silence' | 'do-not-trim';
+  recordingStatusCallback?: { url: string; method: Method; events: RecordingEvent[] };
+  /** recordingStatusCallbackEvent values Twilio does not know (a 13621 warning there). */
+  ignoredEvents?: string[];
+  /** Transcription is not emulated; kept so that running the verb can say so. */
+  transcribe: boolean;
+}
+
 export interface HangupVerb { verb: 'Hangup' }
 export interface RejectVerb { verb: 'Reject'; reason: 'rejected' | 'busy' }
 export interface RedirectVerb { verb: 'Redirect'; url: string; method: Method }
 /** A real TwiML verb the emulator does not implement; running it logs an error and moves on. */
 export interface UnsupportedVerb { verb: 'Unsupported'; name: string }
 
-export type Verb = PromptVerb | GatherVerb | DialVerb | HangupVerb | RejectVerb | RedirectVerb | UnsupportedVerb;
+export type Verb = PromptVerb | GatherVerb | DialVerb | RecordVerb | HangupVerb | RejectVerb | RedirectVerb | UnsupportedVerb;
