@@ -12,7 +12,7 @@ import { TwimlRunner } from './calls/runner';
 import { CallStore } from './calls/store';
 import { webhookClient, type WebhookClient } from './calls/webhook';
 import { Faults } from './faults';
-import { MessageStore } from './messages';
+import { Messaging } from './messages/messaging';
 import { PhoneNetwork } from './phones/network';
 import { PhoneOperator } from './phones/operator';
 import { SignalingHost } from './signaling/host';
@@ -29,7 +29,7 @@ export interface Emulator {
   readonly signaling: SignalingHost;
   readonly operator: PhoneOperator;
   readonly apiCalls: ApiCalls;
-  readonly messages: MessageStore;
+  readonly messages: Messaging;
   readonly faults: Faults;
   readonly webhooks: WebhookClient;
   readonly media: MediaFactory;
@@ -58,7 +58,11 @@ export function createEmulator(options: EmulatorOptions, media: MediaFactory, lo
   const signaling = new SignalingHost({ account, sessions, calls, forks, legs, runner });
   const operator = new PhoneOperator({ account, phones, calls, legs, runner, media, publicOrigin });
   const apiCalls = new ApiCalls({ accountSid, calls, legs, sessions, phones, forks, runner, publicOrigin });
-  const messages = new MessageStore({ account, phones, webhooks });
+  const messages = new Messaging({
+    account, phones, webhooks, publicOrigin, log,
+    ...(options.messaging ? { options: options.messaging } : {}),
+    ...(options.webhookCa ? { fetchCa: options.webhookCa } : {}),
+  });
   const faults = new Faults({ account, sessions, calls });
 
   return {

@@ -13,6 +13,7 @@ import { StateRoutes } from '../../contracts/emulator/state';
 import type { Emulator } from '../emulator';
 import { registerApplicationRoutes } from './applications';
 import { registerFaultRoutes } from './faults';
+import { registerMessageRoutes } from './messages';
 import { registerPhoneRoutes } from './phones';
 import { apiError, type ControlScope } from './scope';
 import { controlValidatorCompiler } from './validation';
@@ -53,6 +54,7 @@ export function registerControlApi(app: FastifyInstance, emulator: Emulator): vo
   });
 
   registerPhoneRoutes(api, emulator);
+  registerMessageRoutes(api, emulator);
   registerFaultRoutes(api, emulator);
   registerApplicationRoutes(api, emulator);
 }

@@ -7,6 +7,7 @@ import type { Call } from '../calls/call';
 import type { Emulator } from '../emulator';
 import type { SimulatedPhone } from '../phones/phone';
 import type { SignalingSession } from '../signaling/session';
+import { messageView } from './messages';
 
 export function clientView(s: SignalingSession): ClientView {
   return {
@@ -51,7 +52,8 @@ export function callWithEvents(call: Call): CallWithEvents {
   return { ...callView(call), events: call.events };
 }
 
-export function phoneView(phone: SimulatedPhone): PhoneView {
+/** `optedOutOf`: the account's numbers or services the phone has texted STOP to. */
+export function phoneView(phone: SimulatedPhone, optedOutOf: string[] = []): PhoneView {
   return {
     number: phone.number,
     name: phone.spec.name,
@@ -62,6 +64,8 @@ export function phoneView(phone: SimulatedPhone): PhoneView {
     operatedFromConsole: phone.consoleLeg !== null,
     heard: phone.heard(),
     messages: phone.messages,
+    sms: { delivery: phone.spec.sms?.delivery ?? 'delivered' },
+    optedOutOf,
   };
 }
 
@@ -77,11 +81,9 @@ export function stateView(emulator: Pick<Emulator, 'account' | 'sessions' | 'pho
       applications: account.applicationList().map((a) => ({ sid: a.sid, voiceUrl: a.voiceUrl })),
     },
     clients: [...emulator.sessions.values()].map(clientView),
-    phones: [...emulator.phones.values()].map(phoneView),
+    phones: [...emulator.phones.values()].map((p) => phoneView(p, emulator.messages.optedOutOf(p.number))),
     calls: [...active, ...recent].map(callWithEvents),
-    messages: [...emulator.messages.values()].slice(-30).reverse().map((m) => ({
-      sid: m.sid, from: m.from, to: m.to, body: m.body, status: m.status, direction: m.direction, at: m.dateCreated.toISOString(),
-    })),
+    messages: emulator.messages.store.list().slice(0, 30).map(messageView),
   };
 }
 

@@ -88,5 +88,6 @@ export function phoneSpec(input: NewPhone): SimulatedPhoneSpec {
       ...(b.hangupAfter !== undefined ? { hangupAfter: b.hangupAfter } : {}),
     }
     : { kind: b.kind };
-  return { number: input.number, name, behaviour };
+  const delivery = input.sms?.delivery;
+  return { number: input.number, name, behaviour, ...(delivery ? { sms: { delivery } } : {}) };
 }

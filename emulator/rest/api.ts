@@ -9,6 +9,7 @@ import type { Emulator } from '../emulator';
 import type { EmulatorAccount } from '../types';
 import { registerCallResources } from './calls';
 import { fail, notFound, type AccountParams } from './form';
+import { registerMessageMediaResources } from './message-media';
 import { registerMessageResources } from './messages';
 
 /** Who may call: the account SID with its auth token, or one of its API keys with the key's secret. */
@@ -38,4 +39,5 @@ export function registerRestApi(app: FastifyInstance, emulator: Pick<Emulator, '
 
   registerCallResources(app, emulator);
   registerMessageResources(app, emulator);
+  registerMessageMediaResources(app, emulator);
 }

@@ -8,9 +8,11 @@ export function twilioError(status: number, code: number, message: string): { co
   return { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status };
 }
 
-/** Twilio's page envelope; `key` is "calls" or "messages". */
-export function pageJson(key: string, items: unknown[], listUri: string, page: number, pageSize: number, hasMore: boolean): Record<string, unknown> {
-  const pageUri = (p: number) => `${listUri}?PageSize=${pageSize}&Page=${p}`;
+/** Twilio's page envelope; `key` is "calls" or "messages"; `filters` are kept in the page URIs, as Twilio does. */
+export function pageJson(
+  key: string, items: unknown[], listUri: string, page: number, pageSize: number, hasMore: boolean, filters: Record<string, string> = {},
+): Record<string, unknown> {
+  const pageUri = (p: number) => `${listUri}?${new URLSearchParams({ ...filters, PageSize: String(pageSize), Page: String(p) })}`;
   return {
     [key]: items,
     end: page * pageSize + items.length - 1,
