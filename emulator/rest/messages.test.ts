@@ -58,7 +58,7 @@ describe('sending a message', () => {
     ['unreachable', PHONES.unreachable, ['sending', 'sent', 'undelivered'], 'undelivered', 30003, 'Unreachable destination handset'],
     ['landline', PHONES.landline, ['sending', 'failed'], 'failed', 30006, 'Landline or unreachable carrier'],
     ['unregistered A2P 10DLC', PHONES.unregistered, ['sending', 'failed'], 'failed', 30034, 'Message from an unregistered number'],
-  ])('a %s number ends %s with its code, in the resource and the last callback; the phone never gets it', async (_n, to, statuses, final, code, text) => {
+  ])('%s (%s): ends with its code, in the resource and the last callback; the phone never gets it', async (_n, to, statuses, final, code, text) => {
     const c = h.client();
     const msg = await c.messages.create({ to, from: TEAM, body: 'Hello', statusCallback: `${h.appOrigin}/status` });
     await until(() => statusesOf(msg.sid).length === statuses.length, `${statuses.length} callbacks`);
