@@ -3,6 +3,7 @@
  * certificate as the app's local mode (LOCAL_DATA_DIR), for tests or for pointing any app at it.
  *   EMULATOR_PORT        port to listen on (default 3301)
  *   EMULATOR_VOICE_URL   the TwiML App's voice URL (default: the app's local origin + /handle_calls)
+ *   EMULATOR_SMS_URL     the team number's messaging webhook (default: the app's local origin + /handle_sms)
  *   LOCAL_DATA_DIR       where credentials.json and tls/ live (default .local)
  */
 import Fastify from 'fastify';
@@ -19,8 +20,9 @@ async function main(): Promise<void> {
   const local = await loadLocalSetup(dataDir);
   const origin = `https://localhost:${port}`;
   const voiceUrl = process.env.EMULATOR_VOICE_URL ?? 'https://localhost:3000/handle_calls';
+  const smsUrl = process.env.EMULATOR_SMS_URL ?? 'https://localhost:3000/handle_sms';
   const app = Fastify({ https: { key: local.tls.key, cert: local.tls.cert }, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
-  await app.register(emulatorPlugin, { ...localTwilioAccount(local.credentials, local.tls, origin, voiceUrl), logger: app.log });
+  await app.register(emulatorPlugin, { ...localTwilioAccount(local.credentials, local.tls, origin, voiceUrl, smsUrl), logger: app.log });
   const stop = () => void app.close().then(() => process.exit(0));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

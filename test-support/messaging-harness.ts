@@ -119,11 +119,11 @@ export async function startMessagingHarness(options: Partial<EmulatorOptions> = 
 }
 
 /** Polls until `check` is truthy (a few seconds at most: the emulator's delays here are milliseconds). */
-export async function until<T>(check: () => T | Promise<T>, what: string, timeoutMs = 5000): Promise<T> {
+export async function until<T>(check: () => T | Promise<T>, what: string, timeoutMs = 5000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
-    if (v) return v;
+    if (v) return v as NonNullable<T>;
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }

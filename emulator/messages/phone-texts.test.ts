@@ -61,7 +61,7 @@ describe('a phone texts the team number', () => {
       if (path === '/pic.png') return { body: pngPicture('reply'), type: 'image/png' };
       if (path !== '/sms') return { body: '' };
       const twiml = new twilio.twiml.MessagingResponse();
-      const message = twiml.message({ action: '/reply-status' });
+      const message = twiml.message({ action: '/reply-status' }, '');
       message.body('返信です 😀');
       message.media('/pic.png');
       twiml.message('and a second one');
