@@ -56,11 +56,6 @@ export class Messaging {
     return this.store.get(sid);
   }
 
-  /** Oldest first. */
-  values(): MessageRecord[] {
-    return this.store.list().reverse();
-  }
-
   /** The account sends a message (REST, or a <Message> reply). */
   send(req: OutboundRequest): SendResult {
     return this.outbox.send(req);

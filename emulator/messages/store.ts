@@ -157,9 +157,4 @@ export class MessageStore {
       if (this.callbackChains.get(record.sid) === next) this.callbackChains.delete(record.sid);
     });
   }
-
-  /** Resolves once every status callback queued so far has been sent (tests, shutdown). */
-  async callbacksSent(): Promise<void> {
-    while (this.callbackChains.size > 0) await Promise.all([...this.callbackChains.values()]);
-  }
 }
