@@ -43,10 +43,10 @@ test.describe('texts in the emulator console', () => {
     await openConsole(page);
     const manual = phoneCard(page, PHONES.manual);
     await openTexts(manual);
-    await manual.getByRole('combobox', { name: 'To' }).fill(PHONES.echo);
-    await manual.getByRole('textbox', { name: 'Text' }).fill('写真です 📷');
+    await manual.getByRole('combobox', { name: 'To', exact: true }).fill(PHONES.echo);
+    await manual.getByRole('textbox', { name: 'Text', exact: true }).fill('写真です 📷');
     await expect(manual.getByText('6 characters · 1 segment (UCS-2)')).toBeVisible();
-    await manual.getByRole('combobox', { name: 'Picture' }).selectOption('png');
+    await manual.getByRole('combobox', { name: 'Picture', exact: true }).selectOption('png');
     await manual.getByRole('button', { name: 'Send text' }).click();
     await expect(page.getByRole('status')).toHaveText(`Text from ${PHONES.manual}: done`);
 
@@ -75,7 +75,7 @@ test.describe('texts in the emulator console', () => {
 
     const landline = phoneCard(page, PHONES.landline);
     await openTexts(landline);
-    await landline.getByRole('combobox', { name: 'Texts to this phone' }).selectOption('delivered');
+    await landline.getByRole('combobox', { name: 'Texts to this phone', exact: true }).selectOption('delivered');
     await expect(page.getByRole('status')).toHaveText('Delivery: done');
     try {
       const retried = await rest.messages.create({ to: PHONES.landline, from: TEAM_NUMBER, body: 'Your order is ready' });

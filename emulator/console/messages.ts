@@ -43,12 +43,12 @@ export function phoneTexts(number: string, call: Call, act: Act): HTMLElement {
   el.className = 'sms';
   el.innerHTML = `<summary>Text messages <span class="count"></span></summary>
     <form class="sms-form">
-      <div class="row"><label>To <input name="to" class="sms-to" list="targets" size="14" required></label>
-      <label>Picture <select name="picture" class="sms-picture"><option value="">none</option><option value="png">PNG</option><option value="jpeg">JPEG</option></select></label></div>
-      <div class="row"><label>Text <textarea name="body" class="sms-body" rows="2" cols="28"></textarea></label></div>
+      <div class="row"><label>To <input name="to" class="sms-to" list="targets" size="14" required aria-label="To"></label>
+      <label>Picture <select name="picture" class="sms-picture" aria-label="Picture"><option value="">none</option><option value="png">PNG</option><option value="jpeg">JPEG</option></select></label></div>
+      <div class="row"><label>Text <textarea name="body" class="sms-body" rows="2" cols="28" aria-label="Text"></textarea></label></div>
       <div class="row"><span class="muted segments" aria-live="polite"></span><button type="submit" class="do-sms">Send text</button></div>
     </form>
-    <div class="row"><label>Texts to this phone <select class="sms-delivery">${DELIVERIES.map(([v, t]) => `<option value="${v}">${esc(t)}</option>`).join('')}</select></label></div>
+    <div class="row"><label>Texts to this phone <select class="sms-delivery" aria-label="Texts to this phone">${DELIVERIES.map(([v, t]) => `<option value="${v}">${esc(t)}</option>`).join('')}</select></label></div>
     <p class="opted-out" role="note"></p>
     <ul class="inbox" aria-label="Texts on this phone"></ul>`;
   const q = <T extends HTMLElement>(sel: string) => el.querySelector(sel) as T;
