@@ -16,7 +16,7 @@ import { ConferenceDialer } from './conferences/dial-out';
 import { ConferenceRegistry } from './conferences/registry';
 import { loadAudioUrl } from './media/fetch-audio';
 import { Faults } from './faults';
-import { MessageStore } from './messages';
+import { Messaging } from './messages/messaging';
 import { PhoneNetwork } from './phones/network';
 import { PhoneOperator } from './phones/operator';
 import { RecordingStore } from './recordings/store';
@@ -37,7 +37,7 @@ export interface Emulator {
   readonly apiCalls: ApiCalls;
   readonly conferences: ConferenceRegistry;
   readonly conferenceDialer: ConferenceDialer;
-  readonly messages: MessageStore;
+  readonly messages: Messaging;
   readonly recordings: RecordingStore;
   readonly faults: Faults;
   readonly webhooks: WebhookClient;
@@ -77,7 +77,11 @@ export function createEmulator(options: EmulatorOptions, media: MediaFactory, lo
   const operator = new PhoneOperator({ account, phones, calls, legs, runner, media, publicOrigin });
   const apiCalls = new ApiCalls({ accountSid, calls, legs, sessions, phones, forks, runner, publicOrigin });
   const conferenceDialer = new ConferenceDialer({ apiCalls, legs });
-  const messages = new MessageStore({ account, phones, webhooks });
+  const messages = new Messaging({
+    account, phones, webhooks, publicOrigin, log,
+    ...(options.messaging ? { options: options.messaging } : {}),
+    ...(options.webhookCa ? { fetchCa: options.webhookCa } : {}),
+  });
   const faults = new Faults({ account, sessions, calls });
 
   return {

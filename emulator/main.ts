@@ -3,6 +3,7 @@
  * certificate as the app's local mode (LOCAL_DATA_DIR), for tests or for pointing any app at it.
  *   EMULATOR_PORT        port to listen on (default 3301)
  *   EMULATOR_VOICE_URL   the TwiML App's voice URL (default: the app's local origin + /handle_calls)
+ *   EMULATOR_SMS_URL     the team number's messaging webhook (default: the app's local origin + /handle_sms)
  *   LOCAL_DATA_DIR       where credentials.json and tls/ live (default .local)
  *   EMULATOR_ACCOUNT     configured (default: the local API key, TwiML App and number, ready to use) or
  *                        fresh (only the account SID, auth token and a number on Twilio's demo URLs)
@@ -43,8 +44,9 @@ async function main(): Promise<void> {
   const local = await loadLocalSetup(dataDir);
   const origin = `https://localhost:${port}`;
   const voiceUrl = process.env.EMULATOR_VOICE_URL ?? 'https://localhost:3000/handle_calls';
+  const smsUrl = process.env.EMULATOR_SMS_URL ?? 'https://localhost:3000/handle_sms';
   const app = Fastify({ https: { key: local.tls.key, cert: local.tls.cert }, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
-  const configured = localTwilioAccount(local.credentials, local.tls, origin, voiceUrl);
+  const configured = localTwilioAccount(local.credentials, local.tls, origin, voiceUrl, smsUrl);
   const account = preset === 'fresh' ? { ...configured, ...freshAccount(configured) } : configured;
   await app.register(emulatorPlugin, { ...account, misconfigure, logger: app.log });
   const stop = () => void app.close().then(() => process.exit(0));

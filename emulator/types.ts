@@ -4,7 +4,7 @@
  * from here, exactly as Twilio would know it from its console.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import type { PhoneBehaviour } from '../contracts/emulator/phones';
+import type { PhoneBehaviour, PhoneSms } from '../contracts/emulator/phones';
 import type { Misconfiguration } from '../contracts/emulator/account';
 
 export type { PhoneBehaviour, Misconfiguration };
@@ -76,6 +76,28 @@ export interface SimulatedPhoneSpec {
   /** Shown in the console. */
   name: string;
   behaviour: PhoneBehaviour;
+  /** How texts to this phone are delivered (default: delivered). */
+  sms?: PhoneSms;
+}
+
+/** A Messaging Service: a pool of the account's numbers that messages can be sent from. */
+export interface EmulatorMessagingService {
+  /** MG + 32 hex */
+  sid: string;
+  friendlyName?: string;
+  /** Numbers of the account in its sender pool (E.164). */
+  numbers: string[];
+  /** Status callbacks for its messages that name none of their own. */
+  statusCallback?: string;
+}
+
+export interface MessagingOptions {
+  /**
+   * Milliseconds an outgoing message waits before each status: queued → sending, sending → sent and
+   * sent → delivered (or undelivered). Defaults: 50, 150 and 300.
+   */
+  delaysMs?: { sending?: number; sent?: number; delivered?: number };
+  services?: EmulatorMessagingService[];
 }
 
 export interface EmulatorOptions {
@@ -83,6 +105,8 @@ export interface EmulatorOptions {
   applications: EmulatorApplication[];
   numbers: EmulatorNumber[];
   phones?: SimulatedPhoneSpec[];
+  /** Text message timing and Messaging Services. */
+  messaging?: MessagingOptions;
   /** Origin where this emulator is reachable by browsers, e.g. https://localhost:3000. */
   publicOrigin: string;
   /** PEM to trust when fetching webhooks from a self-signed HTTPS origin (local mode). */

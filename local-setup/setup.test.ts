@@ -73,7 +73,7 @@ describe('local mode setup', () => {
     expect(options.applications).toEqual([
       { sid: setup.credentials.twimlAppSid, voiceUrl: 'https://localhost:3205/handle_calls', voiceMethod: 'POST', statusCallback: 'https://localhost:3205/handle_calls/status' },
     ]);
-    expect(options.numbers).toEqual([{ phoneNumber: '+12025550100', voiceApplicationSid: setup.credentials.twimlAppSid }]);
+    expect(options.numbers).toEqual([{ phoneNumber: '+12025550100', voiceApplicationSid: setup.credentials.twimlAppSid, smsUrl: 'https://localhost:3205/handle_sms' }]);
     expect(options.publicOrigin).toBe('https://localhost:3205');
     expect(options.webhookCa).toBe(readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8'));
   });

@@ -179,15 +179,16 @@ export async function loadLocalSetup(dataDir: string): Promise<LocalSetup> {
  * What the local Twilio stand-in knows about "the account", as Twilio would from its console: the account
  * and its API key, one TwiML App whose voice URL is the app's webhook and whose status callback is the app's
  * status route (so the parent leg of every call, a phone calling the team number included, reports its
- * end: the call history needs it), and the team number. The emulator's
- * options (emulator/types.ts) take this shape as it is; local-setup does not import the emulator, so the
- * two hosts (server/main.ts and emulator/main.ts) are where the compiler checks that it fits.
+ * end: the call history needs it), and the team number, whose texts go to the app's messaging webhook. The
+ * emulator's options (emulator/types.ts) take this shape as it is; local-setup does not import the
+ * emulator, so the two hosts (server/main.ts and emulator/main.ts) are where the compiler checks that it fits.
  */
 export function localTwilioAccount(
   credentials: LocalCredentials,
   tls: LocalTls,
   publicOrigin: string,
   voiceUrl = `${publicOrigin}/handle_calls`,
+  smsUrl = `${publicOrigin}/handle_sms`,
 ) {
   return {
     account: {
@@ -196,7 +197,7 @@ export function localTwilioAccount(
       apiKeys: [{ sid: credentials.apiKeySid, secret: credentials.apiKeySecret }],
     },
     applications: [{ sid: credentials.twimlAppSid, voiceUrl, voiceMethod: 'POST' as const, statusCallback: `${voiceUrl}/status` }],
-    numbers: [{ phoneNumber: credentials.teamNumber, voiceApplicationSid: credentials.twimlAppSid }],
+    numbers: [{ phoneNumber: credentials.teamNumber, voiceApplicationSid: credentials.twimlAppSid, smsUrl }],
     publicOrigin,
     webhookCa: tls.cert,
   };

@@ -6,7 +6,9 @@
  * Answers are typed by the control API's own contracts (contracts/emulator), imported as types only.
  */
 import { expect, type APIRequestContext } from '@playwright/test';
-import type { CallDetail, CallSidResult, CallView, ClientView, MetricsView, PhoneDetail, PhoneState } from '../contracts/emulator';
+import type {
+  CallDetail, CallSidResult, CallView, ClientView, MessageDetail, MetricsView, PhoneDetail, PhoneMessage, PhoneState, PhoneView, SendText, SendTextResult, SmsDelivery,
+} from '../contracts/emulator';
 import { DEFAULT_PHONE_NUMBERS } from '../emulator/phones/defaults';
 import type { LeaveMessage, RecordingView } from '../contracts/emulator/recordings';
 import { LOCAL_TEAM_NUMBER } from '../local-setup/demo';
@@ -95,3 +97,20 @@ export async function finishedRecordingOf(request: APIRequestContext, callSid: s
     .not.toBe('');
   return found!;
 }
+/** The phone texts `to` (the team number's SMS webhook runs; its <Message> replies come back to the phone). */
+export function phoneTexts(request: APIRequestContext, from: string, text: SendText, origin = ''): Promise<SendTextResult> {
+  return emulatorApi<SendTextResult>(request, origin, 'POST', `${phonePath(from)}/sms`, text);
+}
+
+/** The texts on a phone (received and sent), oldest first, each with the message's status at the emulator. */
+export async function phoneInbox(request: APIRequestContext, number: string, origin = ''): Promise<PhoneMessage[]> {
+  return (await phone(request, number, origin)).messages;
+}
+
+/** How texts to this phone end from now on (delivered, unreachable 30003, landline 30006, unconfirmed, unregistered 30034). */
+export function setSmsDelivery(request: APIRequestContext, number: string, delivery: SmsDelivery, origin = ''): Promise<PhoneView> {
+  return emulatorApi<PhoneView>(request, origin, 'POST', `${phonePath(number)}/sms-delivery`, { delivery });
+}
+
+/** One message as the emulator has it, with the status callbacks it sent. */
+export const messageDetail = (request: APIRequestContext, sid: string, origin = '') => emulatorApi<MessageDetail>(request, origin, 'GET', `/messages/${sid}`);

@@ -2,6 +2,7 @@
 export * from './common';
 export * from './clients';
 export * from './calls';
+export * from './messages';
 export * from './phones';
 export * from './faults';
 export * from './applications';

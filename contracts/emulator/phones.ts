@@ -5,6 +5,7 @@
 import { Type, type Static } from 'typebox';
 import { CallView, ToneView } from './calls';
 import { ControlError, E164_PATTERN, Nullable } from './common';
+import { MessageMedia, MessageStatus, SmsDelivery } from './messages';
 
 const Audio = Type.Union([Type.Literal('echo'), Type.Literal('tone'), Type.Literal('silence')]);
 /** The frequency of a phone's tone, Hz: distinct tones tell who hears whom. */
@@ -49,8 +50,16 @@ export const PhoneMessage = Type.Object({
   to: Type.String(),
   body: Type.String(),
   at: Type.String(),
+  /** The message's status at the emulator (a sent text is `received` there once it reached the number). */
+  status: MessageStatus,
+  errorCode: Nullable(Type.Integer()),
+  media: Type.Array(MessageMedia),
 });
 export type PhoneMessage = Static<typeof PhoneMessage>;
+
+/** How the phone's carrier treats texts sent to it. */
+export const PhoneSms = Type.Object({ delivery: SmsDelivery });
+export type PhoneSms = Static<typeof PhoneSms>;
 
 export const PhoneView = Type.Object({
   number: Type.String(),
@@ -63,6 +72,9 @@ export const PhoneView = Type.Object({
   operatedFromConsole: Type.Boolean(),
   heard: PhoneHeard,
   messages: Type.Array(PhoneMessage),
+  sms: PhoneSms,
+  /** The account's numbers (or Messaging Services) this phone has texted STOP to, and not START since. */
+  optedOutOf: Type.Array(Type.String()),
 });
 export type PhoneView = Static<typeof PhoneView>;
 
@@ -93,6 +105,8 @@ export const NewPhone = Type.Object({
     Type.Object({ kind: Type.Literal('busy') }),
     Type.Object({ kind: Type.Literal('no-answer') }),
   ], { errorMessage: BEHAVIOUR_MESSAGE })),
+  /** How texts to it are delivered (default: delivered). */
+  sms: Type.Optional(Type.Object({ delivery: Type.Optional(SmsDelivery) }, { errorMessage: 'sms must be an object like { "delivery": "landline" }' })),
 }, { errorMessage: 'Body must be a phone object' });
 export type NewPhone = Static<typeof NewPhone>;
 
@@ -116,14 +130,36 @@ export type PressKeys = Static<typeof PressKeys>;
 export const PressKeysResult = Type.Object({ sent: Type.String() });
 export type PressKeysResult = Static<typeof PressKeysResult>;
 
-/** POST /phones/:number/sms: the phone texts `to` (an account number gets its SMS webhook). */
+/**
+ * POST /phones/:number/sms: the phone texts `to` (an account number gets its SMS webhook). A picture
+ * message carries `picture` (a small PNG or JPEG the emulator draws) and/or `media` (the bytes, base64);
+ * the body may then be empty.
+ */
 export const SendText = Type.Object({
   to: Type.String({ errorMessage: 'to and body are required' }),
   body: Type.String({ errorMessage: 'to and body are required' }),
+  picture: Type.Optional(Type.Union([Type.Literal('png'), Type.Literal('jpeg')], { errorMessage: 'picture must be png or jpeg' })),
+  media: Type.Optional(Type.Array(
+    Type.Object({
+      contentType: Type.String({ pattern: '^[a-z]+/[A-Za-z0-9.+-]+$', errorMessage: 'media contentType must be a MIME type like image/png' }),
+      base64: Type.String({ errorMessage: 'media base64 must be a string' }),
+    }),
+    { maxItems: 10, errorMessage: 'media must be at most 10 items of { contentType, base64 }' },
+  )),
 });
 export type SendText = Static<typeof SendText>;
-/** `error` says why an account number's webhook gave no replies. */
-export const SendTextResult = Type.Object({ messageSid: Type.String(), replies: Type.Array(Type.String()), error: Nullable(Type.String()) });
+/**
+ * `error` says why an account number's webhook gave no replies; `replies` are the bodies of its
+ * <Message> replies, `autoReply` Twilio's own answer to STOP, START or HELP.
+ */
+export const SendTextResult = Type.Object({
+  messageSid: Type.String(),
+  replies: Type.Array(Type.String()),
+  error: Nullable(Type.String()),
+  autoReply: Nullable(Type.String()),
+  numSegments: Type.Integer(),
+  numMedia: Type.Integer(),
+});
 export type SendTextResult = Static<typeof SendTextResult>;
 
 /** POST /phones/:number/operate: the emulator's offer for the console page's microphone. */
@@ -148,4 +184,6 @@ export const PhoneRoutes = {
   operate: { params: PhoneParams, response: { 200: OperateOffer, 404: ControlError, 409: ControlError } },
   operateAnswer: { params: PhoneParams, body: OperateAnswer, response: { 200: OkResult, 400: ControlError, 404: ControlError, 409: ControlError } },
   stopOperating: { params: PhoneParams, response: { 204: Type.Null(), 404: ControlError } },
+  /** POST /phones/:number/sms-delivery: how texts to this phone are delivered from now on. */
+  smsDelivery: { params: PhoneParams, body: PhoneSms, response: { 200: PhoneView, 400: ControlError, 404: ControlError } },
 };

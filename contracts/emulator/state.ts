@@ -5,6 +5,7 @@ import { ClientView } from './clients';
 import { Nullable } from './common';
 import { ConferenceView } from './conferences';
 import { PhoneView } from './phones';
+import { MessageView } from './messages';
 
 export const AccountView = Type.Object({
   accountSid: Type.String(),
@@ -17,20 +18,6 @@ export const AccountView = Type.Object({
   applications: Type.Array(Type.Object({ sid: Type.String(), voiceUrl: Type.String() })),
 });
 export type AccountView = Static<typeof AccountView>;
-
-export const MessageView = Type.Object({
-  sid: Type.String(),
-  from: Type.String(),
-  to: Type.String(),
-  body: Type.String(),
-  status: Type.Union([
-    Type.Literal('queued'), Type.Literal('sending'), Type.Literal('sent'), Type.Literal('delivered'),
-    Type.Literal('received'), Type.Literal('failed'), Type.Literal('undelivered'),
-  ]),
-  direction: Type.Union([Type.Literal('inbound'), Type.Literal('outbound-api'), Type.Literal('outbound-reply')]),
-  at: Type.String(),
-});
-export type MessageView = Static<typeof MessageView>;
 
 /** Live calls first, then the 30 most recent finished ones; the 30 most recent messages; conferences. */
 export const StateView = Type.Object({

@@ -6,6 +6,7 @@ import type {
   CallSidResult, CallStatus, CallWithEvents, NewPhone, OperateOffer, PhoneView, RecordingView, SendTextResult, StateView,
 } from '../../contracts/emulator';
 import { renderConferences, setupAddToConference, type ConsoleKit } from './conferences';
+import { phoneTexts, renderMessages, updatePhoneTexts } from './messages';
 import { leaveMessageForm, renderRecordings } from './recordings';
 
 // Types only from the contracts: the console bundle carries no schema code.
@@ -91,12 +92,8 @@ function phoneCard(p: PhoneView): HTMLElement {
     <div class="row">
       <button type="button" class="do-operate"></button>
     </div>
-    <div class="heard" data-testid="phone-heard"><div class="level"></div><div class="said" aria-live="polite"></div></div>
-    <details class="sms"><summary>Text messages</summary>
-      <div class="row"><label>To <input class="sms-to" list="targets" size="14"></label>
-      <label>Text <input class="sms-body" size="18"></label><button type="button" class="do-sms">Send</button></div>
-      <ul class="inbox"></ul>
-    </details>`;
+    <div class="heard" data-testid="phone-heard"><div class="level"></div><div class="said" aria-live="polite"></div></div>`;
+  card.append(phoneTexts(p.number, call, act));
   const q = <T extends HTMLElement>(sel: string) => card.querySelector(sel) as T;
   const n = p.number;
   // A form, so Enter in the number field places the call as the button does.
@@ -111,14 +108,6 @@ function phoneCard(p: PhoneView): HTMLElement {
   q('.do-dtmf').addEventListener('click', () => {
     const digits = q<HTMLInputElement>('.digits').value.trim();
     void act('DTMF', () => call('POST', `${phonePath(n)}/dtmf`, { digits }));
-  });
-  q('.do-sms').addEventListener('click', () => {
-    const to = q<HTMLInputElement>('.sms-to').value.trim();
-    const body = q<HTMLInputElement>('.sms-body').value;
-    void act('Text', async () => {
-      const r = await call<SendTextResult>('POST', `${phonePath(n)}/sms`, { to, body });
-      if (r.error) throw new Error(r.error);
-    });
   });
   q('.do-operate').addEventListener('click', () => void toggleOperate(n));
   q('.sms').before(leaveMessageForm(n, call, act));
@@ -150,8 +139,7 @@ function updatePhoneCard(card: HTMLElement, p: PhoneView): void {
   setHtml(q('.level'), idle ? '<span class="muted">Hears nothing (idle)</span>' : `Hears: ${meter(h.levelDbfs)} · ${h.packetsReceived} packets`);
   setHtml(q('.said'), idle ? '' : `Digits: <b>${esc(h.digits || '—')}</b><br>
        Said to it: ${h.says.length ? h.says.map((s) => `“${esc(s)}”`).join(' ') : '—'}`);
-  setHtml(q('.inbox'), p.messages.slice(-8).reverse()
-    .map((m) => `<li>${m.direction === 'received' ? '⬇' : '⬆'} ${esc(m.direction === 'received' ? m.from : m.to)}: ${esc(m.body)}</li>`).join(''));
+  updatePhoneTexts(q('.sms'), p, state?.account.numbers.map((x) => x.phoneNumber) ?? []);
 }
 
 function renderPhones(s: StateView): void {
@@ -247,13 +235,6 @@ function renderCalls(s: StateView): void {
   for (const stale of items.values()) stale.remove();
 }
 
-function renderMessages(s: StateView): void {
-  $('messages').innerHTML = s.messages.length
-    ? `<table><thead><tr><th>When</th><th>From</th><th>To</th><th>Text</th><th>Status</th></tr></thead><tbody>${s.messages.map((m) => `
-      <tr><td>${new Date(m.at).toLocaleTimeString()}</td><td>${esc(m.from)}</td><td>${esc(m.to)}</td><td>${esc(m.body)}</td><td>${esc(m.status)}</td></tr>`).join('')}</tbody></table>`
-    : '<p class="muted">No messages yet.</p>';
-}
-
 function release(pc: RTCPeerConnection): void {
   pc.getSenders().forEach((s) => s.track?.stop());
   pc.close();
@@ -319,7 +300,7 @@ async function load(): Promise<void> {
     renderPhones(state);
     renderCalls(state);
     renderConferences(kit, $('conferences'), state.conferences);
-    renderMessages(state);
+    renderMessages($('messages'), state.messages);
   } catch (e) {
     say(`Cannot reach the emulator (${(e as Error).message}); retrying…`);
   }

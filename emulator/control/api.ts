@@ -15,6 +15,7 @@ import { registerAccountRoutes } from './account';
 import { registerApplicationRoutes } from './applications';
 import { registerConferenceRoutes } from './conferences';
 import { registerFaultRoutes } from './faults';
+import { registerMessageRoutes } from './messages';
 import { registerPhoneRoutes } from './phones';
 import { registerRecordingRoutes } from './recordings';
 import { apiError, type ControlScope } from './scope';
@@ -56,6 +57,7 @@ export function registerControlApi(app: FastifyInstance, emulator: Emulator): vo
   });
 
   registerPhoneRoutes(api, emulator);
+  registerMessageRoutes(api, emulator);
   registerFaultRoutes(api, emulator);
   registerApplicationRoutes(api, emulator);
   registerAccountRoutes(api, emulator);

@@ -2,7 +2,9 @@
 import { CONTROL_API_PREFIX } from '../../contracts/emulator/common';
 import { PhoneRoutes } from '../../contracts/emulator/phones';
 import type { Emulator } from '../emulator';
-import { phoneSpec } from '../phones/phone';
+import { MAX_MEDIA_PER_MESSAGE } from '../messages/media';
+import { picture as drawPicture } from '../messages/pictures';
+import { phoneSpec, type SimulatedPhone } from '../phones/phone';
 import { apiError, type ControlScope } from './scope';
 import { callView, phoneView } from './views';
 
@@ -12,14 +14,16 @@ export function registerPhoneRoutes(api: ControlScope, emulator: Pick<Emulator, 
   // Fastify has decoded the path already; decoding again keeps an encoded "+" ("%252B") working as before.
   const phoneAt = (number: string) => phones.require(decodeURIComponent(number));
 
-  api.get(p, { schema: PhoneRoutes.list }, async () => [...phones.values()].map(phoneView));
+  const view = (phone: SimulatedPhone) => phoneView(phone, messages.optedOutOf(phone.number));
 
-  api.post(p, { schema: PhoneRoutes.add }, async (req, reply) => reply.code(201).send(phoneView(phones.add(phoneSpec(req.body)))));
+  api.get(p, { schema: PhoneRoutes.list }, async () => [...phones.values()].map(view));
+
+  api.post(p, { schema: PhoneRoutes.add }, async (req, reply) => reply.code(201).send(view(phones.add(phoneSpec(req.body)))));
 
   api.get(`${p}/:number`, { schema: PhoneRoutes.get }, async (req) => {
     const phone = phoneAt(req.params.number);
     const call = operator.currentCallOf(phone);
-    return { ...phoneView(phone), call: call ? callView(call) : null };
+    return { ...view(phone), call: call ? callView(call) : null };
   });
 
   api.post(`${p}/:number/call`, { schema: PhoneRoutes.call }, async (req, reply) => {
@@ -37,13 +41,26 @@ export function registerPhoneRoutes(api: ControlScope, emulator: Pick<Emulator, 
     return { sent: req.body.digits };
   });
 
-  api.post(`${p}/:number/sms`, { schema: PhoneRoutes.sms }, async (req, reply) => {
+  api.post(`${p}/:number/sms`, { schema: PhoneRoutes.sms, bodyLimit: 10 * 1024 * 1024 }, async (req, reply) => {
     const phone = phoneAt(req.params.number);
     const to = req.body.to.trim();
-    const body = req.body.body;
-    if (!to || !body) return reply.code(400).send(apiError(400, 'to and body are required'));
-    const result = await messages.fromPhone(phone.number, to, body);
-    return reply.code(201).send({ messageSid: result.message.sid, replies: result.replies.map((r) => r.body), error: result.error ?? null });
+    const { body, picture } = req.body;
+    const media: { contentType: string; bytes: Buffer }[] = (req.body.media ?? [])
+      .map((m) => ({ contentType: m.contentType, bytes: Buffer.from(m.base64, 'base64') }));
+    if (picture) media.unshift(drawPicture(picture, phone.number));
+    if (!to || (!body && media.length === 0)) return reply.code(400).send(apiError(400, 'to and body are required'));
+    if (media.length > MAX_MEDIA_PER_MESSAGE) return reply.code(400).send(apiError(400, `A message carries at most ${MAX_MEDIA_PER_MESSAGE} media`));
+    const result = await messages.fromPhone(phone.number, to, { body, media });
+    return reply.code(201).send({
+      messageSid: result.sid, replies: result.replies, error: result.error, autoReply: result.autoReply,
+      numSegments: result.numSegments, numMedia: result.numMedia,
+    });
+  });
+
+  api.post(`${p}/:number/sms-delivery`, { schema: PhoneRoutes.smsDelivery }, async (req) => {
+    const phone = phoneAt(req.params.number);
+    const spec = { ...phone.spec, sms: { delivery: req.body.delivery } };
+    return view(phone.ephemeral ? phones.add(spec) : Object.assign(phone, { spec }));
   });
 
   api.post(`${p}/:number/operate`, { schema: PhoneRoutes.operate }, async (req) => ({ sdp: await operator.operate(phoneAt(req.params.number)) }));

@@ -8,6 +8,7 @@ import type { Emulator } from '../emulator';
 import type { SimulatedPhone } from '../phones/phone';
 import type { SignalingSession } from '../signaling/session';
 import { conferenceList } from './conferences';
+import { messageView } from './messages';
 
 export function clientView(s: SignalingSession): ClientView {
   return {
@@ -52,7 +53,8 @@ export function callWithEvents(call: Call): CallWithEvents {
   return { ...callView(call), events: call.events };
 }
 
-export function phoneView(phone: SimulatedPhone): PhoneView {
+/** `optedOutOf`: the account's numbers or services the phone has texted STOP to. */
+export function phoneView(phone: SimulatedPhone, optedOutOf: string[] = []): PhoneView {
   return {
     number: phone.number,
     name: phone.spec.name,
@@ -63,6 +65,8 @@ export function phoneView(phone: SimulatedPhone): PhoneView {
     operatedFromConsole: phone.consoleLeg !== null,
     heard: phone.heard(),
     messages: phone.messages,
+    sms: { delivery: phone.spec.sms?.delivery ?? 'delivered' },
+    optedOutOf,
   };
 }
 
@@ -78,11 +82,9 @@ export function stateView(emulator: Pick<Emulator, 'account' | 'sessions' | 'pho
       applications: account.applicationList().map((a) => ({ sid: a.sid, voiceUrl: a.voiceUrl })),
     },
     clients: [...emulator.sessions.values()].map(clientView),
-    phones: [...emulator.phones.values()].map(phoneView),
+    phones: [...emulator.phones.values()].map((p) => phoneView(p, emulator.messages.optedOutOf(p.number))),
     calls: [...active, ...recent].map(callWithEvents),
-    messages: [...emulator.messages.values()].slice(-30).reverse().map((m) => ({
-      sid: m.sid, from: m.from, to: m.to, body: m.body, status: m.status, direction: m.direction, at: m.dateCreated.toISOString(),
-    })),
+    messages: emulator.messages.store.list().slice(0, 30).map(messageView),
     conferences: conferenceList(emulator, 10),
   };
 }

@@ -119,5 +119,6 @@ export function phoneSpec(input: NewPhone): SimulatedPhoneSpec {
       ...(b.toneHz !== undefined ? { toneHz: b.toneHz } : {}),
     }
     : { kind: b.kind };
-  return { number: input.number, name, behaviour };
+  const delivery = input.sms?.delivery;
+  return { number: input.number, name, behaviour, ...(delivery ? { sms: { delivery } } : {}) };
 }

@@ -11,6 +11,7 @@ import type { EmulatorAccount } from '../types';
 import { registerCallResources } from './calls';
 import { registerConferenceResources } from './conferences';
 import { fail, notFound, type AccountParams } from './form';
+import { registerMessageMediaResources } from './message-media';
 import { registerMessageResources } from './messages';
 import { registerAccountResources } from './accounts';
 import { registerAlertResources } from './alerts';
@@ -64,4 +65,5 @@ export function registerRestApi(app: FastifyInstance, emulator: Pick<Emulator, '
   registerDialingPermissionResources(app, emulator);
   registerConferenceResources(app, emulator);
   registerRecordingResources(app, emulator);
+  registerMessageMediaResources(app, emulator);
 }

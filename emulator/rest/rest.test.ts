@@ -79,6 +79,17 @@ describe('REST API through the twilio helper library', () => {
     await expect(c.calls.list({ startTime: 'yesterday' as unknown as Date })).rejects.toMatchObject({ status: 400 });
   });
 
+  it('a call whose Url answers <Say>: the phone hears the text, Japanese included', async () => {
+    const c = client();
+    const text = '予約は明日の午後三時です';
+    const call = await c.calls.create({ to: '+12025550101', from: '+12025550100', url: `${origin}/emulator/twiml/say?text=${encodeURIComponent(text)}` });
+    await until(async () => {
+      const phone = await (await fetch(`${origin}/emulator/api/phones/${encodeURIComponent('+12025550101')}`)).json();
+      return phone.heard.says.includes(text);
+    });
+    await c.calls(call.sid).update({ status: 'completed' });
+  });
+
   it('accepts an API key and secret', async () => {
     const calls = await client(KEY.sid, KEY.secret).calls.list({ limit: 1 });
     expect(Array.isArray(calls)).toBe(true);

@@ -1,0 +1,130 @@
+/**
+ * An emulator on a real port with the `twilio` library pointed at it, and an application server that
+ * records every webhook it gets (with its X-Twilio-Signature checked) and answers as a test tells it:
+ * what the messaging tests share.
+ */
+import http from 'node:http';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import Fastify, { type FastifyInstance } from 'fastify';
+import twilio from 'twilio';
+import type { PhoneDetail, SendText, SendTextResult } from '../contracts/emulator';
+import { emulatorPlugin } from '../emulator/plugin';
+import { emulatorRequestClient } from '../local-setup/twilio-client';
+import type { EmulatorOptions } from '../emulator/types';
+
+export const ACCOUNT = 'AC' + '5'.repeat(32);
+export const AUTH = '6'.repeat(32);
+export const KEY = { sid: 'SK' + '7'.repeat(32), secret: 'key-secret' };
+export const APP = 'AP' + '8'.repeat(32);
+export const TEAM = '+12025550100';
+/** A second number of the account, in the Messaging Service SERVICE. */
+export const POOL_NUMBER = '+12025550110';
+export const SERVICE = 'MG' + '9'.repeat(32);
+
+export interface Hit {
+  path: string;
+  method: string;
+  params: Record<string, string>;
+  signatureOk: boolean;
+}
+
+export interface Answer {
+  status?: number;
+  type?: string;
+  body: string | Buffer;
+}
+
+export interface MessagingHarness {
+  emulator: FastifyInstance;
+  origin: string;
+  appOrigin: string;
+  hits: Hit[];
+  /** How the application answers a request; the default answers an empty <Response/>. */
+  respond: (path: string, params: Record<string, string>) => Answer;
+  client: (user?: string, pass?: string) => twilio.Twilio;
+  control: <T = unknown>(method: string, path: string, body?: unknown) => Promise<{ status: number; body: T }>;
+  phone: (number: string) => Promise<PhoneDetail>;
+  text: (from: string, body: SendText) => Promise<SendTextResult>;
+  close: () => Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+export async function startMessagingHarness(options: Partial<EmulatorOptions> = {}): Promise<MessagingHarness> {
+  const hits: Hit[] = [];
+  const harness = { hits } as MessagingHarness;
+  harness.respond = () => ({ body: '<Response/>', type: 'text/xml' });
+  const app = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', harness.appOrigin);
+      const params = req.method === 'POST'
+        ? Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')))
+        : Object.fromEntries(url.searchParams);
+      const signed = `${harness.appOrigin}${req.url}`;
+      const signatureOk = twilio.validateRequest(AUTH, String(req.headers['x-twilio-signature'] ?? ''), signed, req.method === 'POST' ? params : {});
+      hits.push({ path: url.pathname, method: req.method ?? '', params, signatureOk });
+      const answer = harness.respond(url.pathname, params);
+      res.writeHead(answer.status ?? 200, { 'Content-Type': answer.type ?? 'text/xml' }).end(answer.body);
+    });
+  });
+  await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
+  harness.appOrigin = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+
+  const port = await freePort();
+  harness.origin = `http://127.0.0.1:${port}`;
+  const emulator = Fastify();
+  await emulator.register(emulatorPlugin, {
+    account: { accountSid: ACCOUNT, authToken: AUTH, apiKeys: [KEY] },
+    applications: [{ sid: APP, voiceUrl: `${harness.appOrigin}/voice` }],
+    numbers: [
+      { phoneNumber: TEAM, voiceApplicationSid: APP, smsUrl: `${harness.appOrigin}/sms` },
+      { phoneNumber: POOL_NUMBER, voiceApplicationSid: APP, smsUrl: `${harness.appOrigin}/pool-sms` },
+    ],
+    messaging: { delaysMs: { sending: 5, sent: 10, delivered: 15 }, services: [{ sid: SERVICE, friendlyName: 'Team pool', numbers: [POOL_NUMBER] }] },
+    publicOrigin: harness.origin,
+    webhookTimeoutSeconds: 3,
+    ...options,
+  });
+  await emulator.listen({ port, host: '127.0.0.1' });
+  harness.emulator = emulator;
+
+  harness.client = (user = ACCOUNT, pass = AUTH) => twilio(user, pass, { accountSid: ACCOUNT, httpClient: emulatorRequestClient(harness.origin) });
+  harness.control = async <T>(method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${harness.origin}/emulator/api${path}`, {
+      method,
+      ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+    });
+    return { status: res.status, body: (res.status === 204 ? null : await res.json()) as T };
+  };
+  harness.phone = async (number) => (await harness.control<PhoneDetail>('GET', `/phones/${encodeURIComponent(number)}`)).body;
+  harness.text = async (from, body) => {
+    const res = await harness.control<SendTextResult>('POST', `/phones/${encodeURIComponent(from)}/sms`, body);
+    if (res.status !== 201) throw new Error(`texting from ${from}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  harness.close = async () => {
+    await emulator.close();
+    await new Promise((r) => app.close(r));
+  };
+  return harness;
+}
+
+/** Polls until `check` is truthy (a few seconds at most: the emulator's delays here are milliseconds). */
+export async function until<T>(check: () => T | Promise<T>, what: string, timeoutMs = 5000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
