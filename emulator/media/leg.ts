@@ -6,7 +6,7 @@
  * connectivity checks (peer-reflexive). Audio is PCMU only, plus RFC 4733 telephone-events
  * (./codecs.ts), so generating, measuring and relaying audio never needs a transcoder.
  *
- * One class on purpose: its frame tick, playback, DTMF sending, relaying and receiving share one
+ * One unit on purpose: its frame tick, playback, DTMF sending, relaying and receiving share one
  * RTP sequence/timestamp space and one marker bit, and would only trade fields for callbacks if
  * cut apart. The separable parts live beside it (codecs, datagram gate, digit plans in rfc4733).
  */
