@@ -209,7 +209,7 @@ test.describe('emulator console, worked by hand next to the softphone', () => {
     // Handing the phone back: it answers by itself with its tone again.
     await card.getByRole('button', { name: 'Stop using my microphone' }).click();
     await expect(card.getByRole('button', { name: 'Use my microphone and speaker' })).toBeEnabled();
-    await expect(card.getByText('answers (tone)')).toBeVisible();
+    await expect(card.getByText('answers (440 Hz tone)')).toBeVisible();
     await expect.poll(async () => (await phone(request, DESK)).state).toBe('idle');
     const byItself = await dial(alice.page, DESK);
     await expect(callStatus(alice.page)).toHaveAttribute('data-state', 'inCall', { timeout: 15_000 });
