@@ -247,6 +247,9 @@ export class AccountRegistry {
       case 'wrong-voice-url':
         for (const app of this.applications.values()) this.updateApplication(app.sid, { voiceUrl: OLD_VOICE_URL });
         break;
+      case 'no-status-callback':
+        for (const app of this.applications.values()) this.updateApplication(app.sid, { statusCallback: '' });
+        break;
       case 'deleted-key':
         for (const key of this.apiKeyList()) this.removeApiKey(key.sid);
         break;

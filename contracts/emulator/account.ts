@@ -12,6 +12,7 @@ import { ControlError, Nullable } from './common';
  * EMULATOR_MISCONFIGURE) or at run time:
  * - number-elsewhere: every number's voice goes to Twilio's demo URL instead of the TwiML App;
  * - wrong-voice-url: every TwiML App's Voice URL points at an old address;
+ * - no-status-callback: no TwiML App has a Status Callback URL (calls nobody answers leave no trace);
  * - deleted-key: every API key is deleted (tokens they signed are refused);
  * - no-emergency-address: no number has an emergency address;
  * - country-disabled: no country may be called (voice geographic permissions all off).
@@ -19,12 +20,13 @@ import { ControlError, Nullable } from './common';
 export const Misconfiguration = Type.Union([
   Type.Literal('number-elsewhere'),
   Type.Literal('wrong-voice-url'),
+  Type.Literal('no-status-callback'),
   Type.Literal('deleted-key'),
   Type.Literal('no-emergency-address'),
   Type.Literal('country-disabled'),
 ]);
 export type Misconfiguration = Static<typeof Misconfiguration>;
-export const MISCONFIGURATIONS: readonly Misconfiguration[] = ['number-elsewhere', 'wrong-voice-url', 'deleted-key', 'no-emergency-address', 'country-disabled'];
+export const MISCONFIGURATIONS: readonly Misconfiguration[] = ['number-elsewhere', 'wrong-voice-url', 'no-status-callback', 'deleted-key', 'no-emergency-address', 'country-disabled'];
 
 export const EmergencyAddressStatus = Type.Union([
   Type.Literal('registered'),

@@ -60,13 +60,22 @@ describe('account resources through the twilio helper library', () => {
   });
 
   it('creates, finds by name, updates and deletes a TwiML App', async () => {
-    const created = await client().applications.create({ friendlyName: 'Softphone', voiceUrl: 'https://phone.example.com/handle_calls', voiceMethod: 'POST' });
+    const created = await client().applications.create({
+      friendlyName: 'Softphone', voiceUrl: 'https://phone.example.com/handle_calls', voiceMethod: 'POST',
+      statusCallback: 'https://phone.example.com/handle_calls/status', statusCallbackMethod: 'POST',
+    });
     expect(created.sid).toMatch(/^AP[0-9a-f]{32}$/);
-    expect(created).toMatchObject({ friendlyName: 'Softphone', voiceUrl: 'https://phone.example.com/handle_calls', voiceMethod: 'POST' });
+    expect(created).toMatchObject({
+      friendlyName: 'Softphone', voiceUrl: 'https://phone.example.com/handle_calls', voiceMethod: 'POST',
+      statusCallback: 'https://phone.example.com/handle_calls/status', statusCallbackMethod: 'POST',
+    });
     expect((await client().applications.list({ friendlyName: 'Softphone' })).map((a) => a.sid)).toEqual([created.sid]);
     expect(await client().applications.list({ friendlyName: 'Other' })).toEqual([]);
     const updated = await client().applications(created.sid).update({ voiceUrl: 'https://new.example.com/handle_calls', statusCallback: 'https://new.example.com/status' });
     expect(updated).toMatchObject({ voiceUrl: 'https://new.example.com/handle_calls', statusCallback: 'https://new.example.com/status' });
+    await client().applications(created.sid).update({ statusCallbackMethod: 'GET' });
+    expect(await client().applications(created.sid).fetch()).toMatchObject({ statusCallback: 'https://new.example.com/status', statusCallbackMethod: 'GET' });
+    await expect(client().applications(created.sid).update({ statusCallback: 'not a url' })).rejects.toMatchObject({ status: 400 });
     await expect(client().applications(created.sid).update({ voiceUrl: 'not a url' })).rejects.toMatchObject({ status: 400 });
     expect(await client().applications(created.sid).remove()).toBe(true);
     await expect(client().applications(created.sid).fetch()).rejects.toMatchObject({ status: 404 });
@@ -146,6 +155,11 @@ describe('account control API', () => {
     const broken = await control('POST', '/account/misconfigure', { faults: ['number-elsewhere', 'no-emergency-address', 'country-disabled'] });
     expect(broken.body.numbers[0]).toMatchObject({ voiceUrl: DEMO_VOICE_URL, voiceApplicationSid: null, emergencyAddressSid: null });
     expect(broken.body.dialingPermissions).toEqual([]);
+    const app = await client().applications.create({ voiceUrl: 'https://phone.example.com/handle_calls', statusCallback: 'https://phone.example.com/handle_calls/status' });
+    const silent = await control('POST', '/account/misconfigure', { faults: ['no-status-callback'] });
+    expect(silent.body.applications.find((a: { sid: string }) => a.sid === app.sid)).toMatchObject({ voiceUrl: 'https://phone.example.com/handle_calls', statusCallback: null });
+    expect((await client().applications(app.sid).fetch()).statusCallback).toBeNull();
+    await client().applications(app.sid).remove();
     expect((await control('POST', '/account/misconfigure', { faults: ['nonsense'] })).status).toBe(400);
     expect((await control('POST', '/dialing-permissions/US', { lowRiskNumbersEnabled: true })).body.dialingPermissions).toEqual(['US']);
   });

@@ -132,7 +132,7 @@ describe('npm run setup on a fresh account', () => {
     expect(dry.code).toBe(0);
     expect(dry.out).toContain('Dry run: nothing is changed. Setup would:');
     expect(dry.out).toMatch(/would {3}API key: create a Standard API key "Softphone \(localhost:\d+\)"/);
-    expect(dry.out).toMatch(/would {3}TwiML App: create .* with Voice URL https:\/\/localhost:\d+\/handle_calls, POST/);
+    expect(dry.out).toMatch(/would {3}TwiML App: create .* with Voice URL https:\/\/localhost:\d+\/handle_calls, POST and Status Callback URL https:\/\/localhost:\d+\/handle_calls\/status, POST/);
     expect(dry.out).toMatch(/would {3}Number \+12025550100: send calls to the new TwiML App \(they go to https:\/\/demo\.twilio\.com\/welcome\/voice\/\)/);
     const account = await control('GET', '/account');
     expect(account.apiKeys).toEqual([]);
@@ -152,7 +152,7 @@ describe('npm run setup on a fresh account', () => {
     const first = await setup();
     expect(first.code, first.err).toBe(0);
     expect(first.out).toMatch(/done {4}API key: created SK[0-9a-f]{32}/);
-    expect(first.out).toMatch(/done {4}TwiML App: created AP[0-9a-f]{32}/);
+    expect(first.out).toMatch(/done {4}TwiML App: created AP[0-9a-f]{32} \(.*, Voice URL https:\/\/localhost:\d+\/handle_calls, Status Callback URL https:\/\/localhost:\d+\/handle_calls\/status\)/);
     expect(first.out).toMatch(/done {4}Number \+12025550100: calls go to TwiML App AP[0-9a-f]{32}/);
     expect(first.err).toContain(`TWILIO_TEST_ENDPOINT is set: Twilio's REST API and signaling are replaced by ${emulatorOrigin}`);
 
@@ -166,7 +166,9 @@ describe('npm run setup on a fresh account', () => {
     expect(env.SESSION_SECRET!.length).toBeGreaterThanOrEqual(32);
     const account = await control('GET', '/account');
     expect(account.apiKeys.map((k: { sid: string }) => k.sid)).toEqual([env.TWILIO_API_KEY_SID]);
-    expect(account.applications[0]).toMatchObject({ sid: env.TWIML_APP_SID, voiceUrl: `${publicBaseUrl}/handle_calls`, voiceMethod: 'POST' });
+    expect(account.applications[0]).toMatchObject({
+      sid: env.TWIML_APP_SID, voiceUrl: `${publicBaseUrl}/handle_calls`, voiceMethod: 'POST', statusCallback: `${publicBaseUrl}/handle_calls/status`,
+    });
     expect(account.numbers[0]).toMatchObject({ voiceApplicationSid: env.TWIML_APP_SID });
   });
 
@@ -178,6 +180,7 @@ describe('npm run setup on a fresh account', () => {
     for (const subject of ['API key SK', 'TwiML App AP', 'Number +12025550100', 'Dialing permissions', '.env']) {
       expect(again.out.split('\n').some((l) => l.includes(subject) && l.includes('already right')), subject).toBe(true);
     }
+    expect(again.out).toMatch(/ok {6}TwiML App AP[0-9a-f]{32}: already right \(Voice URL https:\/\/localhost:\d+\/handle_calls, POST; Status Callback URL https:\/\/localhost:\d+\/handle_calls\/status, POST\)/);
     expect(again.out).toContain('Everything is already right; nothing changed.');
     expect(again.out).not.toMatch(/^ {2}(change|done)/m);
     expect(await readFile(envPath, 'utf8')).toBe(before);
@@ -193,6 +196,7 @@ describe('npm run setup on a fresh account', () => {
     const ok = await doctor();
     expect(ok.code, ok.out).toBe(0);
     expect(ok.out).toMatch(/All 11 checks passed \(1 skipped\)\./);
+    expect(line(ok.out, 'TwiML App')).toMatch(/^PASS {2}TwiML App: AP[0-9a-f]{32} sends browsers' calls to https:\/\/localhost:\d+\/handle_calls \(POST\) and the end of every call to https:\/\/localhost:\d+\/handle_calls\/status \(POST\)$/);
     expect(line(ok.out, 'Number (messages)')).toMatch(/^SKIP .*SMS_WEBHOOK_ENABLED is off/);
   });
 });
@@ -201,6 +205,7 @@ describe('each broken configuration: doctor finds it, setup fixes it', () => {
   const cases: [string, string, string, RegExp][] = [
     ['the number points elsewhere', 'number-elsewhere', 'Number (voice)', /^FAIL {2}Number \(voice\): \+12025550100 sends its calls to https:\/\/demo\.twilio\.com\/welcome\/voice\/ \(POST\), not TwiML App AP[0-9a-f]{32}.*Fix: run `npm run setup`/],
     ['the TwiML App has a wrong Voice URL', 'wrong-voice-url', 'TwiML App', /^FAIL {2}TwiML App: the Voice URL of AP[0-9a-f]{32} is https:\/\/old-phone\.example\.com\/handle_calls \(POST\), not https:\/\/localhost:\d+\/handle_calls \(POST\).*Fix: /],
+    ['the TwiML App has no Status Callback URL', 'no-status-callback', 'TwiML App', /^FAIL {2}TwiML App: the Status Callback URL of AP[0-9a-f]{32} is empty, not https:\/\/localhost:\d+\/handle_calls\/status \(POST\): missed calls never reach the history\. Fix: run `npm run setup`, or in Console → Voice → TwiML Apps → "Softphone \(localhost:\d+\)" set the Status Callback URL to https:\/\/localhost:\d+\/handle_calls\/status, method POST$/],
     ['the API key was deleted', 'deleted-key', 'API key', /^FAIL {2}API key: API key SK[0-9a-f]{32} does not exist on account AC5{32} \(deleted, or made in another account\).*Fix: run `npm run setup` to create a new key/],
     ['the allowed country is not enabled', 'country-disabled', 'Dialing permissions', /^FAIL {2}Dialing permissions: calls to US \(DIAL_ALLOWED_COUNTRIES\) are not enabled.*Fix: /],
   ];
@@ -215,6 +220,11 @@ describe('each broken configuration: doctor finds it, setup fixes it', () => {
     const fixed = await setup();
     expect(fixed.code, fixed.err).toBe(0);
     expect(fixed.out).toMatch(/^ {2}done {4}/m);
+    if (fault === 'no-status-callback') {
+      expect(fixed.out).toMatch(/change {2}TwiML App AP[0-9a-f]{32}: set the Status Callback URL to https:\/\/localhost:\d+\/handle_calls\/status, POST \(it is empty\), so that missed calls reach the history$/m);
+      expect(fixed.out).toMatch(/done {4}TwiML App AP[0-9a-f]{32}: Voice URL is now https:\/\/localhost:\d+\/handle_calls, Status Callback URL https:\/\/localhost:\d+\/handle_calls\/status \(both POST\)/);
+    }
+    if (fault === 'wrong-voice-url') expect(fixed.out).toMatch(/change {2}TwiML App AP[0-9a-f]{32}: set the Voice URL to https:\/\/localhost:\d+\/handle_calls, POST \(it is https:\/\/old-phone\.example\.com\/handle_calls\)$/m);
     if (fault === 'deleted-key') {
       expect(fixed.out).toMatch(/API key: create a Standard API key .* \(SK[0-9a-f]{32} in \.env no longer exists on the account\)/);
       expect(fixed.out).toMatch(/replace TWILIO_API_KEY_SID \(was SK[0-9a-f]{32}\); replace TWILIO_API_KEY_SECRET/);

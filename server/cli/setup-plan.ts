@@ -1,16 +1,17 @@
 /**
  * What `npm run setup` changes (pure): from the facts read from the account and what the account must look
- * like (twilio/desired.ts), one step per thing — the API key, the TwiML App, the number's voice and
- * messaging configuration, the geographic permissions — each either already right or an action with the
- * sentence that describes it; and the `.env` variables that differ from the file. Nothing here calls Twilio.
+ * like (twilio/desired.ts), one step per thing — the API key, the TwiML App (its Voice URL and Status
+ * Callback URL), the number's voice and messaging configuration, the geographic permissions — each either
+ * already right or an action with the sentence that describes it; and the `.env` variables that differ
+ * from the file. Nothing here calls Twilio.
  */
 import type { AccountFacts, AppFacts, NumberFacts } from '../twilio/account-facts';
 import type { DesiredAccount } from '../twilio/desired';
 
 export type Action =
   | { kind: 'create-key'; friendlyName: string }
-  | { kind: 'create-app'; friendlyName: string; voiceUrl: string }
-  | { kind: 'update-app'; sid: string; voiceUrl: string }
+  | { kind: 'create-app'; friendlyName: string; voiceUrl: string; statusCallback: string }
+  | { kind: 'update-app'; sid: string; voiceUrl: string; statusCallback: string }
   | { kind: 'update-number'; sid: string; voice: boolean; smsUrl?: string }
   | { kind: 'enable-countries'; isoCodes: string[] };
 
@@ -56,18 +57,22 @@ function keyStep(facts: AccountFacts, inputs: PlanInputs, desired: DesiredAccoun
 }
 
 function appStep(facts: AccountFacts, inputs: PlanInputs, desired: DesiredAccount): { step: Step; sid?: string } {
-  const wanted = `${desired.voiceUrl}, POST`;
+  const wanted = `Voice URL ${desired.voiceUrl}, POST`;
+  const wantedStatus = `Status Callback URL ${desired.statusCallback}, POST`;
   const check = (app: AppFacts): { step: Step; sid: string } => {
-    if (app.voiceUrl === desired.voiceUrl && app.voiceMethod === desired.voiceMethod) {
-      return { sid: app.sid, step: { subject: `TwiML App ${app.sid}`, text: `already right (Voice URL ${wanted})` } };
+    const subject = `TwiML App ${app.sid}`;
+    const changes: string[] = [];
+    if (app.voiceUrl !== desired.voiceUrl || app.voiceMethod !== desired.voiceMethod) {
+      changes.push(`set the Voice URL to ${desired.voiceUrl}, POST (it is ${app.voiceUrl ?? 'empty'}${app.voiceMethod !== 'POST' ? ` with ${app.voiceMethod}` : ''})`);
     }
+    if (app.statusCallback !== desired.statusCallback || app.statusCallbackMethod !== desired.statusCallbackMethod) {
+      const now = app.statusCallback === null ? 'empty' : `${app.statusCallback}${app.statusCallbackMethod !== 'POST' ? ` with ${app.statusCallbackMethod}` : ''}`;
+      changes.push(`set the Status Callback URL to ${desired.statusCallback}, POST (it is ${now}), so that missed calls reach the history`);
+    }
+    if (changes.length === 0) return { sid: app.sid, step: { subject, text: `already right (${wanted}; ${wantedStatus})` } };
     return {
       sid: app.sid,
-      step: {
-        subject: `TwiML App ${app.sid}`,
-        action: { kind: 'update-app', sid: app.sid, voiceUrl: desired.voiceUrl },
-        text: `set the Voice URL to ${wanted} (it is ${app.voiceUrl ?? 'empty'}${app.voiceMethod !== 'POST' ? ` with ${app.voiceMethod}` : ''})`,
-      },
+      step: { subject, action: { kind: 'update-app', sid: app.sid, voiceUrl: desired.voiceUrl, statusCallback: desired.statusCallback }, text: changes.join('; ') },
     };
   };
   let why = '';
@@ -83,8 +88,8 @@ function appStep(facts: AccountFacts, inputs: PlanInputs, desired: DesiredAccoun
   return {
     step: {
       subject: 'TwiML App',
-      action: { kind: 'create-app', friendlyName: desired.applicationName, voiceUrl: desired.voiceUrl },
-      text: `create "${desired.applicationName}" with Voice URL ${wanted}${why}`,
+      action: { kind: 'create-app', friendlyName: desired.applicationName, voiceUrl: desired.voiceUrl, statusCallback: desired.statusCallback },
+      text: `create "${desired.applicationName}" with ${wanted} and ${wantedStatus}${why}`,
     },
   };
 }

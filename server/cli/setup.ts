@@ -1,8 +1,9 @@
 /**
  * `npm run setup`: configures a real Twilio account for this softphone in one command, through the
- * `twilio` helper — a Standard API key, the TwiML App whose Voice URL is PUBLIC_BASE_URL/handle_calls, the
- * team number pointed at that app, geographic permissions for DIAL_ALLOWED_COUNTRIES — and writes `.env`
- * (mode 600, existing values replaced only when the person agrees) with a fresh SESSION_SECRET and users.
+ * `twilio` helper — a Standard API key, the TwiML App whose Voice URL is PUBLIC_BASE_URL/handle_calls and
+ * Status Callback URL PUBLIC_BASE_URL/handle_calls/status, the team number pointed at that app, geographic
+ * permissions for DIAL_ALLOWED_COUNTRIES — and writes `.env` (mode 600, existing values replaced only when
+ * the person agrees) with a fresh SESSION_SECRET and users.
  * It reads first and changes only what is not already right, so running it again changes nothing and
  * says so. `--dry-run` prints the plan; `--yes` applies it without questions.
  */
@@ -51,12 +52,15 @@ async function apply(client: TwilioClient, action: Action, made: { appSid?: stri
       return { text: `API key: created ${key.sid} ("${action.friendlyName}")`, key: { sid: key.sid, secret: key.secret } };
     }
     case 'create-app': {
-      const app = await client.applications.create({ friendlyName: action.friendlyName, voiceUrl: action.voiceUrl, voiceMethod: 'POST' });
-      return { text: `TwiML App: created ${app.sid} ("${action.friendlyName}", Voice URL ${action.voiceUrl})`, appSid: app.sid };
+      const app = await client.applications.create({
+        friendlyName: action.friendlyName, voiceUrl: action.voiceUrl, voiceMethod: 'POST', statusCallback: action.statusCallback, statusCallbackMethod: 'POST',
+      });
+      return { text: `TwiML App: created ${app.sid} ("${action.friendlyName}", Voice URL ${action.voiceUrl}, Status Callback URL ${action.statusCallback})`, appSid: app.sid };
     }
     case 'update-app':
-      await client.applications(action.sid).update({ voiceUrl: action.voiceUrl, voiceMethod: 'POST' });
-      return { text: `TwiML App ${action.sid}: Voice URL is now ${action.voiceUrl} (POST)` };
+      // Both URLs are set whichever was wrong: the same values again change nothing.
+      await client.applications(action.sid).update({ voiceUrl: action.voiceUrl, voiceMethod: 'POST', statusCallback: action.statusCallback, statusCallbackMethod: 'POST' });
+      return { text: `TwiML App ${action.sid}: Voice URL is now ${action.voiceUrl}, Status Callback URL ${action.statusCallback} (both POST)` };
     case 'update-number': {
       const n = await client.incomingPhoneNumbers(action.sid).update({
         ...(action.voice ? { voiceApplicationSid: made.appSid! } : {}),

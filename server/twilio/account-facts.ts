@@ -1,8 +1,9 @@
 /**
  * Reads what the checks and set-up need to know about the Twilio account, through the `twilio` helper:
- * the account itself (and Twilio's clock, from the Date header), the API key, the TwiML App, the team
- * number, recent debugger alerts and the voice geographic permissions. Only reads; every answer is kept
- * as a fact or as the failure that stood in its way, so the pure checks (checks.ts) can say what is wrong.
+ * the account itself (and Twilio's clock, from the Date header), the API key, the TwiML App (its Voice and
+ * Status Callback URLs), the team number, recent debugger alerts and the voice geographic permissions.
+ * Only reads; every answer is kept as a fact or as the failure that stood in its way, so the pure checks
+ * (checks.ts) can say what is wrong.
  */
 import { restFailure, twilioRestClient, type Endpoint, type RestFailure, type TwilioClient } from './rest-client';
 
@@ -14,6 +15,7 @@ export interface AppFacts {
   voiceUrl: string | null;
   voiceMethod: string;
   statusCallback: string | null;
+  statusCallbackMethod: string;
 }
 
 export interface NumberFacts {
@@ -91,12 +93,15 @@ function header(headers: Record<string, string> | undefined, name: string): stri
   return key === undefined ? undefined : String(headers[key]);
 }
 
-const appFacts = (a: { sid: string; friendlyName: string; voiceUrl: string | null; voiceMethod: string; statusCallback: string | null }): AppFacts => ({
+type AppInstance = { sid: string; friendlyName: string; voiceUrl: string | null; voiceMethod: string; statusCallback: string | null; statusCallbackMethod: string };
+
+const appFacts = (a: AppInstance): AppFacts => ({
   sid: a.sid,
   friendlyName: a.friendlyName ?? '',
   voiceUrl: a.voiceUrl || null,
   voiceMethod: (a.voiceMethod || 'POST').toUpperCase(),
   statusCallback: a.statusCallback || null,
+  statusCallbackMethod: (a.statusCallbackMethod || 'POST').toUpperCase(),
 });
 
 type NumberInstance = Awaited<ReturnType<TwilioClient['incomingPhoneNumbers']['list']>>[number];

@@ -23,7 +23,9 @@ const failed = (status?: number, code?: number, message = 'boom'): Fetched<never
   failure: { ...(status !== undefined ? { status } : {}), ...(code !== undefined ? { code } : {}), message },
 });
 
-const app = (over: Partial<AppFacts> = {}): AppFacts => ({ sid: APP, friendlyName: 'Softphone (phone.example.com)', voiceUrl: `${BASE}/handle_calls`, voiceMethod: 'POST', statusCallback: null, ...over });
+const app = (over: Partial<AppFacts> = {}): AppFacts => ({
+  sid: APP, friendlyName: 'Softphone (phone.example.com)', voiceUrl: `${BASE}/handle_calls`, voiceMethod: 'POST', statusCallback: `${BASE}/handle_calls/status`, statusCallbackMethod: 'POST', ...over,
+});
 const number = (over: Partial<NumberFacts> = {}): NumberFacts => ({
   sid: 'PN' + '1'.repeat(32), phoneNumber: NUMBER, voiceApplicationSid: APP, voiceUrl: null, voiceMethod: 'POST',
   smsUrl: null, smsMethod: 'POST', emergencyAddressSid: null, emergencyAddressStatus: 'unregistered', ...over,
@@ -68,14 +70,21 @@ describe('checkApiKey', () => table([
 ]));
 
 describe('checkApplication', () => table([
-  ['right URL and method', () => checkApplication(ok(app()), APP, desired), 'pass', /handle_calls \(POST\)/],
+  ['right URLs and methods', () => checkApplication(ok(app()), APP, desired), 'pass', /calls to https:\/\/phone\.example\.com\/handle_calls \(POST\) and the end of every call to https:\/\/phone\.example\.com\/handle_calls\/status \(POST\)$/],
   ['wrong Voice URL', () => checkApplication(ok(app({ voiceUrl: 'https://old.example.com/handle_calls' })), APP, desired), 'fail',
     /is https:\/\/old\.example\.com\/handle_calls \(POST\), not https:\/\/phone\.example\.com\/handle_calls \(POST\).*Voice Request URL to/],
   ['trailing slash is not exact', () => checkApplication(ok(app({ voiceUrl: `${BASE}/handle_calls/` })), APP, desired), 'fail', /not https/],
   ['GET instead of POST', () => checkApplication(ok(app({ voiceMethod: 'GET' })), APP, desired), 'fail', /\(GET\)/],
   ['empty Voice URL', () => checkApplication(ok(app({ voiceUrl: null })), APP, desired), 'fail', /\(empty\)/],
-  ['deleted app', () => checkApplication(ok(null), APP, desired), 'fail', /does not exist.*TWIML_APP_SID/],
-  ['not set', () => checkApplication(undefined, undefined, desired), 'fail', /TWIML_APP_SID is not set/],
+  ['no Status Callback URL', () => checkApplication(ok(app({ statusCallback: null })), APP, desired), 'fail',
+    /^the Status Callback URL of APc{32} is empty, not https:\/\/phone\.example\.com\/handle_calls\/status \(POST\): missed calls never reach the history run `npm run setup`, or in Console → Voice → TwiML Apps → "Softphone \(phone\.example\.com\)" set the Status Callback URL to https:\/\/phone\.example\.com\/handle_calls\/status, method POST$/],
+  ['Status Callback URL of another server', () => checkApplication(ok(app({ statusCallback: 'https://old.example.com/handle_calls/status' })), APP, desired), 'fail',
+    /is https:\/\/old\.example\.com\/handle_calls\/status \(POST\), not https:\/\/phone\.example\.com\/handle_calls\/status \(POST\): missed calls never reach the history/],
+  ['Status Callback with GET', () => checkApplication(ok(app({ statusCallbackMethod: 'GET' })), APP, desired), 'fail', /handle_calls\/status \(GET\), not .*method POST$/],
+  ['both wrong: one verdict, both fixes', () => checkApplication(ok(app({ voiceUrl: null, statusCallback: null })), APP, desired), 'fail',
+    /Voice URL .* \(empty\) .*never reach this server; the Status Callback URL .* is empty.*set the Voice Request URL to .*, method POST, and the Status Callback URL to https:\/\/phone\.example\.com\/handle_calls\/status, method POST$/],
+  ['deleted app', () => checkApplication(ok(null), APP, desired), 'fail', /does not exist.*Status Callback URL https:\/\/phone\.example\.com\/handle_calls\/status \(POST\).*TWIML_APP_SID/],
+  ['not set', () => checkApplication(undefined, undefined, desired), 'fail', /TWIML_APP_SID is not set.*Status Callback URL/],
 ]));
 
 describe('checkNumberVoice', () => table([

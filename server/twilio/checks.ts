@@ -90,20 +90,30 @@ export function checkApiKey(key: AccountFacts['apiKey'], keySid: string | undefi
 
 export function checkApplication(app: Fetched<AppFacts | null> | undefined, appSid: string | undefined, desired: DesiredAccount): Verdict {
   const wanted = `${desired.voiceUrl} (POST)`;
+  const byHand = `the Voice Request URL ${wanted} and the Status Callback URL ${desired.statusCallback} (POST)`;
   if (app === undefined || appSid === undefined) {
-    return fail('twiml-app', 'TWIML_APP_SID is not set', `${SETUP} (it creates the TwiML App), or create one in Console → Voice → TwiML Apps with the Voice Request URL ${wanted}`);
+    return fail('twiml-app', 'TWIML_APP_SID is not set', `${SETUP} (it creates the TwiML App), or create one in Console → Voice → TwiML Apps with ${byHand}`);
   }
   if (!app.ok) return unreadable('twiml-app', `TwiML App ${appSid}`, app.failure);
   if (app.value === null) {
     return fail('twiml-app', `TwiML App ${appSid} does not exist on this account: browsers' calls go nowhere`,
-      `${SETUP} (it creates one), or create one in Console → Voice → TwiML Apps with the Voice Request URL ${wanted} and put its SID in TWIML_APP_SID`);
+      `${SETUP} (it creates one), or create one in Console → Voice → TwiML Apps with ${byHand} and put its SID in TWIML_APP_SID`);
   }
-  const { voiceUrl, voiceMethod, friendlyName } = app.value;
+  const { voiceUrl, voiceMethod, statusCallback, statusCallbackMethod, friendlyName } = app.value;
+  const found: string[] = [];
+  const settings: string[] = [];
   if (voiceUrl !== desired.voiceUrl || voiceMethod !== desired.voiceMethod) {
-    return fail('twiml-app', `the Voice URL of ${appSid} is ${voiceUrl ?? '(empty)'} (${voiceMethod}), not ${wanted}: browsers' calls never reach this server`,
-      `${SETUP}, or in Console → Voice → TwiML Apps → "${friendlyName || appSid}" set the Voice Request URL to ${desired.voiceUrl}, method POST`);
+    found.push(`the Voice URL of ${appSid} is ${voiceUrl ?? '(empty)'} (${voiceMethod}), not ${wanted}: browsers' calls never reach this server`);
+    settings.push(`the Voice Request URL to ${desired.voiceUrl}, method POST`);
   }
-  return pass('twiml-app', `${appSid} sends browsers' calls to ${wanted}`);
+  if (statusCallback !== desired.statusCallback || statusCallbackMethod !== desired.statusCallbackMethod) {
+    found.push(`the Status Callback URL of ${appSid} is ${statusCallback === null ? 'empty' : `${statusCallback} (${statusCallbackMethod})`}, not ${desired.statusCallback} (POST): missed calls never reach the history`);
+    settings.push(`the Status Callback URL to ${desired.statusCallback}, method POST`);
+  }
+  if (found.length > 0) {
+    return fail('twiml-app', found.join('; '), `${SETUP}, or in Console → Voice → TwiML Apps → "${friendlyName || appSid}" set ${settings.join(', and ')}`);
+  }
+  return pass('twiml-app', `${appSid} sends browsers' calls to ${wanted} and the end of every call to ${desired.statusCallback} (POST)`);
 }
 
 function numberMissing(id: CheckId, teamNumber: string, accountNumbers: AccountFacts['accountNumbers']): Verdict {

@@ -26,7 +26,7 @@ const goodFacts = (over: Partial<AccountFacts> = {}): AccountFacts => ({
   account: ok({ sid: ACCOUNT_SID, friendlyName: 'Team', status: 'active' }),
   clock: { localMs: Date.now(), twilioDate: new Date().toUTCString() },
   apiKey: { exists: ok(true), secretWorks: ok(true) },
-  application: ok({ sid: TWIML_APP_SID, friendlyName: 'x', voiceUrl: 'https://phone.example.com/handle_calls', voiceMethod: 'POST', statusCallback: null }),
+  application: ok({ sid: TWIML_APP_SID, friendlyName: 'x', voiceUrl: 'https://phone.example.com/handle_calls', voiceMethod: 'POST', statusCallback: 'https://phone.example.com/handle_calls/status', statusCallbackMethod: 'POST' }),
   number: ok({ sid: 'PN1', phoneNumber: TEAM_NUMBER, voiceApplicationSid: TWIML_APP_SID, voiceUrl: null, voiceMethod: 'POST', smsUrl: null, smsMethod: 'POST', emergencyAddressSid: null, emergencyAddressStatus: 'unregistered' }),
   alerts: ok([]),
   countries: ok({ US: true }),
@@ -55,6 +55,19 @@ describe('runStartChecks', () => {
     ]);
     expect(warnings[0]!.obj).toMatchObject({ check: 'api-key', fix: expect.stringContaining('npm run setup') });
     expect(emergency.on).toBe(false);
+  });
+
+  it('warns when the TwiML App does not report the end of calls to the history', async () => {
+    const log = recorder();
+    const good = goodFacts().application!;
+    const application = good.ok && good.value ? ok({ ...good.value, statusCallback: null }) : good;
+    await runStartChecks(await twilioConfig(), new EmergencyCalling(false), log, async () => goodFacts({ application }));
+    const warnings = log.lines.filter((l) => l.level === 'warn');
+    expect(warnings.map((w) => w.msg)).toEqual([
+      `TwiML App: the Status Callback URL of ${TWIML_APP_SID} is empty, not https://phone.example.com/handle_calls/status (POST): missed calls never reach the history`,
+      '1 Twilio account check failed; `npm run doctor` says more, `npm run setup` fixes most',
+    ]);
+    expect(warnings[0]!.obj).toMatchObject({ check: 'twiml-app', fix: expect.stringContaining('set the Status Callback URL to https://phone.example.com/handle_calls/status, method POST') });
   });
 
   it('never throws, whatever happens', async () => {
