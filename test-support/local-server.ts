@@ -146,7 +146,8 @@ export async function startLocalServer(
   const proc = startProcess('server/main.ts', {
     PORT: String(port),
     LOCAL_DATA_DIR: dataDir,
-    DEMO_PASSWORD,
+    // The demo users' password, unless the caller names its own users (the server refuses both at once).
+    ...(options.settings?.SOFTPHONE_USERS ? {} : { DEMO_PASSWORD }),
     LOG_LEVEL: 'warn',
     ...options.settings,
   }, { echo: options.echo ?? false });
