@@ -5,15 +5,15 @@
  */
 
 /**
- * Whether the number's messaging URL is configured and checked. Off until this server answers
- * /handle_sms (the messages feature); turn it on in the same change that adds that route.
+ * Whether the number's messaging URL is configured and checked: this server answers /handle_sms. Kept
+ * as a switch so the checks' tests can still describe an account set up before messages existed.
  */
-export const SMS_WEBHOOK_ENABLED = false;
+export const SMS_WEBHOOK_ENABLED = true;
 
 export interface DesiredAccount {
   voiceUrl: string;
   voiceMethod: 'POST';
-  /** Undefined while SMS_WEBHOOK_ENABLED is off. */
+  /** Undefined when SMS_WEBHOOK_ENABLED is off. */
   smsUrl?: string;
   smsMethod: 'POST';
   /** Names of what set-up creates, with the host so that several deployments in one account stay apart. */
