@@ -4,6 +4,7 @@
  * from the app is for signed-in users, to allowed numbers only, with Twilio's refusals in words; the
  * conversations and their messages as each user sees them, and reads.
  */
+import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JSON_HEADERS, signedInCookie, testApp } from '../../test-support/app-requests';
@@ -153,5 +154,37 @@ describe('conversations', () => {
     expect((await app.inject({ method: 'POST', url: '/api/conversations/999999/read', headers: { ...JSON_HEADERS, cookie: bob } })).statusCode).toBe(404);
     expect((await get(bob, '/api/conversations/999999/messages')).statusCode).toBe(404);
     expect((await get(bob, '/api/conversations/abc/messages')).statusCode).toBe(400);
+  });
+});
+
+describe('fuzzing /handle_sms', () => {
+  it('signed junk never gets a 5xx; unsigned junk is refused and never stored', async () => {
+    const text = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 40 }), fc.constantFrom('<script>alert(1)</script>', '\u0000', '', '+14155550123'));
+    const params = fc.record(
+      {
+        MessageSid: fc.oneof(fc.stringMatching(/^SM[0-9a-f]{32}$/), text),
+        From: fc.oneof(fc.constantFrom(PEER, '+442071838750'), text),
+        To: fc.oneof(fc.constant(TEAM_NUMBER), text),
+        Body: text,
+        NumMedia: fc.oneof(fc.constantFrom('0', '1', '11', '-1'), text),
+        MediaUrl0: fc.oneof(fc.constant('https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1'), text),
+        MediaContentType0: text,
+      },
+      { requiredKeys: [] },
+    );
+    let stored = 0;
+    await fc.assert(
+      fc.asyncProperty(params, fc.boolean(), async (p, signed) => {
+        const values = Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as Record<string, string>;
+        const res = await webhook('/handle_sms', values, signed ? undefined : 'unsigned');
+        expect(res.statusCode).toBeLessThan(500);
+        if (!signed) expect(res.statusCode).toBe(403);
+        if (res.statusCode === 200) stored++;
+      }),
+      { numRuns: 300 },
+    );
+    expect(stored).toBeGreaterThan(0);
+    const peers = (await conversations(alice)).map((c) => c.peer);
+    expect(peers.every((peer) => /^\+[1-9]\d{6,14}$/.test(peer))).toBe(true);
   });
 });

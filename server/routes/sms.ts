@@ -26,8 +26,8 @@ export function mediaOf(params: Record<string, string | undefined>): StoredMedia
   const media: StoredMedia[] = [];
   for (let i = 0; i < count; i++) {
     const url = params[`MediaUrl${i}`];
-    if (url === undefined || !url.startsWith('https://') || url.length > 2000) continue;
-    media.push({ url, contentType: (params[`MediaContentType${i}`] ?? 'application/octet-stream').slice(0, 100) });
+    if (url === undefined || !url.startsWith('https://') || url.length > 2000 || url.includes('\u0000')) continue;
+    media.push({ url, contentType: (params[`MediaContentType${i}`] ?? 'application/octet-stream').replaceAll('\u0000', '').slice(0, 100) });
   }
   return media;
 }
@@ -53,7 +53,8 @@ export const smsRoutes: FastifyPluginAsyncTypebox<{ config: AppConfig; store: St
       if (params.To !== config.account.teamNumber) {
         request.log.warn({ event: 'message-for-other-number', messageSid: params.MessageSid }, 'a message for a number that is not the team number');
       }
-      const body = (params.Body ?? '').slice(0, 1600);
+      // PostgreSQL text cannot hold NUL; Twilio never sends it, a forged or broken request might.
+      const body = (params.Body ?? '').replaceAll('\u0000', '').slice(0, 1600);
       try {
         const stored = await store.messages.receive({ sid: params.MessageSid, from, body, media: mediaOf(params) });
         request.log.info({ event: 'message-received', messageSid: params.MessageSid, stored }, 'text message received');
