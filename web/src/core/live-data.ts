@@ -6,7 +6,7 @@
  * resume, and kept current by its events. Nothing here polls.
  */
 import type { Api } from './api';
-import type { Availability, CallRecord, ServerEvent, Unseen } from '../../../contracts/api';
+import type { Availability, CallRecord, MessageRecord, ServerEvent, Unseen } from '../../../contracts/api';
 import type { NotificationHandle, PhoneEnv } from './env';
 import { EventStream, type StreamTransport } from './event-stream';
 import { HistoryStore, isMissed, type HistoryFilter } from './history-store';
@@ -23,6 +23,9 @@ export const LOAD_ANYWAY_MS = 4_000;
 export interface MissedCallTexts {
   missedTitle(): string;
   missedBody(peer: string): string;
+  /** A text message arrived: from whom, and what it says. */
+  textTitle(peer: string): string;
+  textBody(body: string): string;
 }
 
 export interface LiveDataDeps {
@@ -175,6 +178,7 @@ export class LiveData {
         this.messages.upsertConversation(event.conversation);
         break;
       case 'message':
+        if (leader) this.notifyText(event.message);
         this.messages.upsertMessage(event.message);
         break;
       case 'reset':
@@ -185,6 +189,18 @@ export class LiveData {
         // Event types of later features are not this tab's business yet.
         break;
     }
+  }
+
+  /** Like missed calls: once per inbound text, by the tab that holds the stream, while it is hidden. */
+  private notifyText(message: MessageRecord): void {
+    if (message.direction !== 'inbound' || this.notified.has(`text-${message.id}`)) return;
+    this.notified.add(`text-${message.id}`);
+    const { env, texts } = this.deps;
+    if (!env.isHidden() || !texts?.textTitle || !texts.textBody) return;
+    const handle = env.notify(texts.textTitle(message.peer), texts.textBody(message.body), `softphone-text-${message.id}`, () => {
+      void this.messages.open(message.conversationId);
+    });
+    if (handle) this.notifications.push(handle);
   }
 
   /** One notification per browser (the tab that holds the stream), and only while it is hidden. */
