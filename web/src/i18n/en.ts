@@ -195,6 +195,7 @@ export const en = {
   'pwa.updateReady': 'A new version of the softphone is ready.',
   'pwa.updateAfterCall': 'Reload after this call to use it.',
   'pwa.reload': 'Reload',
+  'recents.textName': 'Text {name}',
   'messages.notifyTitle': 'Text from {name}',
   'messages.title': 'Messages',
   'messages.badge': 'Unread messages: {count}',

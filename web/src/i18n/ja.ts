@@ -196,6 +196,7 @@ export const ja: Messages = {
   'pwa.updateReady': 'ソフトフォンの新しいバージョンを利用できます。',
   'pwa.updateAfterCall': 'この通話の後に再読み込みすると使えます。',
   'pwa.reload': '再読み込み',
+  'recents.textName': '{name} にテキストを送る',
   'messages.notifyTitle': '{name} からのテキスト',
   'messages.title': 'メッセージ',
   'messages.badge': '未読メッセージ: {count}',

@@ -196,6 +196,7 @@ export const ru: Messages = {
   'pwa.updateReady': 'Готова новая версия софтфона.',
   'pwa.updateAfterCall': 'Обновите страницу после этого звонка, чтобы начать ею пользоваться.',
   'pwa.reload': 'Обновить',
+  'recents.textName': 'Написать: {name}',
   'messages.notifyTitle': 'Сообщение от {name}',
   'messages.title': 'Сообщения',
   'messages.badge': 'Непрочитанные сообщения: {count}',

@@ -196,6 +196,7 @@ export const zhTW: Messages = {
   'pwa.updateReady': '軟體電話有新版本可用。',
   'pwa.updateAfterCall': '請在本次通話結束後重新載入以使用。',
   'pwa.reload': '重新載入',
+  'recents.textName': '傳簡訊給 {name}',
   'messages.notifyTitle': '來自 {name} 的簡訊',
   'messages.title': '訊息',
   'messages.badge': '未讀訊息: {count}',

@@ -5,7 +5,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerEvent } from '../../../contracts/api';
 import { ApiError } from '../core/api';
-import { FakeApi, textRecord } from '../core/testing/fake-env';
+import { FakeApi, callRecord, textRecord } from '../core/testing/fake-env';
 import { setLocale } from '../i18n';
 import { statusWords } from './Messages';
 import { flush, renderApp } from './test-utils';
@@ -86,5 +86,19 @@ describe('Messages', () => {
     push({ type: 'conversation', conversation: { id: '1', peer: PEER, lastMessage: 'STOP', lastAt: '2026-01-02T10:00:00.000Z', unread: 0, optedOut: true } });
     expect(within(section).getByRole('textbox', { name: 'Message' })).toBeDisabled();
     expect(within(section).getByText(/replied STOP/)).toBeInTheDocument();
+  });
+});
+
+describe('Text from Recents', () => {
+  it('a Recents row of a phone number opens its conversation in Messages', async () => {
+    const api = new FakeApi();
+    api.history = [callRecord('c1', { from: '+12025550102' })];
+    await renderApp({ api });
+    await flush();
+    const recents = screen.getByRole('region', { name: 'Recents' });
+    await userEvent.click(within(recents).getByRole('button', { name: /^Text / }));
+    const section = screen.getByRole('region', { name: 'Messages' });
+    expect(within(section).getByRole('heading', { name: /Conversation with/ })).toBeInTheDocument();
+    expect(within(section).getByRole('textbox', { name: 'Message' })).toBeEnabled();
   });
 });

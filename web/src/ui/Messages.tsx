@@ -9,6 +9,7 @@ import type { PhoneSnapshot } from '../core/controller';
 import { describePeer } from '../core/dial-target';
 import { countSegments } from '../core/sms-segments';
 import { t, useLocale, type MessageKey } from '../i18n';
+import { CountBadge } from './MissedBadge';
 import { usePhone } from './phone-context';
 import { useUnseen } from './use-live';
 import { useMessagesView } from './use-messages';
@@ -31,21 +32,10 @@ export function statusWords(message: Pick<MessageRecord, 'status' | 'errorCode'>
   return `${status}: ${reason}`;
 }
 
+/** Texts this user has not read, on every device; the tab title and app badge count them too. */
 function UnreadBadge() {
   const count = useUnseen()?.messages ?? 0;
-  const label = t('messages.badge', { count });
-  return (
-    <span className="badge-region" role="status">
-      {count > 0 && (
-        <>
-          <span className="badge" data-testid="messages-badge" title={label} aria-hidden="true">
-            {count}
-          </span>
-          <span className="visually-hidden">{label}</span>
-        </>
-      )}
-    </span>
-  );
+  return <CountBadge count={count} label={t('messages.badge', { count })} testId="messages-badge" />;
 }
 
 export function Messages() {
@@ -140,7 +130,8 @@ function Thread({ name }: { name: string }) {
         </button>
       </div>
       {view.threadStatus === 'loading' && <p className="hint">{t('messages.loading')}</p>}
-      <ol className="bubbles" aria-labelledby="thread-heading">
+      {/* Focusable: it scrolls, and keyboard users must be able to scroll it too. */}
+      <ol className="bubbles" aria-labelledby="thread-heading" tabIndex={0}>
         {view.thread.map((m) => (
           <li key={m.id} className={`bubble bubble-${m.direction}`} data-testid="message" data-status={m.status}>
             <p className="bubble-body">{m.body}</p>
