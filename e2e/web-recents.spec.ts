@@ -11,7 +11,7 @@ import { expectPhoneState, phone, phoneAction, phoneCalls, PHONES, TEAM_NUMBER }
 import { expectMediaBothWays } from '../test-support/page-instrumentation';
 import {
   callStatus, colleaguePresence, expectRegistered, hangUpIfInCall, missedBadgeCount, newPhonePage, newRecentCall, recentCallIds, recents,
-  setAvailable, signIn,
+  setAvailable, signIn, titleWithCount, unreadTextCount,
 } from '../test-support/phone-ui';
 
 const CALLER = PHONES.manual;
@@ -57,10 +57,10 @@ test.describe('web: Recents, the missed-calls badge and availability', () => {
     // Alice looks at her list in one tab: her badge clears in her other tab and on her other device, not bob's.
     await recents(alice.page).getByRole('button', { name: 'Missed' }).click();
     for (const page of [alice.page, aliceSecondTab, aliceOtherDevice.page]) await expect(recents(page).getByTestId('missed-badge')).toHaveCount(0);
-    // The tab titles follow the same counts: no count for alice any more, bob's still there.
-    for (const page of [alice.page, aliceSecondTab, aliceOtherDevice.page]) await expect(page).toHaveTitle('Softphone');
+    // The tab titles follow the same counts (plus any unread texts): no missed call for alice any more, bob's still there.
+    for (const page of [alice.page, aliceSecondTab, aliceOtherDevice.page]) await expect(page).toHaveTitle(titleWithCount(await unreadTextCount(page)));
     await expect.poll(() => missedBadgeCount(bob.page)).toBe(badgeBefore.bob + 1);
-    await expect(bob.page).toHaveTitle(`(${badgeBefore.bob + 1}) Softphone`);
+    await expect(bob.page).toHaveTitle(titleWithCount(badgeBefore.bob + 1 + (await unreadTextCount(bob.page))));
 
     // Bob calls back from the row: the phone rings, answers, and both hear each other.
     await expectPhoneState(request, CALLER, 'idle');

@@ -18,14 +18,17 @@ import { configRoutes } from './routes/config';
 import { eventsRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { historyRoutes } from './routes/history';
+import { messagesRoutes } from './routes/messages';
 import { openApiRoutes } from './routes/openapi';
 import { presenceRoutes } from './routes/presence';
 import { sessionRoutes } from './routes/session';
+import { smsRoutes } from './routes/sms';
 import { soundRoutes } from './routes/sounds';
 import { staticRoutes } from './routes/static';
 import { tokenRoutes } from './routes/token';
 import { voiceRoutes } from './routes/voice';
 import type { Store } from './store/store';
+import type { MessageSender } from './messages/sender';
 import { createUserDirectory } from './users';
 import { EmergencyCalling } from './voice/emergency';
 
@@ -44,6 +47,8 @@ export interface BuildOptions {
   limits?: Partial<RateLimits>;
   /** Whether emergency numbers are dialed now; the composition root shares it with the start-up checks. */
   emergency?: EmergencyCalling;
+  /** Sends text messages through Twilio (or the local stand-in); without it the app cannot send texts. */
+  sender?: MessageSender;
 }
 
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../dist/web', import.meta.url));
@@ -123,10 +128,12 @@ export function buildApp(config: AppConfig, opts: BuildOptions): FastifyInstance
     await api.register(sessionRoutes, { users, limits });
     await api.register(tokenRoutes, { config, users, limits });
     await api.register(historyRoutes, { store: opts.store, users });
+    await api.register(messagesRoutes, { config, store: opts.store, users, sender: opts.sender, limits });
     await api.register(presenceRoutes, { store: opts.store, users });
     await api.register(eventsRoutes, { store: opts.store, users });
   });
 
   app.register(voiceRoutes, { config, store: opts.store, emergency });
+  app.register(smsRoutes, { config, store: opts.store });
   return app;
 }

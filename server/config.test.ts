@@ -114,6 +114,7 @@ const errors: [string, Env, string, string][] = [
   ['database URL without a host', { DATABASE_URL: 'postgres:///softphone' }, 'DATABASE_URL:', 'no host'],
   ['history retention zero', { HISTORY_RETENTION_DAYS: '0' }, 'HISTORY_RETENTION_DAYS:', '1 to 36500'],
   ['history retention not a number', { HISTORY_RETENTION_DAYS: 'a year' }, 'HISTORY_RETENTION_DAYS:', 'whole number'],
+  ['message retention zero', { MESSAGE_RETENTION_DAYS: '0' }, 'MESSAGE_RETENTION_DAYS:', '1 to 36500'],
 ];
 
 describe('parseConfig: the database', () => {

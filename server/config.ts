@@ -63,6 +63,8 @@ interface CommonConfig {
   databaseUrl?: string;
   /** Calls older than this many days are deleted from the history, once a day. */
   historyRetentionDays: number;
+  /** Days text messages are kept (MESSAGE_RETENTION_DAYS). */
+  messageRetentionDays: number;
   /**
    * EMERGENCY_CALLING=on: emergency numbers (911, 112, 999…) are dialed, provided the team number has an
    * emergency address registered (checked at start and by `npm run doctor`). Off: the dial pad tells
@@ -154,6 +156,7 @@ export function parseConfig(env: Env): Config {
   const databaseUrlRaw = value('DATABASE_URL');
   const databaseUrl = databaseUrlRaw === undefined ? undefined : parseDatabaseUrl(databaseUrlRaw);
   const historyRetentionDays = parseInteger(value('HISTORY_RETENTION_DAYS'), 'HISTORY_RETENTION_DAYS', 365, 1, 36_500);
+  const messageRetentionDays = parseInteger(value('MESSAGE_RETENTION_DAYS'), 'MESSAGE_RETENTION_DAYS', 365, 1, 36_500);
   const emergencyCalling = parseOnOff(value('EMERGENCY_CALLING'), 'EMERGENCY_CALLING');
   const testEndpointRaw = value('TWILIO_TEST_ENDPOINT');
   if (testEndpointRaw !== undefined && mode === 'local') {
@@ -221,6 +224,7 @@ export function parseConfig(env: Env): Config {
     trustProxy,
     ...(databaseUrl === undefined ? {} : { databaseUrl }),
     historyRetentionDays,
+    messageRetentionDays,
     emergencyCalling,
     ...(twilioTestEndpoint === undefined ? {} : { twilioTestEndpoint }),
   };

@@ -12,6 +12,7 @@ import type { AppConfig } from './config';
 import { loadLocalSetup, localTwilioAccount } from '../local-setup/setup';
 import { emulatorRequestClient } from '../local-setup/twilio-client';
 import { twilioCallLog } from './history/heal';
+import { twilioSender } from './messages/sender';
 import { resolveLocalConfig } from './local-mode';
 import { openStore } from './store/store';
 import type { Store } from './store/store';
@@ -92,7 +93,9 @@ async function main(): Promise<void> {
     config = resolveLocalConfig(parsed, local.credentials);
     // Healing reads the local stand-in's call log, as it would read Twilio's.
     store = await open(config, { origin: config.emulatorOrigin ?? config.publicBaseUrl, ca: local.tls.cert });
-    app = buildApp(config, { https: local.tls, loggerInstance: logger, store, emergency });
+    // Texts go out through the local stand-in's REST API, as they would through Twilio's.
+    const sender = twilioSender(config.account, emulatorRequestClient(config.emulatorOrigin ?? config.publicBaseUrl, local.tls.cert));
+    app = buildApp(config, { https: local.tls, loggerInstance: logger, store, emergency, sender });
     // With EMULATOR_ORIGIN the stand-in runs on its own, so this server can restart under live calls.
     if (config.emulatorOrigin === undefined) {
       // The one import of the emulator from the server: its plugin, the entry point it offers its hosts.
@@ -108,7 +111,8 @@ async function main(): Promise<void> {
   } else {
     config = parsed;
     store = await open(config);
-    app = buildApp(config, { loggerInstance: logger, store, emergency });
+    const sender = twilioSender(config.account, config.twilioTestEndpoint === undefined ? undefined : emulatorRequestClient(config.twilioTestEndpoint));
+    app = buildApp(config, { loggerInstance: logger, store, emergency, sender });
     host = '0.0.0.0';
     if (config.twilioTestEndpoint !== undefined) {
       // Loudly: every REST call and every browser's signaling, credentials included, goes elsewhere.

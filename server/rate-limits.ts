@@ -17,12 +17,15 @@ export interface RateLimits {
   signInPerAddress: Limit;
   signInFailuresPerUser: Limit;
   token: Limit;
+  /** Text messages a user may send: a person typing, never a script pouring texts out under their name. */
+  messages: Limit;
 }
 
 export const RATE_LIMITS: RateLimits = {
   signInPerAddress: { max: 20, timeWindow: 60_000 },
   signInFailuresPerUser: { max: 10, timeWindow: 15 * 60_000 },
   token: { max: 30, timeWindow: 60_000 },
+  messages: { max: 20, timeWindow: 60_000 },
 };
 
 /**

@@ -109,8 +109,8 @@ export async function cookieForge(secret: string, secure = true) {
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-/** A request with a method and URL filled in for a route pattern (`:file` and `*` get harmless values). */
+/** A request with a method and URL filled in for a route pattern (`:id`, `:file` and `*` get harmless values). */
 export function requestFor(route: RouteEntry, extra: Omit<InjectOptions, 'method' | 'url'> = {}): InjectOptions {
-  const url = route.url.replace(/:[A-Za-z]+/g, 'x').replace(/\*$/, 'x');
+  const url = route.url.replace(/:id\b/g, '1').replace(/:[A-Za-z]+/g, 'x').replace(/\*$/, 'x');
   return { method: route.method as InjectOptions['method'], url, ...extra };
 }

@@ -146,6 +146,15 @@ export async function missedBadgeCount(page: Page): Promise<number> {
   return (await badge.count()) === 0 ? 0 : Number(await badge.textContent());
 }
 
+/** The unread-texts badge beside the Messages heading (0 when there is none). */
+export async function unreadTextCount(page: Page): Promise<number> {
+  const badge = page.getByRole('region', { name: 'Messages' }).getByTestId('messages-badge');
+  return (await badge.count()) === 0 ? 0 : Number(await badge.textContent());
+}
+
+/** The tab title for this many unseen things (missed calls and unread texts together). */
+export const titleWithCount = (count: number) => (count > 0 ? `(${count}) Softphone` : 'Softphone');
+
 /** The header switch named "Available" (off: Do not disturb). */
 export function availabilitySwitch(page: Page) {
   return page.getByRole('switch', { name: 'Available' });

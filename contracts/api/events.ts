@@ -9,16 +9,22 @@ import { Type } from 'typebox';
 import type { Static } from 'typebox';
 import { COMMON_ERRORS, errorReply } from './errors';
 import { CallRecord, Unseen } from './history';
+import { Conversation, MessageRecord } from './messages';
 import { Presence } from './presence';
 import { SIGNED_IN, defineRoute } from './route';
 
 export const CallEvent = Type.Object({ type: Type.Literal('call'), call: CallRecord }, { description: 'A call was added to the history or changed.' });
 export const PresenceEvent = Type.Object({ type: Type.Literal('presence'), presence: Presence }, { description: "A user's availability or on-call state changed." });
 export const UnseenEvent = Type.Object({ type: Type.Literal('unseen'), unseen: Unseen }, { description: "The signed-in user's unseen counts changed." });
+export const MessageEvent = Type.Object({ type: Type.Literal('message'), message: MessageRecord }, { description: 'A text message arrived, was sent, or its delivery state changed.' });
+export const ConversationEvent = Type.Object(
+  { type: Type.Literal('conversation'), conversation: Conversation },
+  { description: 'A conversation changed for the signed-in user (new message, read, opted out or back in).' },
+);
 export const ResetEvent = Type.Object({ type: Type.Literal('reset') }, { description: 'Events were missed and cannot be replayed: reload the lists.' });
 
-/** Later features add their own event types to this union (voicemail, message, conversation, conference). */
-export const ServerEvent = Type.Union([CallEvent, PresenceEvent, UnseenEvent, ResetEvent]);
+/** Later features add their own event types to this union (voicemail, conference). */
+export const ServerEvent = Type.Union([CallEvent, PresenceEvent, UnseenEvent, MessageEvent, ConversationEvent, ResetEvent]);
 export type ServerEvent = Static<typeof ServerEvent>;
 export type ServerEventType = ServerEvent['type'];
 

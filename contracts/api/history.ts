@@ -67,6 +67,9 @@ export type SeenRequest = Static<typeof SeenRequest>;
 export const Unseen = Type.Object(
   {
     missedCalls: Type.Integer({ minimum: 0, description: 'Missed calls (and voicemails) not seen yet, counted up to 1000.' }),
+    messages: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'Inbound text messages not read yet, counted up to 1000. Events about calls leave it out: keep the last value.' }),
+    ),
     seenUpTo: Type.Optional(
       Type.Union([Timestamp, Type.Null()], {
         description: 'The watermark behind missedCalls: missed calls that started at or before it are seen, on every device.',

@@ -14,17 +14,19 @@ import { configRoute } from './config';
 import { eventsRoute } from './events';
 import { healthRoute } from './health';
 import { callListRoute, callsSeenRoute, unseenRoute } from './history';
+import { conversationListRoute, conversationMessagesRoute, conversationReadRoute, sendMessageRoute } from './messages';
 import { openApiRoute } from './openapi';
 import { presenceListRoute, setAvailabilityRoute } from './presence';
 import { currentSessionRoute, signInRoute, signOutRoute } from './session';
 import { tokenRoute } from './token';
-import { afterDialWebhookRoute, statusCallbackRoute, voiceWebhookRoute } from './webhooks';
+import { afterDialWebhookRoute, smsStatusWebhookRoute, smsWebhookRoute, statusCallbackRoute, voiceWebhookRoute } from './webhooks';
 
 export * from './config';
 export * from './errors';
 export * from './events';
 export * from './health';
 export * from './history';
+export * from './messages';
 export * from './openapi';
 export * from './presence';
 export * from './route';
@@ -45,9 +47,15 @@ export const API_ROUTES = [
   unseenRoute,
   presenceListRoute,
   setAvailabilityRoute,
+  sendMessageRoute,
+  conversationListRoute,
+  conversationMessagesRoute,
+  conversationReadRoute,
   eventsRoute,
   openApiRoute,
   voiceWebhookRoute,
   afterDialWebhookRoute,
   statusCallbackRoute,
+  smsWebhookRoute,
+  smsStatusWebhookRoute,
 ] as const;

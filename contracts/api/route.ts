@@ -22,6 +22,8 @@ export interface RouteSchema {
   security: readonly Record<string, readonly string[]>[];
   /** Media types of the request body; JSON when absent. */
   consumes?: readonly string[];
+  /** Path parameters (`:id`). */
+  params?: TSchema;
   querystring?: TSchema;
   body?: TSchema;
   response: Record<number, TSchema | MediaResponse>;
@@ -45,6 +47,7 @@ export const TAGS = {
   Config: 'Public facts the page needs before sign-in.',
   History: "The team's call history and what each user has not seen yet.",
   Team: 'Availability of the team members.',
+  Messages: 'Text messages on the team number: conversations, sending, read state.',
   Events: 'Live updates for the open tabs.',
   Health: 'For load balancers and monitors.',
   'Twilio webhooks': 'Called by Twilio (or the local stand-in), form-encoded and signed with X-Twilio-Signature.',
@@ -62,5 +65,9 @@ export const SIGNED_BY_TWILIO = [{ twilioSignature: [] }] as const;
 /** The JSON body a route takes (undefined when it takes none). */
 export type RequestBody<R extends RouteContract> = R['schema'] extends { body: infer S extends TSchema } ? Static<S> : undefined;
 
-/** The JSON body of a route's successful answer (undefined for 204 No Content). */
-export type ReplyBody<R extends RouteContract> = R['schema']['response'] extends { 200: infer S extends TSchema } ? Static<S> : undefined;
+/** The JSON body of a route's successful answer (200, or 201 for one that creates; undefined for 204 No Content). */
+export type ReplyBody<R extends RouteContract> = R['schema']['response'] extends { 200: infer S extends TSchema }
+  ? Static<S>
+  : R['schema']['response'] extends { 201: infer S extends TSchema }
+    ? Static<S>
+    : undefined;

@@ -137,3 +137,71 @@ export const statusCallbackRoute = defineRoute({
     },
   },
 });
+
+export const SmsWebhook = twilioForm(
+  {
+    MessageSid: Type.String({ description: 'The message (SM… or MM…).' }),
+    SmsSid: text('Same as MessageSid.'),
+    AccountSid: text('The Twilio account (AC…).'),
+    MessagingServiceSid: text('The Messaging Service, when the number belongs to one.'),
+    From: Type.String({ description: 'The sender, E.164.' }),
+    To: Type.String({ description: 'The team number, E.164.' }),
+    Body: text('The text, up to 1600 characters.'),
+    NumMedia: text('How many media items are attached (MediaUrl0…, MediaContentType0…).'),
+  },
+  'A text message reached the team number (its SMS URL).',
+);
+export type SmsWebhook = Static<typeof SmsWebhook>;
+
+export const SmsStatusWebhook = twilioForm(
+  {
+    MessageSid: Type.String({ description: 'The message (SM… or MM…).' }),
+    MessageStatus: Type.String({ description: 'queued, sending, sent, delivered, undelivered or failed.' }),
+    ErrorCode: text('Twilio error code, on undelivered and failed.'),
+    AccountSid: text('The Twilio account (AC…).'),
+    From: text('The team number.'),
+    To: text('The recipient.'),
+  },
+  'A message sent from the app changed state (its statusCallback).',
+);
+export type SmsStatusWebhook = Static<typeof SmsStatusWebhook>;
+
+export const smsWebhookRoute = defineRoute({
+  method: 'POST',
+  url: '/handle_sms',
+  schema: {
+    summary: 'Messaging webhook',
+    description: "The team number's SMS URL: the message is stored, then answered with an empty <Response/> (no automatic reply).",
+    tags: ['Twilio webhooks'],
+    security: SIGNED_BY_TWILIO,
+    consumes: FORM,
+    body: SmsWebhook,
+    response: {
+      200: { description: 'An empty TwiML <Response/>, sent once the message is stored.', content: { 'text/xml': { schema: Type.String() } } },
+      400: errorReply('The request is not a message this server can store (bad_request).'),
+      403: BAD_SIGNATURE,
+      503: errorReply('Not stored: the database is unavailable (store_unavailable).'),
+      ...COMMON_ERRORS,
+    },
+  },
+});
+
+export const smsStatusWebhookRoute = defineRoute({
+  method: 'POST',
+  url: '/handle_sms/status',
+  schema: {
+    summary: 'Message status callback',
+    description: 'Folded into the message in any order and any number of times; acknowledged (204) only once committed.',
+    tags: ['Twilio webhooks'],
+    security: SIGNED_BY_TWILIO,
+    consumes: FORM,
+    body: SmsStatusWebhook,
+    response: {
+      204: Type.Null({ description: 'Taken in.' }),
+      400: errorReply('The callback names no MessageSid or an unknown status (bad_request).'),
+      403: BAD_SIGNATURE,
+      503: errorReply('Not stored: the database is unavailable (store_unavailable).'),
+      ...COMMON_ERRORS,
+    },
+  },
+});

@@ -33,7 +33,8 @@ export type Params = Readonly<Record<string, string | undefined>>;
 const MAX_TEXT = 200;
 const SID = /^[A-Za-z0-9]{1,64}$/;
 
-const text = (v: string | undefined): string => (v ?? '').trim().slice(0, MAX_TEXT);
+// PostgreSQL cannot store NUL in text or jsonb; Twilio never sends it, a forged or broken request might.
+const text = (v: string | undefined): string => (v ?? '').replaceAll('\u0000', '').trim().slice(0, MAX_TEXT);
 
 export function count(v: string | undefined): number | null {
   return v !== undefined && /^\d{1,9}$/.test(v.trim()) ? Number(v.trim()) : null;

@@ -181,3 +181,10 @@ describe('fold: properties', () => {
     );
   });
 });
+
+describe('facts', () => {
+  it('drop NUL characters, which PostgreSQL cannot store, from what a callback says', () => {
+    const fact = statusFact({ CallSid: callSid(1), CallStatus: 'completed', From: '+1202\u00005550123', To: '\u0000' }, new Date());
+    expect(fact).toMatchObject({ from: '+12025550123', to: '' });
+  });
+});

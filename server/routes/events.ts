@@ -36,6 +36,10 @@ export function shapeFor(event: HubEvent, seenUpTo: Date | null): ServerEvent | 
       return { type: 'presence', presence: event.payload.presence as Extract<ServerEvent, { type: 'presence' }>['presence'] };
     case 'unseen':
       return { type: 'unseen', unseen: event.payload.unseen as Extract<ServerEvent, { type: 'unseen' }>['unseen'] };
+    case 'message':
+      return { type: 'message', message: event.payload.message as Extract<ServerEvent, { type: 'message' }>['message'] };
+    case 'conversation':
+      return { type: 'conversation', conversation: event.payload.conversation as Extract<ServerEvent, { type: 'conversation' }>['conversation'] };
     default:
       return undefined;
   }

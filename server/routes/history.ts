@@ -51,7 +51,8 @@ export const historyRoutes: FastifyPluginAsyncTypebox<{ store: Store; users: Use
       const user = currentIdentity(request, users.names);
       if (user === undefined) return signedOut(reply);
       reply.header('cache-control', 'no-store');
-      return fromStore(store, request, reply, HISTORY, () => store.history.unseen(user));
+      // Missed calls and unread messages: the badges count both.
+      return fromStore(store, request, reply, HISTORY, () => store.messages.unseen(user));
     },
   });
 };

@@ -6,7 +6,7 @@
  */
 import formbody from '@fastify/formbody';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import twilio from 'twilio';
 import { afterDialWebhookRoute, statusCallbackRoute, voiceWebhookRoute } from '../../contracts/api/webhooks';
 import type { AppConfig } from '../config';
@@ -47,6 +47,27 @@ const STATUS_FIELDS = [
   'CallSid', 'ParentCallSid', 'CallStatus', 'CallbackSource', 'Direction', 'From', 'To', 'Called',
   'CallDuration', 'Duration', 'SequenceNumber', 'Timestamp', 'SipResponseCode', 'ErrorCode', 'ErrorMessage',
 ] as const;
+
+/**
+ * Makes `app` (a plugin scope) a Twilio webhook scope: form bodies are parsed only here (the rest of the
+ * server, and the emulator, never sees them), and every request must carry Twilio's signature.
+ */
+export async function verifyTwilioWebhooks(app: FastifyInstance, config: Pick<AppConfig, 'publicBaseUrl' | 'account'>): Promise<void> {
+  await app.register(formbody, { bodyLimit: 64 * 1024 });
+
+  // Before validation, which may coerce what it checks: the signature covers the form as Twilio sent it.
+  // Once it is verified, repeated keys are reduced to their first value, the form the contract describes.
+  app.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
+    const header = request.headers['x-twilio-signature'];
+    const signature = Array.isArray(header) ? header[0] : header;
+    const url = signatureUrl(config.publicBaseUrl, request.url);
+    if (!isSignedByTwilio(config.account.authToken, signature, url, request.body)) {
+      request.log.warn({ event: 'webhook-signature-rejected', url: request.url, signed: signature !== undefined }, 'webhook signature missing or wrong');
+      return sendError(reply, 403, 'bad_signature', 'This request is not signed by Twilio for this account.');
+    }
+    request.body = formParams(request.body);
+  });
+}
 
 /** What the call decisions need to know of the configuration (who is available comes from memory per call). */
 export function voiceContext(config: AppConfig): Omit<VoiceContext, 'available'> {
@@ -92,21 +113,7 @@ export const voiceRoutes: FastifyPluginAsyncTypebox<{ config: AppConfig; store: 
     if (fact) store.background.add(fact);
   };
 
-  // Form bodies are only ever parsed in this scope; the rest of the server (and the emulator) never sees them.
-  await app.register(formbody, { bodyLimit: 64 * 1024 });
-
-  // Before validation, which may coerce what it checks: the signature covers the form as Twilio sent it.
-  // Once it is verified, repeated keys are reduced to their first value, the form the contract describes.
-  app.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
-    const header = request.headers['x-twilio-signature'];
-    const signature = Array.isArray(header) ? header[0] : header;
-    const url = signatureUrl(config.publicBaseUrl, request.url);
-    if (!isSignedByTwilio(config.account.authToken, signature, url, request.body)) {
-      request.log.warn({ event: 'webhook-signature-rejected', url: request.url, signed: signature !== undefined }, 'webhook signature missing or wrong');
-      return sendError(reply, 403, 'bad_signature', 'This request is not signed by Twilio for this account.');
-    }
-    request.body = formParams(request.body);
-  });
+  await verifyTwilioWebhooks(app, config);
 
   const twiml = (reply: FastifyReply, xml: string) => reply.type('text/xml; charset=utf-8').header('cache-control', 'no-store').send(xml);
 

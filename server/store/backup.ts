@@ -22,18 +22,30 @@ export const BACKUP_FORMAT = 'softphone-backup';
 const BATCH = 1000;
 
 /** The app's tables and their keys, in an order that restores cleanly. */
-export const TABLES: readonly { name: string; key: string }[] = [
+export const TABLES: readonly { name: string; key: string; since?: string }[] = [
   { name: 'team_members', key: 'user_name' },
   { name: 'calls', key: 'id' },
   { name: 'call_facts', key: 'id' },
   { name: 'events', key: 'id' },
   { name: 'maintenance', key: 'job' },
+  // `since`: the migration that made the table; a backup of an older schema has none to restore or empty.
+  { name: 'conversations', key: 'id', since: '0002-messages' },
+  { name: 'messages', key: 'id', since: '0002-messages' },
+  { name: 'message_statuses', key: 'id', since: '0002-messages' },
+  { name: 'conversation_reads', key: 'id', since: '0002-messages' },
 ];
+
+/** The tables a database at `schema` has. */
+const tablesAt = (schema: string) => TABLES.filter((t) => t.since === undefined || t.since <= schema);
 /** Sequences behind generated ids, set past the restored rows. */
 const SEQUENCES: readonly { table: string; column: string }[] = [
   { table: 'calls', column: 'id' },
   { table: 'call_facts', column: 'id' },
   { table: 'events', column: 'id' },
+  { table: 'conversations', column: 'id' },
+  { table: 'messages', column: 'id' },
+  { table: 'message_statuses', column: 'id' },
+  { table: 'conversation_reads', column: 'id' },
 ];
 
 export interface BackupHeader {
@@ -65,14 +77,14 @@ export async function backup(db: AnyDb, file: string): Promise<BackupHeader> {
     const schema = await schemaVersion(trx);
     if (schema === '') throw new Error('The database has no softphone schema yet: nothing to back up');
     const counts: Record<string, number> = {};
-    for (const t of TABLES) {
+    for (const t of tablesAt(schema)) {
       const r = await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(t.name)}`.execute(trx);
       counts[t.name] = Number(r.rows[0]!.n);
     }
     const header: BackupHeader = { format: BACKUP_FORMAT, version: 1, schema, exportedAt: new Date().toISOString(), tables: counts };
     async function* lines(): AsyncGenerator<string> {
       yield `${JSON.stringify(header)}\n`;
-      for (const t of TABLES) for await (const row of rowsOf(trx, t.name, t.key)) yield `${JSON.stringify({ t: t.name, r: row })}\n`;
+      for (const t of tablesAt(schema)) for await (const row of rowsOf(trx, t.name, t.key)) yield `${JSON.stringify({ t: t.name, r: row })}\n`;
     }
     await pipeline(Readable.from(lines()), createGzip(), createWriteStream(file, { mode: 0o600 }));
     return header;
@@ -113,7 +125,7 @@ export async function restore(db: AnyDb, file: string): Promise<BackupHeader> {
   await migrate(db, header.schema);
   const loaded: Record<string, number> = {};
   await db.transaction().execute(async (trx) => {
-    await sql`TRUNCATE ${sql.join(TABLES.map((t) => sql.table(t.name)))}`.execute(trx);
+    await sql`TRUNCATE ${sql.join(tablesAt(header.schema).map((t) => sql.table(t.name)))}`.execute(trx);
     let batch: Row[] = [];
     let table = '';
     const flush = async () => {
@@ -131,7 +143,7 @@ export async function restore(db: AnyDb, file: string): Promise<BackupHeader> {
         continue;
       }
       const { t, r } = JSON.parse(line) as { t: string; r: Row };
-      if (!TABLES.some((x) => x.name === t)) throw new Error(`${file}: unknown table ${t}`);
+      if (!tablesAt(header.schema).some((x) => x.name === t)) throw new Error(`${file}: unknown table ${t}`);
       if (t !== table || batch.length >= 500) {
         await flush();
         table = t;
@@ -139,7 +151,7 @@ export async function restore(db: AnyDb, file: string): Promise<BackupHeader> {
       batch.push(r);
     }
     await flush();
-    for (const s of SEQUENCES) {
+    for (const s of SEQUENCES.filter((q) => tablesAt(header.schema).some((t) => t.name === q.table))) {
       await sql`SELECT setval(pg_get_serial_sequence(${s.table}, ${s.column}), coalesce((SELECT max(${sql.ref(s.column)}) FROM ${sql.table(s.table)}), 0) + 1, false)`.execute(trx);
     }
   });

@@ -68,10 +68,62 @@ export interface MaintenanceTable {
   position: string | null;
 }
 
+/** One per outside number that texted or was texted (messages/repository.ts). */
+export interface ConversationsTable {
+  id: Generated<string>;
+  peer: string;
+  last_message: Generated<string>;
+  last_at: Generated<Date>;
+  opted_out: Generated<boolean>;
+  updated_at: Generated<Date>;
+}
+
+/** Media of an inbound message as Twilio announced it; its URLs never leave the server. */
+export interface StoredMedia {
+  url: string;
+  contentType: string;
+}
+
+export interface MessagesTable {
+  id: Generated<string>;
+  message_sid: string;
+  conversation_id: string;
+  direction: 'inbound' | 'outbound';
+  body: string;
+  /** An object, not a bare array: backups and restores pass arrays to PostgreSQL as arrays. */
+  media: ColumnType<{ items: StoredMedia[] }, string | undefined, string>;
+  status: string;
+  error_code: number | null;
+  sent_by: string | null;
+  at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_at: Generated<Date>;
+}
+
+/** Every delivery callback of a sent message, once per status. */
+export interface MessageStatusesTable {
+  id: Generated<string>;
+  message_sid: string;
+  status: string;
+  error_code: number | null;
+  received_at: Generated<Date>;
+}
+
+/** Per user and conversation: the id of the newest message they have read. */
+export interface ConversationReadsTable {
+  id: Generated<string>;
+  conversation_id: string;
+  user_name: string;
+  read_up_to: string;
+}
+
 export interface Schema {
   call_facts: CallFactsTable;
   calls: CallsTable;
   team_members: TeamMembersTable;
   events: EventsTable;
   maintenance: MaintenanceTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  message_statuses: MessageStatusesTable;
+  conversation_reads: ConversationReadsTable;
 }

@@ -15,6 +15,7 @@ import { purgeEvents } from '../events/outbox';
 import { Healer } from '../history/heal';
 import type { CallLog } from '../history/heal';
 import { HistoryRepository } from '../history/repository';
+import { MessagesRepository } from '../messages/repository';
 import { Team } from '../presence/team';
 import { isUnavailable, openDatabase } from './database';
 import type { Database, StoreHealth, StoreLogger } from './database';
@@ -27,6 +28,8 @@ export interface StoreConfig {
   localDataDir: string;
   users: readonly { name: string }[];
   historyRetentionDays: number;
+  /** Default: as long as the call history. */
+  messageRetentionDays?: number;
   teamNumber: string;
 }
 
@@ -44,6 +47,8 @@ export interface StoreOptions {
 
 export interface Store {
   history: HistoryRepository;
+  /** Text messages and conversations. */
+  messages: MessagesRepository;
   /** Writes the call path does not wait for. */
   background: BackgroundWrites;
   team: Team;
@@ -55,7 +60,7 @@ export interface Store {
   /** Set once migrations ran (undefined while an unreachable database keeps the store from opening). */
   migration: MigrationResult | undefined;
   /** Deletes what the retention no longer keeps; done daily by the jobs. */
-  purge(): Promise<{ calls: number; events: number }>;
+  purge(): Promise<{ calls: number; messages: number; events: number }>;
   close(): Promise<void>;
 }
 
@@ -98,6 +103,7 @@ export async function openStore(config: StoreConfig, options: StoreOptions): Pro
 
   const database: Database = openDatabase(connection, { log, ...(options.poolSize ? { max: options.poolSize } : {}) });
   const history = new HistoryRepository(database.db);
+  const messages = new MessagesRepository(database.db);
   const team = new Team(config.users.map((u) => u.name), database.db);
   const events = new EventHub(database, log);
   events.observe(team);
@@ -110,6 +116,7 @@ export async function openStore(config: StoreConfig, options: StoreOptions): Pro
 
   const store: Store = {
     history,
+    messages,
     background,
     team,
     events,
@@ -119,8 +126,9 @@ export async function openStore(config: StoreConfig, options: StoreOptions): Pro
     migration: undefined,
     async purge() {
       const calls = await history.purge(config.historyRetentionDays);
+      const texts = await messages.purge(config.messageRetentionDays ?? config.historyRetentionDays);
       const gone = await purgeEvents(database.db);
-      return { calls, events: gone };
+      return { calls, messages: texts, events: gone };
     },
     async close() {
       closed = true;
@@ -143,7 +151,7 @@ export async function openStore(config: StoreConfig, options: StoreOptions): Pro
       .executeTakeFirst();
     if (!due) return;
     const result = await store.purge();
-    log.info({ event: 'history-retention', days: config.historyRetentionDays, ...result }, 'old calls and events deleted');
+    log.info({ event: 'history-retention', days: config.historyRetentionDays, ...result }, 'old calls, messages and events deleted');
   };
 
   const finishOpening = async () => {

@@ -100,7 +100,8 @@ describe('checkNumberVoice', () => table([
 ]));
 
 describe('checkNumberSms', () => table([
-  ['switched off until /handle_sms exists', () => checkNumberSms({ number: ok(number()) }, NUMBER, desired), 'skip', /SMS_WEBHOOK_ENABLED is off/],
+  ['switched off', () => checkNumberSms({ number: ok(number()) }, NUMBER, desired), 'skip', /SMS_WEBHOOK_ENABLED is off/],
+  ['no SMS URL yet', () => checkNumberSms({ number: ok(number()) }, NUMBER, withSms), 'fail', /nowhere.*handle_sms/],
   ['right SMS URL', () => checkNumberSms({ number: ok(number({ smsUrl: `${BASE}/handle_sms` })) }, NUMBER, withSms), 'pass', /handle_sms \(POST\)/],
   ['demo SMS URL', () => checkNumberSms({ number: ok(number({ smsUrl: 'https://demo.twilio.com/welcome/sms/reply' })) }, NUMBER, withSms), 'fail', /demo\.twilio\.com.*Messaging configuration/],
   ['number unknown', () => checkNumberSms({ number: ok(null) }, NUMBER, withSms), 'skip', /could not be read/],

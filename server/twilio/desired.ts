@@ -6,10 +6,10 @@
 import { webhookUrls } from '../voice/twiml';
 
 /**
- * Whether the number's messaging URL is configured and checked. Off until this server answers
- * /handle_sms (the messages feature); turn it on in the same change that adds that route.
+ * Whether the number's messaging URL is configured and checked: this server answers /handle_sms. Kept
+ * as a switch so the checks' tests can still describe an account set up before messages existed.
  */
-export const SMS_WEBHOOK_ENABLED = false;
+export const SMS_WEBHOOK_ENABLED = true;
 
 export interface DesiredAccount {
   voiceUrl: string;
@@ -21,7 +21,7 @@ export interface DesiredAccount {
    */
   statusCallback: string;
   statusCallbackMethod: 'POST';
-  /** Undefined while SMS_WEBHOOK_ENABLED is off. */
+  /** Undefined when SMS_WEBHOOK_ENABLED is off. */
   smsUrl?: string;
   smsMethod: 'POST';
   /** Names of what set-up creates, with the host so that several deployments in one account stay apart. */

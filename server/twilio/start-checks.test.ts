@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../test-support/local-server';
-import { twilioConfig, twilioEnv, softphoneUsers, ACCOUNT_SID, API_KEY_SID, TWIML_APP_SID, TEAM_NUMBER } from '../../test-support/server-fixtures';
+import { twilioConfig, twilioEnv, softphoneUsers, ACCOUNT_SID, API_KEY_SID, TWIML_APP_SID, TEAM_NUMBER, PUBLIC_BASE_URL } from '../../test-support/server-fixtures';
 import { EmergencyCalling } from '../voice/emergency';
 import type { AccountFacts } from './account-facts';
 import { runStartChecks } from './start-checks';
@@ -27,7 +27,7 @@ const goodFacts = (over: Partial<AccountFacts> = {}): AccountFacts => ({
   clock: { localMs: Date.now(), twilioDate: new Date().toUTCString() },
   apiKey: { exists: ok(true), secretWorks: ok(true) },
   application: ok({ sid: TWIML_APP_SID, friendlyName: 'x', voiceUrl: 'https://phone.example.com/handle_calls', voiceMethod: 'POST', statusCallback: 'https://phone.example.com/handle_calls/status', statusCallbackMethod: 'POST' }),
-  number: ok({ sid: 'PN1', phoneNumber: TEAM_NUMBER, voiceApplicationSid: TWIML_APP_SID, voiceUrl: null, voiceMethod: 'POST', smsUrl: null, smsMethod: 'POST', emergencyAddressSid: null, emergencyAddressStatus: 'unregistered' }),
+  number: ok({ sid: 'PN1', phoneNumber: TEAM_NUMBER, voiceApplicationSid: TWIML_APP_SID, voiceUrl: null, voiceMethod: 'POST', smsUrl: `${PUBLIC_BASE_URL}/handle_sms`, smsMethod: 'POST', emergencyAddressSid: null, emergencyAddressStatus: 'unregistered' }),
   alerts: ok([]),
   countries: ok({ US: true }),
   ...over,

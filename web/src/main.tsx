@@ -40,6 +40,8 @@ const controller = new PhoneController({
     incomingBody: (peer) => t('incoming.notifyBody', { name: peerName(peer) }),
     missedTitle: () => t('recents.missedNotifyTitle'),
     missedBody: (peer) => t('recents.missedNotifyBody', { name: peerName(peer) }),
+    textTitle: (peer) => t('messages.notifyTitle', { name: peerName(peer) }),
+    textBody: (body) => body.slice(0, 120),
   },
 });
 

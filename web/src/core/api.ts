@@ -1,7 +1,7 @@
 import type {
-  Availability, CallList, CallListQuery, ErrorBody, Presence, PresenceList, ReplyBody, RequestBody, RouteContract, Unseen,
-  callListRoute, callsSeenRoute, configRoute, currentSessionRoute, presenceListRoute, setAvailabilityRoute, signInRoute,
-  signOutRoute, tokenRoute, unseenRoute,
+  Availability, CallList, CallListQuery, ConversationList, ErrorBody, MessageList, Presence, PresenceList, ReplyBody, RequestBody, RouteContract,
+  SentMessage, Unseen, callListRoute, callsSeenRoute, configRoute, conversationListRoute, conversationMessagesRoute, conversationReadRoute,
+  currentSessionRoute, presenceListRoute, sendMessageRoute, setAvailabilityRoute, signInRoute, signOutRoute, tokenRoute, unseenRoute,
 } from '../../../contracts/api';
 import type { AppConfig, Session, TokenGrant } from './types';
 
@@ -31,6 +31,12 @@ export interface Api {
   unseen(): Promise<Unseen>;
   presence(): Promise<PresenceList>;
   setAvailability(availability: Availability): Promise<Presence>;
+  /** The team's text conversations, as the signed-in user sees them (own unread counts). */
+  conversations(): Promise<ConversationList>;
+  /** A page of a conversation's messages, newest first; `before` is the previous page's nextCursor. */
+  conversationMessages(id: string, before?: string): Promise<MessageList>;
+  markConversationRead(id: string): Promise<Unseen>;
+  sendMessage(to: string, body: string): Promise<SentMessage>;
 }
 
 /** The query string of a GET: only the parameters that are set. */
@@ -98,5 +104,12 @@ export function createApi(fetchImpl: Fetch = (input, init) => fetch(input, init)
     unseen: () => request<typeof unseenRoute>({ method: 'GET', url: '/api/unseen' }, undefined),
     presence: () => request<typeof presenceListRoute>({ method: 'GET', url: '/api/presence' }, undefined),
     setAvailability: (availability) => request<typeof setAvailabilityRoute>({ method: 'PUT', url: '/api/presence/me' }, { availability }),
+    conversations: () => request<typeof conversationListRoute>({ method: 'GET', url: '/api/conversations' }, undefined),
+    // The contract's path has `:id`; the request fills it in.
+    conversationMessages: (id, before) =>
+      request<typeof conversationMessagesRoute>({ method: 'GET', url: `/api/conversations/${encodeURIComponent(id)}/messages` as '/api/conversations/:id/messages' }, undefined, queryString({ before })),
+    markConversationRead: (id) =>
+      request<typeof conversationReadRoute>({ method: 'POST', url: `/api/conversations/${encodeURIComponent(id)}/read` as '/api/conversations/:id/read' }, undefined),
+    sendMessage: (to, body) => request<typeof sendMessageRoute>({ method: 'POST', url: '/api/messages' }, { to, body }),
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api';
-import { ChannelHub, FakeApi, FakeLocks, callRecord, fakeEnv } from './testing/fake-env';
+import { ChannelHub, FakeApi, FakeLocks, callRecord, fakeEnv, textRecord } from './testing/fake-env';
 import { FakeEventServer } from './testing/fake-events';
 import { flush, signedIn } from './testing/phone-harness';
 
@@ -43,6 +43,24 @@ describe('LiveData: lists loaded once the stream is live, then kept current by i
     t.events.push({ type: 'call', call: { ...missed('c3', 3), calledBackBy: 'bob' } });
     expect(t.env.notifications).toEqual([{ title: 'Missed call', body: '+12025550123 called the team', closed: false }]);
     expect(t.controller.live.history.getRecord('c3')!.calledBackBy).toBe('bob');
+  });
+
+  it('texts: conversations and the open thread follow the events, unread counts merge with missed calls, a hidden tab notifies once', async () => {
+    const t = await signedInWith();
+    const { live } = t.controller;
+    t.env.permission = 'granted';
+    const conversation = { id: '1', peer: '+14155550123', lastMessage: 'Hi', lastAt: '2026-01-01T10:00:00.000Z', unread: 1, optedOut: false };
+    t.events.push({ type: 'conversation', conversation });
+    t.events.push({ type: 'unseen', unseen: { missedCalls: 1, messages: 1 } });
+    expect(live.messages.getView().conversations).toEqual([conversation]);
+    // A missed-call count from the history side leaves the message count as it was.
+    t.events.push({ type: 'unseen', unseen: { missedCalls: 2 } });
+    expect(live.unseen.get()).toMatchObject({ missedCalls: 2, messages: 1 });
+    t.env.hidden = true;
+    t.events.push({ type: 'message', message: textRecord('7', { body: 'Are you open?' }) });
+    t.events.push({ type: 'message', message: textRecord('7', { body: 'Are you open?' }) });
+    t.events.push({ type: 'message', message: textRecord('8', { direction: 'outbound', status: 'queued', sentBy: 'alice' }) });
+    expect(t.env.notifications).toEqual([{ title: 'Text from +14155550123', body: 'Are you open?', closed: false }]);
   });
 
   it('seeing the list marks missed calls seen up to the newest one shown, and closes their notifications', async () => {

@@ -6,10 +6,11 @@
  * resume, and kept current by its events. Nothing here polls.
  */
 import type { Api } from './api';
-import type { Availability, CallRecord, ServerEvent, Unseen } from '../../../contracts/api';
+import type { Availability, CallRecord, MessageRecord, ServerEvent, Unseen } from '../../../contracts/api';
 import type { NotificationHandle, PhoneEnv } from './env';
 import { EventStream, type StreamTransport } from './event-stream';
 import { HistoryStore, isMissed, type HistoryFilter } from './history-store';
+import { MessagesStore } from './messages-store';
 import type { LogStore } from './log';
 import { PresenceStore } from './presence-store';
 import { messageOf } from './reasons';
@@ -22,6 +23,9 @@ export const LOAD_ANYWAY_MS = 4_000;
 export interface MissedCallTexts {
   missedTitle(): string;
   missedBody(peer: string): string;
+  /** A text message arrived: from whom, and what it says. */
+  textTitle(peer: string): string;
+  textBody(body: string): string;
 }
 
 export interface LiveDataDeps {
@@ -36,6 +40,7 @@ export class LiveData {
   readonly history: HistoryStore;
   readonly unseen = new ValueStore<Unseen | null>(null);
   readonly presence = new PresenceStore();
+  readonly messages: MessagesStore;
   private stream: SharedEventStream | null = null;
   private identity = '';
   private loaded = false;
@@ -50,6 +55,17 @@ export class LiveData {
     private readonly signedOut: () => void,
   ) {
     this.history = new HistoryStore((query) => deps.api.calls(query));
+    this.messages = new MessagesStore({
+      api: deps.api,
+      isHidden: () => deps.env.isHidden(),
+      log: (line) => deps.log.add(line),
+      unseen: (unseen) => this.mergeUnseen(unseen),
+    });
+  }
+
+  /** Counts from one source (calls or messages) leave the other's as they were. */
+  private mergeUnseen(unseen: Unseen): void {
+    this.unseen.set({ ...this.unseen.get(), ...unseen });
   }
 
   start(identity: string, tabs: TabsPort): void {
@@ -82,6 +98,7 @@ export class LiveData {
     this.history.clear();
     this.unseen.set(null);
     this.presence.clear();
+    this.messages.clear();
   }
 
   /** The lists again, from the server (after a gap in the stream, or on request). */
@@ -94,6 +111,7 @@ export class LiveData {
       this.history.load(),
       settle('the missed-call count', api.unseen(), (unseen) => this.unseen.set(unseen)),
       settle('the team’s availability', api.presence(), (list) => this.presence.replaceAll(list.items)),
+      this.messages.load(),
     ]);
   }
 
@@ -113,7 +131,7 @@ export class LiveData {
       .markCallsSeen(upTo)
       .then(
         (unseen) => {
-          this.unseen.set(unseen);
+          this.mergeUnseen(unseen);
           this.history.markSeen(unseen.seenUpTo ?? upTo);
           this.notifications.splice(0).forEach((n) => n.close());
         },
@@ -151,10 +169,17 @@ export class LiveData {
         this.presence.upsert(event.presence);
         break;
       case 'unseen':
-        this.unseen.set(event.unseen);
+        this.mergeUnseen(event.unseen);
         // Seen up to the server's watermark, on every device; without one, nothing unseen means all seen.
         if (event.unseen.seenUpTo) this.history.markSeen(event.unseen.seenUpTo);
         else if (event.unseen.missedCalls === 0) this.history.markSeen();
+        break;
+      case 'conversation':
+        this.messages.upsertConversation(event.conversation);
+        break;
+      case 'message':
+        if (leader) this.notifyText(event.message);
+        this.messages.upsertMessage(event.message);
         break;
       case 'reset':
         this.deps.log.add('Live updates: events were missed; reloading the lists');
@@ -164,6 +189,18 @@ export class LiveData {
         // Event types of later features are not this tab's business yet.
         break;
     }
+  }
+
+  /** Like missed calls: once per inbound text, by the tab that holds the stream, while it is hidden. */
+  private notifyText(message: MessageRecord): void {
+    if (message.direction !== 'inbound' || this.notified.has(`text-${message.id}`)) return;
+    this.notified.add(`text-${message.id}`);
+    const { env, texts } = this.deps;
+    if (!env.isHidden() || !texts?.textTitle || !texts.textBody) return;
+    const handle = env.notify(texts.textTitle(message.peer), texts.textBody(message.body), `softphone-text-${message.id}`, () => {
+      void this.messages.open(message.conversationId);
+    });
+    if (handle) this.notifications.push(handle);
   }
 
   /** One notification per browser (the tab that holds the stream), and only while it is hidden. */

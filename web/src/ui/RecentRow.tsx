@@ -17,10 +17,12 @@ export interface RecentRowProps {
   locale: string;
   canCall: boolean;
   onCallBack: (target: string) => void;
+  /** Opens the conversation with a phone number in Messages. */
+  onText: (number: string) => void;
 }
 
 /** One call in Recents. It reads its own record, so a live update to this call re-renders this row only. */
-export const RecentRow = memo(function RecentRow({ id, identity, country, lib, locale, canCall, onCallBack }: RecentRowProps) {
+export const RecentRow = memo(function RecentRow({ id, identity, country, lib, locale, canCall, onCallBack, onText }: RecentRowProps) {
   const record = useCallRecord(id);
   if (!record) return null;
   const call = describeCall(record, identity);
@@ -56,6 +58,11 @@ export const RecentRow = memo(function RecentRow({ id, identity, country, lib, l
       >
         <span aria-hidden="true">✆</span> <span className="btn-callback-text">{t('recents.callBack')}</span>
       </button>
+      {call.callBack?.startsWith('+') && (
+        <button type="button" className="btn btn-ghost btn-text" onClick={() => onText(call.callBack!)} aria-label={t('recents.textName', { name })}>
+          <span aria-hidden="true">✉</span>
+        </button>
+      )}
     </li>
   );
 });

@@ -132,7 +132,7 @@ describe('Recents', () => {
     expect(await screen.findByText('Recent calls could not be loaded: The history store is unavailable.')).toBeInTheDocument();
     api.liveError = null;
     api.history = HISTORY;
-    await user.click(screen.getByRole('button', { name: 'Try again' }));
+    await user.click(within(screen.getByRole('region', { name: 'Recents' })).getByRole('button', { name: 'Try again' }));
     await flush();
     expect(screen.getAllByTestId('recent-call')).toHaveLength(4);
   });

@@ -37,6 +37,14 @@ export function Recents() {
 
   const seen = useCallback(() => void live.markSeen(), [live]);
   const callBack = useCallback((target: string) => void phone.dial(target), [phone]);
+  const text = useCallback(
+    (number: string) => {
+      void live.messages.startWith(number);
+      // Messages is further down the home screen: bring the opened conversation into view.
+      document.getElementById('messages-heading')?.scrollIntoView?.({ block: 'start' });
+    },
+    [live],
+  );
 
   let body: ReactNode;
   if (view.status === 'error' && view.ids.length === 0) {
@@ -64,6 +72,7 @@ export function Recents() {
               locale={locale}
               canCall={canCall}
               onCallBack={callBack}
+              onText={text}
             />
           ))}
         </ul>

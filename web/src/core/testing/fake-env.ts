@@ -1,4 +1,4 @@
-import type { Availability, CallList, CallListQuery, CallRecord, Presence, PresenceList, Unseen } from '../../../../contracts/api';
+import type { Availability, CallList, CallListQuery, CallRecord, Conversation, ConversationList, MessageList, MessageRecord, Presence, PresenceList, SentMessage, Unseen } from '../../../../contracts/api';
 import type { Api } from '../api';
 import { ApiError } from '../api';
 import { isMissed, newerFirst } from '../history-store';
@@ -93,6 +93,55 @@ export class FakeApi implements Api {
     this.team = [...this.team.filter((p) => p.user !== user), presence];
     return presence;
   }
+
+  // ---- text messages, in memory ----
+
+  conversationList: Conversation[] = [];
+  /** Messages by conversation id, any order; served newest first. */
+  texts: Record<string, MessageRecord[]> = {};
+  sent: { to: string; body: string }[] = [];
+  reads: string[] = [];
+  /** Makes the next send fail with this. */
+  sendError: unknown = null;
+
+  async conversations(): Promise<ConversationList> {
+    if (this.liveError) throw this.liveError;
+    return { items: this.conversationList.map((c) => ({ ...c })) };
+  }
+  async conversationMessages(id: string): Promise<MessageList> {
+    if (this.liveError) throw this.liveError;
+    const items = [...(this.texts[id] ?? [])].sort((a, b) => Number(b.id) - Number(a.id));
+    return { items, nextCursor: null };
+  }
+  async markConversationRead(id: string): Promise<Unseen> {
+    this.reads.push(id);
+    this.conversationList = this.conversationList.map((c) => (c.id === id ? { ...c, unread: 0 } : c));
+    return { ...(await this.unseen()), messages: this.conversationList.reduce((n, c) => n + c.unread, 0) };
+  }
+  async sendMessage(to: string, body: string): Promise<SentMessage> {
+    if (this.sendError) throw this.sendError;
+    this.sent.push({ to, body });
+    const conversationId = this.conversationList.find((c) => c.peer === to)?.id ?? String(this.conversationList.length + 1);
+    const message = textRecord(String(100 + this.sent.length), { conversationId, peer: to, body, direction: 'outbound', status: 'queued', sentBy: this.sessionUser?.identity ?? 'alice' });
+    return { id: message.id, status: message.status, message };
+  }
+}
+
+/** A text message with sensible defaults: an inbound one in conversation 1. */
+export function textRecord(id: string, change: Partial<MessageRecord> = {}): MessageRecord {
+  return {
+    id,
+    conversationId: '1',
+    direction: 'inbound',
+    peer: '+14155550123',
+    body: `text ${id}`,
+    mediaCount: 0,
+    status: 'received',
+    errorCode: null,
+    sentBy: null,
+    at: new Date(Date.UTC(2026, 0, 1, 10, Number(id) % 60)).toISOString(),
+    ...change,
+  };
 }
 
 /** A call record with sensible defaults: an inbound call missed at `startedAt`. */

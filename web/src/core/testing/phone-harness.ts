@@ -29,6 +29,8 @@ export function setup(opts: { env?: FakeEnv; api?: FakeApi; events?: FakeEventSe
       incomingBody: () => 'Answer in the softphone',
       missedTitle: () => 'Missed call',
       missedBody: (p) => `${p} called the team`,
+      textTitle: (p) => `Text from ${p}`,
+      textBody: (b) => b,
     },
   });
   const status = () => controller.getSnapshot().phone.status;
