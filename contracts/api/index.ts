@@ -25,6 +25,7 @@ export * from './errors';
 export * from './events';
 export * from './health';
 export * from './history';
+export * from './history-cursor';
 export * from './openapi';
 export * from './presence';
 export * from './route';
