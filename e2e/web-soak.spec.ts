@@ -7,13 +7,17 @@
  */
 import { expect, test } from '@playwright/test';
 import { emulatorMetrics, phoneCalls, PHONES } from '../test-support/emulator-api';
-import { heapObjectCounts, pageResources, recordPageResources, resourceSession, slope, type PageResources } from '../test-support/page-resources';
+import { heapBytesWithoutCode, heapObjectCounts, pageResources, recordPageResources, resourceSession, slope, type PageResources } from '../test-support/page-resources';
 import { callAndHangUp, callStatus, newPhonePage, signIn } from '../test-support/phone-ui';
 import { dropSignaling, expireToken } from '../test-support/soak';
 
 const CALLS = 30;
 const WARM_UP = 6;
-/** Heap growth per call (least-squares over the samples after warm-up) that counts as flat. */
+/**
+ * Heap growth per call (least-squares over the samples after warm-up) that counts as flat. The heap is
+ * the snapshot's objects without V8's compiled code (heapBytesWithoutCode): code keeps being optimized
+ * for dozens of calls, the app's and the test driver's, and is bounded by the code there is.
+ */
 const FLAT_BYTES_PER_CALL = 4 * 1024;
 /** Objects an ended call holds; the heap snapshot must not have more of them than before the calls. */
 const PER_CALL_OBJECTS = ['RTCPeerConnection', 'MediaStream', 'MediaStreamAudioSourceNode', 'AnalyserNode'] as const;
@@ -49,17 +53,16 @@ test.describe('web: an all-day tab', () => {
     for (let n = 1; n <= CALLS; n++) {
       await callAndHangUp(page, PHONES.echo, 200);
       if (n >= WARM_UP && (n - WARM_UP) % 4 === 0) {
-        const r = await pageResources(page, cdp);
-        before ??= r;
-        heap.push({ call: n, bytes: r.heapBytes });
+        before ??= await pageResources(page, cdp);
+        heap.push({ call: n, bytes: await heapBytesWithoutCode(cdp) });
       }
     }
     await page.waitForTimeout(1000);
     const after = await pageResources(page, cdp);
-    heap.push({ call: CALLS, bytes: after.heapBytes });
+    heap.push({ call: CALLS, bytes: await heapBytesWithoutCode(cdp) });
     const perCall = slope(heap.map((h) => h.call), heap.map((h) => h.bytes));
     const objectsAfter = await heapObjectCounts(cdp, PER_CALL_OBJECTS);
-    console.log(`soak: ${CALLS} calls; heap ${(perCall / 1024).toFixed(2)} kB/call after warm-up; before ${summary(before!)}; after ${summary(after)}; objects ${JSON.stringify(objectsBefore)} → ${JSON.stringify(objectsAfter)}`);
+    console.log(`soak: ${CALLS} calls; heap without compiled code ${(perCall / 1024).toFixed(2)} kB/call after warm-up; before ${summary(before!)}; after ${summary(after)}; objects ${JSON.stringify(objectsBefore)} → ${JSON.stringify(objectsAfter)}`);
 
     expect(perCall).toBeLessThan(FLAT_BYTES_PER_CALL);
     expectNothingAdded(before!, after);
@@ -70,11 +73,15 @@ test.describe('web: an all-day tab', () => {
       const m = await emulatorMetrics(request);
       return [m.activeCalls, m.activeMediaLegs, m.ringingForks];
     }).toEqual([0, 0, 0]);
-    // The device log stayed within its cap and says what it dropped.
+    // The device log says it is capped and shows every line up to the cap. A call through the UI logs five
+    // lines, so 30 calls stay under 500; dropping older lines is App.test.tsx's and log.test.ts's, and the
+    // bench's long soak overflows the log for real.
     await page.getByRole('button', { name: 'Device log' }).click();
     const log = page.getByRole('region', { name: 'Device log' });
-    await expect(log.getByTestId('log-cap')).toHaveText(/^Keeps the last 500 entries\. Older entries dropped: \d+\.$/);
-    expect(await log.getByRole('listitem').count()).toBe(500);
+    await expect(log.getByTestId('log-cap')).toHaveText(/^Keeps the last 500 entries\.( Older entries dropped: \d+\.)?$/);
+    const lines = await log.getByRole('listitem').count();
+    expect(lines).toBeGreaterThanOrEqual(CALLS * 5);
+    expect(lines).toBeLessThanOrEqual(500);
     await context.close();
   });
 
@@ -89,16 +96,18 @@ test.describe('web: an all-day tab', () => {
     await dropSignaling(page, request, 'carol');
     await page.waitForTimeout(1000);
     const before = await pageResources(page, cdp);
+    const heapBefore = await heapBytesWithoutCode(cdp);
     for (let i = 0; i < cycles; i++) {
       await expireToken(page, request, 'carol');
       await dropSignaling(page, request, 'carol');
     }
     await page.waitForTimeout(1000);
     const after = await pageResources(page, cdp);
-    console.log(`soak: ${cycles} token renewals and ${cycles} reconnects; before ${summary(before)}; after ${summary(after)}`);
+    const heapAfter = await heapBytesWithoutCode(cdp);
+    console.log(`soak: ${cycles} token renewals and ${cycles} reconnects; heap without compiled code ${((heapAfter - heapBefore) / 1024).toFixed(1)} kB more; before ${summary(before)}; after ${summary(after)}`);
     expectNothingAdded(before, after);
     // Each reconnect replaces the Device; what is left of the old ones must be collectable.
-    expect(after.heapBytes - before.heapBytes).toBeLessThan(cycles * 16 * 1024);
+    expect(heapAfter - heapBefore).toBeLessThan(cycles * 16 * 1024);
 
     // Still reachable: a phone calls carol, the tab rings, and the call connects.
     await phoneCalls(request, PHONES.manual, 'client:carol');

@@ -47,7 +47,9 @@ export type CallRecord = Static<typeof CallRecord>;
 
 export const CallListQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 30, description: 'Page size.' })),
-  before: Type.Optional(Type.String({ maxLength: 200, description: 'The nextCursor of the previous page.' })),
+  before: Type.Optional(
+    Type.String({ maxLength: 200, description: 'The nextCursor of the previous page, or the cursor of any call (calls older than it follow).' }),
+  ),
   filter: Type.Optional(Type.Enum(['all', 'missed'], { default: 'all', description: 'missed: missed calls and voicemails only.' })),
 });
 export type CallListQuery = Static<typeof CallListQuery>;

@@ -27,6 +27,7 @@ export * from './events';
 export * from './health';
 export * from './history';
 export * from './messages';
+export * from './history-cursor';
 export * from './openapi';
 export * from './presence';
 export * from './route';

@@ -5,6 +5,7 @@
  */
 import type { Selectable } from 'kysely';
 import type { CallRecord } from '../../contracts/api/history';
+import { callCursor, callCursorParts } from '../../contracts/api/history-cursor';
 import type { CallsTable } from '../store/schema';
 import type { FoldedCall } from './fold';
 
@@ -88,13 +89,13 @@ export interface Cursor {
 }
 
 export function encodeCursor(row: Pick<CallRow, 'started_at' | 'id'>): string {
-  return Buffer.from(`${row.started_at.toISOString()}|${row.id}`).toString('base64url');
+  return callCursor({ startedAt: row.started_at.toISOString(), id: String(row.id) });
 }
 
-/** undefined when the text is not a cursor this server made. */
+/** undefined when the text is not a cursor of this server's calls. */
 export function decodeCursor(text: string): Cursor | undefined {
-  const [time, id, extra] = Buffer.from(text, 'base64url').toString('utf8').split('|');
-  if (extra !== undefined || time === undefined || id === undefined || !/^\d{1,18}$/.test(id)) return undefined;
+  const { startedAt: time, id } = callCursorParts(text) ?? {};
+  if (time === undefined || id === undefined || !/^\d{1,18}$/.test(id)) return undefined;
   const startedAt = new Date(time);
   if (Number.isNaN(startedAt.getTime()) || startedAt.toISOString() !== time) return undefined;
   return { startedAt, id };

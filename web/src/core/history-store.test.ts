@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../../contracts/api';
 import { HistoryStore, matchesFilter, newerFirst } from './history-store';
+import { callCursor } from '../../../contracts/api/history-cursor';
 import { ApiError } from './api';
 import { FakeApi, callRecord } from './testing/fake-env';
 
@@ -54,8 +55,8 @@ describe('HistoryStore', () => {
     await history.loadMore();
     expect(api.callQueries).toEqual([
       { limit: 3, filter: 'all' },
-      { limit: 3, before: '3', filter: 'all' },
-      { limit: 3, before: '6', filter: 'all' },
+      { limit: 3, before: callCursor(history.getRecord('c5')!), filter: 'all' },
+      { limit: 3, before: callCursor(history.getRecord('c2')!), filter: 'all' },
     ]);
   });
 
@@ -134,5 +135,64 @@ describe('HistoryStore', () => {
     history.markSeen(history.getRecord('c2')!.startedAt);
     expect(['c1', 'c2', 'c3'].map((id) => history.getRecord(id)!.seen)).toEqual([true, true, false]);
     expect(history.newestMissed()!.id).toBe('c3');
+  });
+});
+
+describe('HistoryStore all day: a bounded window', () => {
+  /** A call the server has just stored and the event stream brings, newer than every call of `calls`. */
+  function newCall(api: FakeApi, i: number): CallRecord {
+    const record = callRecord(`n${i}`, { startedAt: new Date(Date.UTC(2025, 2, 2, 10, i)).toISOString() });
+    api.history.push(record);
+    return record;
+  }
+
+  it('keeps as many rows as the pages loaded: new calls push the oldest out, and the next page brings them back', async () => {
+    const { api, history } = store(calls(4));
+    await history.load();
+    history.upsert(newCall(api, 1));
+    history.upsert(newCall(api, 2));
+    expect(history.getView()).toMatchObject({ ids: ['n2', 'n1', 'c4'], hasMore: true });
+    expect(history.getRecord('c3')).toBeUndefined();
+    await history.loadMore();
+    expect(history.getView()).toMatchObject({ ids: ['n2', 'n1', 'c4', 'c3', 'c2', 'c1'], hasMore: false });
+    expect(api.callQueries.at(-1)).toEqual({ limit: 3, before: callCursor(history.getRecord('c4')!), filter: 'all' });
+  });
+
+  it('a history that fitted on one page still keeps one page: the calls of a day do not pile up', async () => {
+    const { api, history } = store(calls(1));
+    await history.load();
+    expect(history.getView()).toMatchObject({ ids: ['c1'], hasMore: false });
+    for (let i = 1; i <= 50; i++) history.upsert(newCall(api, i));
+    expect(history.getView()).toMatchObject({ ids: ['n50', 'n49', 'n48'], hasMore: true });
+    expect(history.getRecord('n47')).toBeUndefined();
+    await history.loadMore();
+    expect(history.getView().ids).toEqual(['n50', 'n49', 'n48', 'n47', 'n46', 'n45']);
+    // Two pages loaded: the window is two pages now.
+    history.upsert(newCall(api, 51));
+    expect(history.getView()).toMatchObject({ ids: ['n51', 'n50', 'n49', 'n48', 'n47', 'n46'], hasMore: true });
+  });
+
+  it('drops an older page asked for before new calls pushed rows out; the next one continues the list without a gap', async () => {
+    const { api, history } = store(calls(6));
+    await history.load();
+    const g = gate();
+    api.gate = g.promise;
+    const more = history.loadMore();
+    history.upsert(newCall(api, 1));
+    g.open();
+    await more;
+    expect(history.getView()).toMatchObject({ ids: ['n1', 'c6', 'c5'], loadingMore: false, hasMore: true });
+    api.gate = null;
+    await history.loadMore();
+    expect(history.getView().ids).toEqual(['n1', 'c6', 'c5', 'c4', 'c3', 'c2']);
+  });
+
+  it('a filter loaded afresh starts again from one page', async () => {
+    const { api, history } = store(calls(9));
+    await history.load();
+    await history.loadMore();
+    await history.load('missed');
+    history.upsert(newCall(api, 1));
+    expect(history.getView().ids).toEqual(['n1', 'c9', 'c8']);
   });
 });

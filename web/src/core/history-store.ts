@@ -5,10 +5,16 @@
  * re-renders one row, never the list.
  *
  * Live updates and pages race: a page requested before an event and answered after it may hold the
- * older version of that call. Each record remembers when an event last set it; a page answer never
- * replaces a record an event has set since the page was requested.
+ * older version of that call. While a request is out, each record an event sets remembers when; a page
+ * answer never replaces a record an event has set since the page was requested.
+ *
+ * A tab stays open all day and every call adds a row live, so the list keeps a bounded window: as many
+ * rows as the pages the person has loaded. A new row pushes the oldest one out, and "Show older calls"
+ * fetches it again from just after the oldest row kept (callCursor). Nothing here grows with the calls
+ * of the day.
  */
 import type { CallList, CallListQuery, CallRecord } from '../../../contracts/api';
+import { callCursor } from '../../../contracts/api/history-cursor';
 import { messageOf } from './reasons';
 
 export type HistoryFilter = 'all' | 'missed';
@@ -48,10 +54,14 @@ export type FetchPage = (query: CallListQuery) => Promise<CallList>;
 export class HistoryStore {
   private view: HistoryView = INITIAL_VIEW;
   private readonly records = new Map<string, CallRecord>();
-  /** The live-update sequence number at which an event last set each record. */
+  /** The live-update sequence number at which an event last set each record, kept only while a page is on its way. */
   private readonly liveAt = new Map<string, number>();
   private liveSeq = 0;
+  /** Page requests on their way: only they need `liveAt`. */
+  private pending = 0;
   private cursor: string | null = null;
+  /** How many rows the person has loaded (a page per load or "Show older calls"): the most the list keeps. */
+  private window: number;
   /** Bumped by every first-page load: answers to earlier requests are dropped. */
   private generation = 0;
   private readonly listeners = new Set<() => void>();
@@ -59,7 +69,9 @@ export class HistoryStore {
   constructor(
     private readonly fetchPage: FetchPage,
     private readonly pageSize = PAGE_SIZE,
-  ) {}
+  ) {
+    this.window = pageSize;
+  }
 
   getView = (): HistoryView => this.view;
 
@@ -88,6 +100,7 @@ export class HistoryStore {
     } else {
       this.setView({ ...this.view, status: 'loading', error: null, loadingMore: false });
     }
+    this.pending++;
     try {
       const page = await this.fetchPage({ limit: this.pageSize, filter });
       if (generation !== this.generation) return;
@@ -96,14 +109,16 @@ export class HistoryStore {
       this.records.clear();
       for (const record of page.items) this.records.set(record.id, record);
       for (const record of kept) this.records.set(record.id, record);
-      for (const id of this.liveAt.keys()) if (!this.records.has(id)) this.liveAt.delete(id);
       this.cursor = page.nextCursor;
       const boundary = page.nextCursor === null ? undefined : page.items.at(-1);
       for (const record of kept) if (!this.belongs(record, filter, boundary)) this.records.delete(record.id);
-      this.setView({ ...this.view, ids: this.sortedIds(), status: 'ready', error: null, hasMore: page.nextCursor !== null });
+      this.window = this.pageSize;
+      this.setView({ ...this.view, ...this.rows(page.nextCursor !== null), status: 'ready', error: null });
     } catch (error) {
       if (generation !== this.generation) return;
       this.setView({ ...this.view, status: 'error', error: messageOf(error) });
+    } finally {
+      this.settled();
     }
   }
 
@@ -114,24 +129,35 @@ export class HistoryStore {
     const generation = this.generation;
     const since = this.liveSeq;
     this.setView({ ...this.view, loadingMore: true, error: null });
+    const before = this.cursor;
+    this.pending++;
     try {
-      const page = await this.fetchPage({ limit: this.pageSize, before: this.cursor, filter });
+      const page = await this.fetchPage({ limit: this.pageSize, before, filter });
       if (generation !== this.generation) return;
+      if (this.cursor !== before) {
+        // New rows pushed the oldest ones out meanwhile: this page no longer continues the list.
+        this.setView({ ...this.view, loadingMore: false });
+        return;
+      }
       for (const record of page.items) {
         if ((this.liveAt.get(record.id) ?? -1) > since) continue;
         if (matchesFilter(record, filter)) this.records.set(record.id, record);
       }
       this.cursor = page.nextCursor;
-      this.setView({ ...this.view, ids: this.sortedIds(), loadingMore: false, hasMore: page.nextCursor !== null });
+      this.window += this.pageSize;
+      this.setView({ ...this.view, ...this.rows(page.nextCursor !== null), loadingMore: false });
     } catch (error) {
       if (generation !== this.generation) return;
       this.setView({ ...this.view, loadingMore: false, error: messageOf(error) });
+    } finally {
+      this.settled();
     }
   }
 
   /** A call added or changed on the server (a live event). */
   upsert(record: CallRecord): void {
-    this.liveAt.set(record.id, ++this.liveSeq);
+    this.liveSeq++;
+    if (this.pending > 0) this.liveAt.set(record.id, this.liveSeq);
     const known = this.records.get(record.id);
     const boundary = this.view.hasMore && !known ? this.oldestLoaded() : undefined;
     if (!this.belongs(record, this.view.filter, boundary)) {
@@ -142,7 +168,7 @@ export class HistoryStore {
       return;
     }
     this.records.set(record.id, record);
-    if (!known || known.startedAt !== record.startedAt) this.setView({ ...this.view, ids: this.sortedIds() });
+    if (!known || known.startedAt !== record.startedAt) this.setView({ ...this.view, ...this.rows(this.view.hasMore) });
     else this.notify();
   }
 
@@ -163,6 +189,7 @@ export class HistoryStore {
     this.records.clear();
     this.liveAt.clear();
     this.cursor = null;
+    this.window = this.pageSize;
     this.setView(INITIAL_VIEW);
   }
 
@@ -176,8 +203,21 @@ export class HistoryStore {
     return id === undefined ? undefined : this.records.get(id);
   }
 
-  private sortedIds(): string[] {
-    return [...this.records.values()].sort(newerFirst).map((r) => r.id);
+  /**
+   * The rows in order, at most the window: rows beyond it are let go, and the list continues after the
+   * oldest row kept (so there is more to show). `hasMore`: whether the server has older rows anyway.
+   */
+  private rows(hasMore: boolean): Pick<HistoryView, 'ids' | 'hasMore'> {
+    const sorted = [...this.records.values()].sort(newerFirst);
+    if (sorted.length <= this.window) return { ids: sorted.map((r) => r.id), hasMore };
+    for (const dropped of sorted.splice(this.window)) this.records.delete(dropped.id);
+    this.cursor = callCursor(sorted.at(-1)!);
+    return { ids: sorted.map((r) => r.id), hasMore: true };
+  }
+
+  /** A page request has ended: with none left on its way, no answer can be older than an event. */
+  private settled(): void {
+    if (--this.pending === 0) this.liveAt.clear();
   }
 
   private setView(view: HistoryView): void {

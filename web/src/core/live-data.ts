@@ -17,6 +17,9 @@ import { messageOf } from './reasons';
 import { SharedEventStream, type TabsPort } from './shared-stream';
 import { ValueStore } from './value-store';
 
+/** How many notified missed calls are remembered (see `notified`). */
+const NOTIFIED_KEPT = 50;
+
 /** Lists are loaded anyway when the stream is not live this long after sign-in (server down, proxy trouble). */
 export const LOAD_ANYWAY_MS = 4_000;
 
@@ -46,7 +49,10 @@ export class LiveData {
   private loaded = false;
   private loadTimer: unknown = null;
   private seenRequest: Promise<void> | null = null;
-  /** Missed calls already notified, so an update to one (called back, voicemail) does not notify again. */
+  /**
+   * Missed calls already notified, so an update to one (called back, voicemail) does not notify again.
+   * Such updates follow within minutes, so the newest few suffice and a day of missed calls adds nothing.
+   */
   private readonly notified = new Set<string>();
   private readonly notifications: NotificationHandle[] = [];
 
@@ -208,6 +214,8 @@ export class LiveData {
     if (call.direction !== 'inbound' || !isMissed(call) || call.seen || call.calledBackBy !== null) return;
     if (this.notified.has(call.id)) return;
     this.notified.add(call.id);
+    // A Set iterates in insertion order: the first is the oldest.
+    if (this.notified.size > NOTIFIED_KEPT) this.notified.delete(this.notified.values().next().value!);
     const { env, texts } = this.deps;
     if (!env.isHidden() || !texts?.missedTitle || !texts.missedBody) return;
     const handle = env.notify(texts.missedTitle(), texts.missedBody(call.from), `softphone-missed-${call.id}`, () => {

@@ -3,6 +3,7 @@ import { ApiError } from './api';
 import { PhoneController } from './controller';
 import { FakeApi, fakeEnv } from './testing/fake-env';
 import { FakeEventServer } from './testing/fake-events';
+import type { FakeDevice } from './testing/fake-device';
 import { flush, setup, signedIn, twilioError } from './testing/phone-harness';
 
 describe('PhoneController: sign-in and registration', () => {
@@ -158,6 +159,36 @@ describe('PhoneController: sign-in and registration', () => {
     t.env.fire('document', 'resume');
     await flush();
     expect(t.device().tokens.length).toBe(tokens + 1);
+  });
+});
+
+describe('PhoneController: an all-day session', () => {
+  const listenersOf = (d: FakeDevice) => [d, d.audio].reduce((n, e) => n + e.eventNames().reduce((m, name) => m + e.listenerCount(name), 0), 0);
+
+  it('token renewals and reconnects leave no listener behind, and nothing in the console that would keep an old connection', async () => {
+    const t = await signedIn();
+    const page = t.env.listenerCount();
+    const wired = listenersOf(t.device());
+    for (let cycle = 0; cycle < 8; cycle++) {
+      // The gateway expires the token (31205): renewed on the same Device.
+      t.device().setState('unregistered');
+      t.device().fail(twilioError(31205, 'JWT token expired'));
+      for (let i = 0; i < 4; i++) await flush();
+      expect(t.status()).toBe('ready');
+      // The signaling socket drops (1006 → 31005): the Device loses its registration and is replaced.
+      t.device().fail(twilioError(31005, 'Connection error'));
+      t.device().setState('unregistered');
+      t.env.runTimers();
+      for (let i = 0; i < 4; i++) await flush();
+      expect(t.status()).toBe('ready');
+    }
+    expect(t.devices).toHaveLength(9);
+    expect(t.env.listenerCount()).toBe(page);
+    expect(listenersOf(t.device())).toBe(wired);
+    for (const old of t.devices.slice(0, -1)) expect(listenersOf(old)).toBe(0);
+    expect(t.devices.flatMap((d) => d.consoleLog)).toEqual([]);
+    // The person still sees why, in the device log.
+    expect(t.controller.log.getEntries().filter((e) => e.text.includes('Device error 31005'))).toHaveLength(8);
   });
 });
 

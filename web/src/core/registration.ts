@@ -318,5 +318,11 @@ export function deviceOptions(config: AppConfig): DeviceOptions {
     enableImprovedSignalingErrorPrecision: true,
     // Ringtones through audio elements, so they ring while the SDK's AudioContext rests between calls.
     disableAudioContextSounds: true,
+    // The SDK writes each error it reports to the console as an object, and a console that is being
+    // inspected (DevTools, or the test's CDP session) keeps every logged object reachable: the error's
+    // stack holds the closed WebSocket of each dropped connection and, through it, the replaced Device.
+    // The device log already says what went wrong. A level saved by hand in localStorage
+    // ('loglevel:@twilio/voice-sdk') still wins, for debugging the SDK itself.
+    logLevel: 'silent',
   };
 }

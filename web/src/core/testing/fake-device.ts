@@ -117,6 +117,19 @@ export class FakeDevice extends EventEmitter implements DeviceLike {
     this.tokens.push(token);
   }
 
+  /**
+   * What the SDK would have written to the browser's console: each error it reports, unless its log level
+   * is 'silent'. An inspected console keeps those objects reachable, and with them what their stacks hold
+   * (the closed WebSocket of a dropped connection, the Device it belonged to).
+   */
+  readonly consoleLog: unknown[] = [];
+
+  /** An error as the SDK reports it: logged at level error, then emitted. */
+  fail(error: unknown, call?: CallLike): void {
+    if (this.options.logLevel !== 'silent') this.consoleLog.push(error);
+    this.emit('error', error, call);
+  }
+
   async register(): Promise<void> {
     this.registerCalls++;
     this.setState('registering');

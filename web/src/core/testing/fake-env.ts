@@ -1,4 +1,5 @@
 import type { Availability, CallList, CallListQuery, CallRecord, Conversation, ConversationList, MessageList, MessageRecord, Presence, PresenceList, SentMessage, Unseen } from '../../../../contracts/api';
+import { callCursor, callCursorParts } from '../../../../contracts/api/history-cursor';
 import type { Api } from '../api';
 import { ApiError } from '../api';
 import { isMissed, newerFirst } from '../history-store';
@@ -68,9 +69,12 @@ export class FakeApi implements Api {
   /** The answer as of now (before any gate), as a server computes it when the request arrives. */
   private page({ limit = 30, before, filter = 'all' }: CallListQuery): CallList {
     const all = this.history.filter((r) => filter === 'all' || isMissed(r)).sort(newerFirst);
-    const start = before === undefined ? 0 : Number(before);
-    const items = all.slice(start, start + limit).map((r) => ({ ...r }));
-    return { items, nextCursor: start + limit < all.length ? String(start + limit) : null };
+    // Keyset, as the server pages: the calls older than the cursor's position, whether or not that call still exists.
+    const after = before === undefined ? undefined : callCursorParts(before);
+    if (before !== undefined && !after) throw new ApiError('The `before` cursor is not one this server gave out; start again without it.', 400, 'bad_request');
+    const older = after ? all.filter((r) => newerFirst(r, callRecord(after.id, { startedAt: after.startedAt })) > 0) : all;
+    const items = older.slice(0, limit).map((r) => ({ ...r }));
+    return { items, nextCursor: older.length > limit ? callCursor(items.at(-1)!) : null };
   }
   async markCallsSeen(upTo?: string): Promise<Unseen> {
     if (this.liveError) throw this.liveError;
@@ -221,6 +225,8 @@ export class FakeLocks implements LocksLike {
 
 export interface FakeEnv extends PhoneEnv {
   fire(target: 'window' | 'document', type: string): void;
+  /** Page listeners in place (window and document). */
+  listenerCount(): number;
   runTimers(): void;
   hidden: boolean;
   online: boolean;
@@ -261,6 +267,7 @@ export function fakeEnv(shared: { hub?: ChannelHub; locks?: FakeLocks; store?: M
     fire(target, type) {
       listeners.get(`${target}:${type}`)?.forEach((fn) => fn());
     },
+    listenerCount: () => [...listeners.values()].reduce((n, set) => n + set.size, 0),
     runTimers() {
       const pending = [...timers.entries()];
       timers.clear();
