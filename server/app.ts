@@ -25,9 +25,12 @@ import { soundRoutes } from './routes/sounds';
 import { staticRoutes } from './routes/static';
 import { tokenRoutes } from './routes/token';
 import { voiceRoutes } from './routes/voice';
+import { voicemailRoutes } from './routes/voicemails';
 import type { Store } from './store/store';
 import { createUserDirectory } from './users';
 import { EmergencyCalling } from './voice/emergency';
+import { TWILIO_REST_ORIGIN, twilioRecordingMedia } from './voicemail/media';
+import type { RecordingMedia } from './voicemail/media';
 
 export interface BuildOptions {
   /** The call history, the team's presence and the live events (store/store.ts, opened by the composition root). */
@@ -44,6 +47,8 @@ export interface BuildOptions {
   limits?: Partial<RateLimits>;
   /** Whether emergency numbers are dialed now; the composition root shares it with the start-up checks. */
   emergency?: EmergencyCalling;
+  /** Where voicemail audio comes from. Default: Twilio's REST API (or TWILIO_TEST_ENDPOINT) with the account's API key. */
+  recordings?: RecordingMedia;
 }
 
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../dist/web', import.meta.url));
@@ -125,6 +130,8 @@ export function buildApp(config: AppConfig, opts: BuildOptions): FastifyInstance
     await api.register(historyRoutes, { store: opts.store, users });
     await api.register(presenceRoutes, { store: opts.store, users });
     await api.register(eventsRoutes, { store: opts.store, users });
+    const media = opts.recordings ?? twilioRecordingMedia({ account: config.account, origin: config.twilioTestEndpoint ?? TWILIO_REST_ORIGIN });
+    await api.register(voicemailRoutes, { store: opts.store, users, media });
   });
 
   app.register(voiceRoutes, { config, store: opts.store, emergency });

@@ -16,6 +16,7 @@ import { resolveLocalConfig } from './local-mode';
 import { openStore } from './store/store';
 import type { Store } from './store/store';
 import { testEndpointWarning } from './twilio/rest-client';
+import { twilioRecordingMedia } from './voicemail/media';
 import { runStartChecks } from './twilio/start-checks';
 import { EmergencyCalling } from './voice/emergency';
 
@@ -92,7 +93,9 @@ async function main(): Promise<void> {
     config = resolveLocalConfig(parsed, local.credentials);
     // Healing reads the local stand-in's call log, as it would read Twilio's.
     store = await open(config, { origin: config.emulatorOrigin ?? config.publicBaseUrl, ca: local.tls.cert });
-    app = buildApp(config, { https: local.tls, loggerInstance: logger, store, emergency });
+    // Voicemail audio comes from the local stand-in's Recordings, as it would from Twilio's.
+    const recordings = twilioRecordingMedia({ account: config.account, origin: config.emulatorOrigin ?? config.publicBaseUrl, ca: local.tls.cert });
+    app = buildApp(config, { https: local.tls, loggerInstance: logger, store, emergency, recordings });
     // With EMULATOR_ORIGIN the stand-in runs on its own, so this server can restart under live calls.
     if (config.emulatorOrigin === undefined) {
       // The one import of the emulator from the server: its plugin, the entry point it offers its hosts.

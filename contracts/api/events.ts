@@ -11,14 +11,19 @@ import { COMMON_ERRORS, errorReply } from './errors';
 import { CallRecord, Unseen } from './history';
 import { Presence } from './presence';
 import { SIGNED_IN, defineRoute } from './route';
+import { Voicemail } from './voicemails';
 
 export const CallEvent = Type.Object({ type: Type.Literal('call'), call: CallRecord }, { description: 'A call was added to the history or changed.' });
 export const PresenceEvent = Type.Object({ type: Type.Literal('presence'), presence: Presence }, { description: "A user's availability or on-call state changed." });
 export const UnseenEvent = Type.Object({ type: Type.Literal('unseen'), unseen: Unseen }, { description: "The signed-in user's unseen counts changed." });
+export const VoicemailEvent = Type.Object(
+  { type: Type.Literal('voicemail'), voicemail: Voicemail },
+  { description: 'A voicemail was left, or someone heard it (heardBy changed).' },
+);
 export const ResetEvent = Type.Object({ type: Type.Literal('reset') }, { description: 'Events were missed and cannot be replayed: reload the lists.' });
 
-/** Later features add their own event types to this union (voicemail, message, conversation, conference). */
-export const ServerEvent = Type.Union([CallEvent, PresenceEvent, UnseenEvent, ResetEvent]);
+/** Later features add their own event types to this union (message, conversation, conference). */
+export const ServerEvent = Type.Union([CallEvent, PresenceEvent, UnseenEvent, VoicemailEvent, ResetEvent]);
 export type ServerEvent = Static<typeof ServerEvent>;
 export type ServerEventType = ServerEvent['type'];
 

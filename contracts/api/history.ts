@@ -66,7 +66,8 @@ export type SeenRequest = Static<typeof SeenRequest>;
 /** Counts of things the signed-in user has not seen yet; later features add their own counts. */
 export const Unseen = Type.Object(
   {
-    missedCalls: Type.Integer({ minimum: 0, description: 'Missed calls (and voicemails) not seen yet, counted up to 1000.' }),
+    missedCalls: Type.Integer({ minimum: 0, description: 'Missed calls without a message not seen yet, counted up to 1000 (a call with a message counts as a voicemail).' }),
+    voicemails: Type.Optional(Type.Integer({ minimum: 0, description: 'Voicemails the signed-in user has not heard yet, counted up to 1000.' })),
     seenUpTo: Type.Optional(
       Type.Union([Timestamp, Type.Null()], {
         description: 'The watermark behind missedCalls: missed calls that started at or before it are seen, on every device.',

@@ -18,7 +18,8 @@ import { openApiRoute } from './openapi';
 import { presenceListRoute, setAvailabilityRoute } from './presence';
 import { currentSessionRoute, signInRoute, signOutRoute } from './session';
 import { tokenRoute } from './token';
-import { afterDialWebhookRoute, statusCallbackRoute, voiceWebhookRoute } from './webhooks';
+import { voicemailAudioRoute, voicemailHeardRoute, voicemailListRoute } from './voicemails';
+import { afterDialWebhookRoute, recordingCallbackRoute, statusCallbackRoute, voicemailDoneWebhookRoute, voiceWebhookRoute } from './webhooks';
 
 export * from './config';
 export * from './errors';
@@ -30,6 +31,7 @@ export * from './presence';
 export * from './route';
 export * from './session';
 export * from './token';
+export * from './voicemails';
 export * from './webhooks';
 
 /** Every route with a contract; each must be served, validated and documented. */
@@ -43,6 +45,9 @@ export const API_ROUTES = [
   callListRoute,
   callsSeenRoute,
   unseenRoute,
+  voicemailListRoute,
+  voicemailAudioRoute,
+  voicemailHeardRoute,
   presenceListRoute,
   setAvailabilityRoute,
   eventsRoute,
@@ -50,4 +55,6 @@ export const API_ROUTES = [
   voiceWebhookRoute,
   afterDialWebhookRoute,
   statusCallbackRoute,
+  voicemailDoneWebhookRoute,
+  recordingCallbackRoute,
 ] as const;

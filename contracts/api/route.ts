@@ -22,6 +22,8 @@ export interface RouteSchema {
   security: readonly Record<string, readonly string[]>[];
   /** Media types of the request body; JSON when absent. */
   consumes?: readonly string[];
+  /** Path parameters (`:id`). */
+  params?: TSchema;
   querystring?: TSchema;
   body?: TSchema;
   response: Record<number, TSchema | MediaResponse>;
@@ -44,6 +46,7 @@ export const TAGS = {
   Calls: 'What the browser needs to place and take calls.',
   Config: 'Public facts the page needs before sign-in.',
   History: "The team's call history and what each user has not seen yet.",
+  Voicemail: 'Messages callers left when nobody answered, and their audio.',
   Team: 'Availability of the team members.',
   Events: 'Live updates for the open tabs.',
   Health: 'For load balancers and monitors.',

@@ -64,8 +64,10 @@ afterAll(() => app.close());
 const jsonSchema = (schema: unknown) =>
   schema as { type?: string; properties?: Record<string, unknown>; required?: string[]; additionalProperties?: unknown } | undefined;
 
-const operation = (method: string, url: string): Operation | undefined => doc.paths[url]?.[method.toLowerCase()];
-const named = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
+/** A Fastify path as OpenAPI writes it: `/api/voicemails/:id` is `/api/voicemails/{id}`. */
+const documentedPath = (url: string) => url.replace(/:(\w+)/g, '{$1}');
+const operation = (method: string, url: string): Operation | undefined => doc.paths[documentedPath(url)]?.[method.toLowerCase()];
+const named = (r: { method: string; url: string }) => `${r.method} ${documentedPath(r.url)}`;
 
 describe('GET /api/openapi.json', () => {
   it('is an OpenAPI 3.1 document, open to all, served as JSON and revalidated', async () => {
@@ -146,6 +148,8 @@ describe('every contract is served with its own schema and documented from it', 
 
     const query = jsonSchema(contract.schema.querystring);
     expect((op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name)).toEqual(Object.keys(query?.properties ?? {}));
+    const path = jsonSchema(contract.schema.params);
+    expect((op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name)).toEqual(Object.keys(path?.properties ?? {}));
   });
 });
 

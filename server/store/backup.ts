@@ -28,12 +28,14 @@ export const TABLES: readonly { name: string; key: string }[] = [
   { name: 'call_facts', key: 'id' },
   { name: 'events', key: 'id' },
   { name: 'maintenance', key: 'job' },
+  { name: 'voicemails', key: 'id' },
 ];
 /** Sequences behind generated ids, set past the restored rows. */
 const SEQUENCES: readonly { table: string; column: string }[] = [
   { table: 'calls', column: 'id' },
   { table: 'call_facts', column: 'id' },
   { table: 'events', column: 'id' },
+  { table: 'voicemails', column: 'id' },
 ];
 
 export interface BackupHeader {

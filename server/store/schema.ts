@@ -68,10 +68,23 @@ export interface MaintenanceTable {
   position: string | null;
 }
 
+/** A message left by a caller (voicemail/repository.ts); its audio stays at Twilio under recording_sid. */
+export interface VoicemailsTable {
+  id: Generated<string>;
+  recording_sid: string;
+  call_sid: string;
+  duration_seconds: number;
+  created_at: Timestamp;
+  /** The users who have heard it. */
+  heard_by: ColumnType<string[], string[] | undefined, string[]>;
+  deleted_at: NullableTimestamp;
+}
+
 export interface Schema {
   call_facts: CallFactsTable;
   calls: CallsTable;
   team_members: TeamMembersTable;
   events: EventsTable;
   maintenance: MaintenanceTable;
+  voicemails: VoicemailsTable;
 }

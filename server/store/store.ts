@@ -16,6 +16,7 @@ import { Healer } from '../history/heal';
 import type { CallLog } from '../history/heal';
 import { HistoryRepository } from '../history/repository';
 import { Team } from '../presence/team';
+import { VoicemailRepository } from '../voicemail/repository';
 import { isUnavailable, openDatabase } from './database';
 import type { Database, StoreHealth, StoreLogger } from './database';
 import { EmbeddedPostgres } from './embedded/cluster';
@@ -44,6 +45,7 @@ export interface StoreOptions {
 
 export interface Store {
   history: HistoryRepository;
+  voicemails: VoicemailRepository;
   /** Writes the call path does not wait for. */
   background: BackgroundWrites;
   team: Team;
@@ -98,6 +100,7 @@ export async function openStore(config: StoreConfig, options: StoreOptions): Pro
 
   const database: Database = openDatabase(connection, { log, ...(options.poolSize ? { max: options.poolSize } : {}) });
   const history = new HistoryRepository(database.db);
+  const voicemails = new VoicemailRepository(database.db, history);
   const team = new Team(config.users.map((u) => u.name), database.db);
   const events = new EventHub(database, log);
   events.observe(team);
@@ -110,6 +113,7 @@ export async function openStore(config: StoreConfig, options: StoreOptions): Pro
 
   const store: Store = {
     history,
+    voicemails,
     background,
     team,
     events,

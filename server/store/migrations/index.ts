@@ -1,7 +1,9 @@
 /** Every migration, by name; names sort in the order they run. A new one goes at the end. */
 import type { Migration } from 'kysely';
 import * as history from './0001-history';
+import * as voicemail from './0002-voicemail';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-history': history,
+  '0002-voicemail': voicemail,
 };
