@@ -5,7 +5,7 @@
  */
 import { Type } from 'typebox';
 import type { Static } from 'typebox';
-import { COMMON_ERRORS, STATE_CHANGE_ERRORS, errorReply } from './errors';
+import { COMMON_ERRORS, JSON_BODY_ERRORS, errorReply } from './errors';
 import type { MediaResponse } from './route';
 import { SIGNED_IN, defineRoute } from './route';
 
@@ -87,6 +87,8 @@ export const voicemailHeardRoute = defineRoute({
     tags: ['Voicemail'],
     security: SIGNED_IN,
     params: VoicemailParams,
-    response: { 200: Voicemail, 400: errorReply('A malformed id (bad_request).'), 401: SIGNED_OUT, 404: NOT_FOUND, 503: UNAVAILABLE, ...STATE_CHANGE_ERRORS },
+    // JSON like every state-changing route: a form from another site cannot send it.
+    body: Type.Object({}, { description: 'Nothing to say: an empty JSON object.' }),
+    response: { 200: Voicemail, 400: errorReply('A malformed id (bad_request).'), 401: SIGNED_OUT, 404: NOT_FOUND, 503: UNAVAILABLE, ...JSON_BODY_ERRORS },
   },
 });

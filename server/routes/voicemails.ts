@@ -34,6 +34,7 @@ export const voicemailRoutes: FastifyPluginAsyncTypebox<{ store: Store; users: U
 
   app.route({
     ...voicemailHeardRoute,
+    bodyLimit: 1024,
     handler: async (request, reply) => {
       const user = currentIdentity(request, users.names);
       if (user === undefined) return signedOut(reply);

@@ -1,7 +1,7 @@
 import type {
   Availability, CallList, CallListQuery, ErrorBody, Presence, PresenceList, ReplyBody, RequestBody, RouteContract, Unseen,
   callListRoute, callsSeenRoute, configRoute, currentSessionRoute, presenceListRoute, setAvailabilityRoute, signInRoute,
-  signOutRoute, tokenRoute, unseenRoute,
+  signOutRoute, tokenRoute, unseenRoute, Voicemail, VoicemailList, voicemailHeardRoute, voicemailListRoute,
 } from '../../../contracts/api';
 import type { AppConfig, Session, TokenGrant } from './types';
 
@@ -31,7 +31,13 @@ export interface Api {
   unseen(): Promise<Unseen>;
   presence(): Promise<PresenceList>;
   setAvailability(availability: Availability): Promise<Presence>;
+  voicemails(): Promise<VoicemailList>;
+  /** Marks a voicemail heard by the signed-in user, on every device; the voicemail as it now is. */
+  markVoicemailHeard(id: string): Promise<Voicemail>;
 }
+
+/** Where the browser plays a voicemail from: this server's proxy, never Twilio. */
+export const voicemailAudioUrl = (id: string) => `/api/voicemails/${encodeURIComponent(id)}/audio`;
 
 /** The query string of a GET: only the parameters that are set. */
 export function queryString(query: Record<string, string | number | undefined>): string {
@@ -98,5 +104,8 @@ export function createApi(fetchImpl: Fetch = (input, init) => fetch(input, init)
     unseen: () => request<typeof unseenRoute>({ method: 'GET', url: '/api/unseen' }, undefined),
     presence: () => request<typeof presenceListRoute>({ method: 'GET', url: '/api/presence' }, undefined),
     setAvailability: (availability) => request<typeof setAvailabilityRoute>({ method: 'PUT', url: '/api/presence/me' }, { availability }),
+    voicemails: () => request<typeof voicemailListRoute>({ method: 'GET', url: '/api/voicemails' }, undefined),
+    markVoicemailHeard: (id) =>
+      request<typeof voicemailHeardRoute>({ method: 'POST', url: `/api/voicemails/${encodeURIComponent(id)}/heard` as '/api/voicemails/:id/heard' }, {}),
   };
 }

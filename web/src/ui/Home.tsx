@@ -2,6 +2,7 @@ import type { PhoneSnapshot } from '../core/controller';
 import { t } from '../i18n';
 import { PresenceLabel } from './PresenceLabel';
 import { Recents } from './Recents';
+import { Voicemails } from './Voicemails';
 import { usePhone } from './phone-context';
 import { usePresence } from './use-live';
 
@@ -31,6 +32,8 @@ export function Home({ onNewCall }: { onNewCall: () => void }) {
       </section>
 
       <Recents />
+
+      <Voicemails />
 
       <section className="card" aria-labelledby="colleagues-heading">
         <h2 id="colleagues-heading">{t('home.colleagues')}</h2>
