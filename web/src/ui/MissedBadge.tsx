@@ -7,12 +7,22 @@ import { useUnseen } from './use-live';
  */
 export function MissedBadge() {
   const count = useUnseen()?.missedCalls ?? 0;
-  const label = t('recents.badge', { count });
+  return <CountBadge count={count} label={t('recents.badge', { count })} testId="missed-badge" />;
+}
+
+/** The unheard voicemails, beside the Voicemail heading. */
+export function VoicemailBadge() {
+  const count = useUnseen()?.voicemails ?? 0;
+  return <CountBadge count={count} label={t('voicemail.badge', { count })} testId="voicemail-badge" />;
+}
+
+/** A red count that screen readers hear in words when it changes (a status region that stays in place). */
+function CountBadge({ count, label, testId }: { count: number; label: string; testId: string }) {
   return (
     <span className="badge-region" role="status">
       {count > 0 && (
         <>
-          <span className="badge" data-testid="missed-badge" title={label} aria-hidden="true">
+          <span className="badge" data-testid={testId} title={label} aria-hidden="true">
             {count}
           </span>
           <span className="visually-hidden">{label}</span>

@@ -6,9 +6,10 @@ import { describePeer } from '../core/dial-target';
 import type { PhoneLib } from '../core/phone-lib';
 import { t, useLocale } from '../i18n';
 import { formatDuration } from './CallInProgress';
+import { VoicemailBadge } from './MissedBadge';
 import { usePhone } from './phone-context';
 import { formatCallTime } from './recent-call';
-import { useUnseen, useVoicemails, useVoicemailStatus } from './use-live';
+import { useVoicemails, useVoicemailStatus } from './use-live';
 import { defaultCountryOf, peerText, usePhoneLib } from './use-phone-lib';
 
 const selectCanCall = (s: PhoneSnapshot) => s.phone.status === 'ready';
@@ -28,41 +29,32 @@ export function Voicemails() {
   const lib = usePhoneLib(registered);
   const items = useVoicemails();
   const status = useVoicemailStatus();
-  const unheard = useUnseen()?.voicemails ?? 0;
-  const badge = t('voicemail.badge', { count: unheard });
 
   return (
     <section className="card voicemails" aria-labelledby="voicemail-heading">
       <div className="recents-head">
         <h2 id="voicemail-heading">{t('voicemail.title')}</h2>
-        <span className="badge-region" role="status">
-          {unheard > 0 && (
-            <>
-              <span className="badge" data-testid="voicemail-badge" title={badge} aria-hidden="true">
-                {unheard}
-              </span>
-              <span className="visually-hidden">{badge}</span>
-            </>
-          )}
-        </span>
+        <VoicemailBadge />
       </div>
       {items.length === 0 ? (
         <p className="hint">{status === 'error' ? t('voicemail.loadError') : status === 'ready' ? t('voicemail.empty') : t('voicemail.loading')}</p>
       ) : (
-        <ul className="recents-list" aria-labelledby="voicemail-heading">
-          {items.map((v) => (
-            <VoicemailRow
-              key={v.id}
-              voicemail={v}
-              country={defaultCountryOf(config)}
-              lib={lib}
-              locale={locale}
-              canCall={canCall}
-              onCallBack={(target) => void phone.dial(target)}
-              onHeard={(id) => void phone.live.markVoicemailHeard(id)}
-            />
-          ))}
-        </ul>
+        <div className="recents-scroll">
+          <ul className="recents-list" aria-labelledby="voicemail-heading">
+            {items.map((v) => (
+              <VoicemailRow
+                key={v.id}
+                voicemail={v}
+                country={defaultCountryOf(config)}
+                lib={lib}
+                locale={locale}
+                canCall={canCall}
+                onCallBack={(target) => void phone.dial(target)}
+                onHeard={(id) => void phone.live.markVoicemailHeard(id)}
+              />
+            ))}
+          </ul>
+        </div>
       )}
     </section>
   );
