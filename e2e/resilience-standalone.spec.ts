@@ -133,7 +133,7 @@ test.describe('resilience: app server and emulator as separate processes', () =>
     const tab = await freezeTab(page);
 
     const callSid = await phoneCallsTeam(request, PHONES.manual);
-    // Nobody answers in RING_TIMEOUT_SECONDS: the team's after-dial fallback speaks, then hangs up.
+    // Nobody answers in RING_TIMEOUT_SECONDS: the after-dial voicemail greeting says so; a silent caller leaves no message and the call ends.
     await expect
       .poll(async () => (await api<PhoneDetail>(request, 'GET', phonePath(PHONES.manual))).heard.says.join(' | '), { timeout: 30_000 })
       .toContain('no one is available');

@@ -97,7 +97,11 @@ test.describe('web: calls to and from simulated phones', () => {
     await incoming.getByRole('button', { name: 'Reject' }).click();
     await expect(incoming).toBeHidden();
     await expect(page.getByRole('dialog')).toHaveCount(0);
-    // With nobody else signed in, the call goes to the team's after-dial message and ends.
+    // With nobody else signed in, the caller goes to voicemail: the greeting, not more ringing.
+    await expect
+      .poll(async () => (await phone(request, PHONES.manual)).heard.says.join(' | '), { timeout: 20_000 })
+      .toContain('leave a message after the tone');
+    await phoneAction(request, PHONES.manual, 'hangup');
     await expectPhoneState(request, PHONES.manual, 'idle');
     await context.close();
   });

@@ -11,7 +11,7 @@ import { expectPhoneState, phone, phoneAction, phoneCalls, PHONES, TEAM_NUMBER }
 import { expectMediaBothWays } from '../test-support/page-instrumentation';
 import {
   callStatus, colleaguePresence, expectRegistered, hangUpIfInCall, missedBadgeCount, newPhonePage, newRecentCall, recentCallIds, recents,
-  setAvailable, signIn, titleWithCount, unreadTextCount,
+  setAvailable, signIn, titleFor, unreadTextCount, voicemailBadgeCount,
 } from '../test-support/phone-ui';
 
 const CALLER = PHONES.manual;
@@ -36,6 +36,8 @@ test.describe('web: Recents, the missed-calls badge and availability', () => {
     for (const page of everyone) await expect(recents(page).getByText('Loading calls…')).toBeHidden();
     const known = await recentCallIds(alice.page);
     const badgeBefore = { alice: await missedBadgeCount(alice.page), bob: await missedBadgeCount(bob.page) };
+    // Unheard voicemails count in the tab title too (the server keeps its data between specs and runs).
+    const voicemails = { alice: await voicemailBadgeCount(alice.page), bob: await voicemailBadgeCount(bob.page) };
 
     // The phone rings the team and gives up before anyone answers.
     await phoneCalls(request, CALLER, TEAM_NUMBER);
@@ -57,10 +59,10 @@ test.describe('web: Recents, the missed-calls badge and availability', () => {
     // Alice looks at her list in one tab: her badge clears in her other tab and on her other device, not bob's.
     await recents(alice.page).getByRole('button', { name: 'Missed' }).click();
     for (const page of [alice.page, aliceSecondTab, aliceOtherDevice.page]) await expect(recents(page).getByTestId('missed-badge')).toHaveCount(0);
-    // The tab titles follow the same counts (plus any unread texts): no missed call for alice any more, bob's still there.
-    for (const page of [alice.page, aliceSecondTab, aliceOtherDevice.page]) await expect(page).toHaveTitle(titleWithCount(await unreadTextCount(page)));
+    // The tab titles follow the same counts (plus unread texts and unheard voicemails): no missed call for alice any more, bob's still there.
+    for (const page of [alice.page, aliceSecondTab, aliceOtherDevice.page]) await expect(page).toHaveTitle(titleFor(voicemails.alice + (await unreadTextCount(page))));
     await expect.poll(() => missedBadgeCount(bob.page)).toBe(badgeBefore.bob + 1);
-    await expect(bob.page).toHaveTitle(titleWithCount(badgeBefore.bob + 1 + (await unreadTextCount(bob.page))));
+    await expect(bob.page).toHaveTitle(titleFor(badgeBefore.bob + 1 + voicemails.bob + (await unreadTextCount(bob.page))));
 
     // Bob calls back from the row: the phone rings, answers, and both hear each other.
     await expectPhoneState(request, CALLER, 'idle');

@@ -36,7 +36,7 @@ describe('webhooks', () => {
   const signed = (path: string, params: Record<string, string>) => post(path, params, sign(AUTH_TOKEN, `${PUBLIC_BASE_URL}${path}`, params));
   const call = { CallSid: `CA${'1'.repeat(32)}`, AccountSid: ACCOUNT_SID, From: 'client:alice', To: '+12025550123' };
 
-  it.each(['/handle_calls', '/handle_calls/after-dial?leg=inbound', '/handle_calls/status'])('%s without a signature is 403 with no TwiML', async (path) => {
+  it.each(['/handle_calls', '/handle_calls/after-dial?leg=inbound', '/handle_calls/status', '/handle_calls/voicemail-done', '/handle_calls/recording'])('%s without a signature is 403 with no TwiML', async (path) => {
     const res = await post(path, call);
     expect(res.statusCode).toBe(403);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
@@ -76,11 +76,18 @@ describe('webhooks', () => {
     expect(res.body.match(/<Client /g)).toHaveLength(3);
   });
 
-  it('after-dial says no one is available when nobody answered', async () => {
+  it('after-dial greets the caller and records a message when nobody answered', async () => {
     const res = await signed('/handle_calls/after-dial?leg=inbound', { ...call, DialCallStatus: 'no-answer' });
     expect(res.statusCode).toBe(200);
-    expect(res.body).toContain('no one is available');
+    expect(res.body).toContain(`<Say>${config.voicemail.greeting}</Say><Record maxLength="120" playBeep="true" finishOnKey="#"`);
+    expect(res.body).toContain('recordingStatusCallback="https://phone.example.com/handle_calls/recording"');
     expect(res.body).toContain('<Hangup/>');
+  });
+
+  it('the message done, the caller is thanked and the call ends', async () => {
+    const res = await signed('/handle_calls/voicemail-done', { ...call, RecordingDuration: '3', Digits: '#' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('<Say>Thank you, your message has been recorded. Goodbye.</Say><Hangup/>');
   });
 
   it('the signature covers the query string', async () => {

@@ -27,10 +27,13 @@ import { soundRoutes } from './routes/sounds';
 import { staticRoutes } from './routes/static';
 import { tokenRoutes } from './routes/token';
 import { voiceRoutes } from './routes/voice';
+import { voicemailRoutes } from './routes/voicemails';
 import type { Store } from './store/store';
 import type { MessageSender } from './messages/sender';
 import { createUserDirectory } from './users';
 import { EmergencyCalling } from './voice/emergency';
+import { TWILIO_REST_ORIGIN, twilioRecordingMedia } from './voicemail/media';
+import type { RecordingMedia } from './voicemail/media';
 
 export interface BuildOptions {
   /** The call history, the team's presence and the live events (store/store.ts, opened by the composition root). */
@@ -49,6 +52,8 @@ export interface BuildOptions {
   emergency?: EmergencyCalling;
   /** Sends text messages through Twilio (or the local stand-in); without it the app cannot send texts. */
   sender?: MessageSender;
+  /** Where voicemail audio comes from. Default: Twilio's REST API (or TWILIO_TEST_ENDPOINT) with the account's API key. */
+  recordings?: RecordingMedia;
 }
 
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../dist/web', import.meta.url));
@@ -131,6 +136,8 @@ export function buildApp(config: AppConfig, opts: BuildOptions): FastifyInstance
     await api.register(messagesRoutes, { config, store: opts.store, users, sender: opts.sender, limits });
     await api.register(presenceRoutes, { store: opts.store, users });
     await api.register(eventsRoutes, { store: opts.store, users });
+    const media = opts.recordings ?? twilioRecordingMedia({ account: config.account, origin: config.twilioTestEndpoint ?? TWILIO_REST_ORIGIN });
+    await api.register(voicemailRoutes, { store: opts.store, users, media });
   });
 
   app.register(voiceRoutes, { config, store: opts.store, emergency });

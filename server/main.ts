@@ -17,6 +17,7 @@ import { resolveLocalConfig } from './local-mode';
 import { openStore } from './store/store';
 import type { Store } from './store/store';
 import { testEndpointWarning } from './twilio/rest-client';
+import { twilioRecordingMedia } from './voicemail/media';
 import { runStartChecks } from './twilio/start-checks';
 import { EmergencyCalling } from './voice/emergency';
 
@@ -93,9 +94,10 @@ async function main(): Promise<void> {
     config = resolveLocalConfig(parsed, local.credentials);
     // Healing reads the local stand-in's call log, as it would read Twilio's.
     store = await open(config, { origin: config.emulatorOrigin ?? config.publicBaseUrl, ca: local.tls.cert });
-    // Texts go out through the local stand-in's REST API, as they would through Twilio's.
+    // Texts go out through the local stand-in's REST API, and voicemail audio comes from its Recordings, as they would through Twilio's.
     const sender = twilioSender(config.account, emulatorRequestClient(config.emulatorOrigin ?? config.publicBaseUrl, local.tls.cert));
-    app = buildApp(config, { https: local.tls, loggerInstance: logger, store, emergency, sender });
+    const recordings = twilioRecordingMedia({ account: config.account, origin: config.emulatorOrigin ?? config.publicBaseUrl, ca: local.tls.cert });
+    app = buildApp(config, { https: local.tls, loggerInstance: logger, store, emergency, sender, recordings });
     // With EMULATOR_ORIGIN the stand-in runs on its own, so this server can restart under live calls.
     if (config.emulatorOrigin === undefined) {
       // The one import of the emulator from the server: its plugin, the entry point it offers its hosts.

@@ -152,8 +152,16 @@ export async function unreadTextCount(page: Page): Promise<number> {
   return (await badge.count()) === 0 ? 0 : Number(await badge.textContent());
 }
 
-/** The tab title for this many unseen things (missed calls and unread texts together). */
-export const titleWithCount = (count: number) => (count > 0 ? `(${count}) Softphone` : 'Softphone');
+/** The unheard-voicemail count beside the Voicemail heading (0 when there is no badge). */
+export async function voicemailBadgeCount(page: Page): Promise<number> {
+  const section = page.getByRole('region', { name: 'Voicemail' });
+  await expect(section.getByText('Loading voicemail…')).toBeHidden();
+  const badge = section.getByTestId('voicemail-badge');
+  return (await badge.count()) === 0 ? 0 : Number(await badge.textContent());
+}
+
+/** What the tab title shows for these counts: "Softphone", or "(n) Softphone" (UnseenIndicator). */
+export const titleFor = (unseen: number) => (unseen > 0 ? `(${unseen > 99 ? '99+' : unseen}) Softphone` : 'Softphone');
 
 /** The header switch named "Available" (off: Do not disturb). */
 export function availabilitySwitch(page: Page) {

@@ -16,13 +16,18 @@ const parser = new window.DOMParser();
 
 /** Element → the attributes it may carry and the children it may have. */
 const GRAMMAR: Record<string, { attributes: string[]; children: string[]; text: boolean }> = {
-  Response: { attributes: [], children: ['Dial', 'Say', 'Hangup', 'Reject'], text: false },
+  Response: { attributes: [], children: ['Dial', 'Say', 'Hangup', 'Reject', 'Record'], text: false },
   Dial: { attributes: ['callerId', 'answerOnBridge', 'timeout', 'action', 'method'], children: ['Number', 'Client'], text: false },
   Number: { attributes: ['statusCallback', 'statusCallbackMethod', 'statusCallbackEvent'], children: [], text: true },
   Client: { attributes: ['statusCallback', 'statusCallbackMethod', 'statusCallbackEvent'], children: [], text: true },
   Say: { attributes: [], children: [], text: true },
   Hangup: { attributes: [], children: [], text: false },
   Reject: { attributes: ['reason'], children: [], text: false },
+  Record: {
+    attributes: ['maxLength', 'playBeep', 'finishOnKey', 'timeout', 'action', 'method', 'recordingStatusCallback', 'recordingStatusCallbackMethod', 'recordingStatusCallbackEvent'],
+    children: [],
+    text: false,
+  },
 };
 
 export interface TwimlNode {
@@ -131,6 +136,9 @@ export function checkVoiceTwiml(root: TwimlNode, decision: VoiceDecision, policy
       expectEqual(root.children[0]!.attributes.callerId, decision.callerId, 'caller ID shown to colleagues');
       expectEqual(root.children[0]!.children.map((c) => [c.name, c.text]), decision.identities.map((i) => ['Client', i]), '<Dial> nouns');
       break;
+    case 'nobody-available':
+      checkAfterDialTwiml(root, decision.then);
+      break;
   }
 }
 
@@ -145,5 +153,16 @@ export function checkAfterDialTwiml(root: TwimlNode, decision: AfterDialDecision
     case 'say-and-hangup':
       expectEqual(root.children.map((c) => [c.name, c.text]), [['Say', decision.message], ['Hangup', '']], 'after-dial message');
       break;
+    case 'voicemail': {
+      expectEqual(root.children.map((c) => c.name), ['Say', 'Record', 'Say', 'Hangup'], 'voicemail');
+      expectEqual(root.children[0]!.text, decision.greeting, 'greeting');
+      const record = root.children[1]!.attributes;
+      expectEqual([record.maxLength, record.finishOnKey, record.playBeep], [String(decision.maxSeconds), '#', 'true'], '<Record> limits');
+      // The recording's callbacks come back to this server only.
+      if (!record.action?.endsWith('/handle_calls/voicemail-done') || !record.recordingStatusCallback?.endsWith('/handle_calls/recording')) {
+        throw new Error(`<Record> callbacks point elsewhere: ${record.action} ${record.recordingStatusCallback}`);
+      }
+      break;
+    }
   }
 }

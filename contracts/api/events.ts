@@ -12,6 +12,7 @@ import { CallRecord, Unseen } from './history';
 import { Conversation, MessageRecord } from './messages';
 import { Presence } from './presence';
 import { SIGNED_IN, defineRoute } from './route';
+import { Voicemail } from './voicemails';
 
 export const CallEvent = Type.Object({ type: Type.Literal('call'), call: CallRecord }, { description: 'A call was added to the history or changed.' });
 export const PresenceEvent = Type.Object({ type: Type.Literal('presence'), presence: Presence }, { description: "A user's availability or on-call state changed." });
@@ -21,10 +22,14 @@ export const ConversationEvent = Type.Object(
   { type: Type.Literal('conversation'), conversation: Conversation },
   { description: 'A conversation changed for the signed-in user (new message, read, opted out or back in).' },
 );
+export const VoicemailEvent = Type.Object(
+  { type: Type.Literal('voicemail'), voicemail: Voicemail },
+  { description: 'A voicemail was left, or someone heard it (heardBy changed).' },
+);
 export const ResetEvent = Type.Object({ type: Type.Literal('reset') }, { description: 'Events were missed and cannot be replayed: reload the lists.' });
 
-/** Later features add their own event types to this union (voicemail, conference). */
-export const ServerEvent = Type.Union([CallEvent, PresenceEvent, UnseenEvent, MessageEvent, ConversationEvent, ResetEvent]);
+/** Later features add their own event types to this union (conference). */
+export const ServerEvent = Type.Union([CallEvent, PresenceEvent, UnseenEvent, MessageEvent, ConversationEvent, VoicemailEvent, ResetEvent]);
 export type ServerEvent = Static<typeof ServerEvent>;
 export type ServerEventType = ServerEvent['type'];
 

@@ -68,7 +68,8 @@ export type SeenRequest = Static<typeof SeenRequest>;
 /** Counts of things the signed-in user has not seen yet; later features add their own counts. */
 export const Unseen = Type.Object(
   {
-    missedCalls: Type.Integer({ minimum: 0, description: 'Missed calls (and voicemails) not seen yet, counted up to 1000.' }),
+    missedCalls: Type.Integer({ minimum: 0, description: 'Missed calls without a message not seen yet, counted up to 1000 (a call with a message counts as a voicemail).' }),
+    voicemails: Type.Optional(Type.Integer({ minimum: 0, description: 'Voicemails the signed-in user has not heard yet, counted up to 1000.' })),
     messages: Type.Optional(
       Type.Integer({ minimum: 0, description: 'Inbound text messages not read yet, counted up to 1000. Events about calls leave it out: keep the last value.' }),
     ),

@@ -19,7 +19,8 @@ import { openApiRoute } from './openapi';
 import { presenceListRoute, setAvailabilityRoute } from './presence';
 import { currentSessionRoute, signInRoute, signOutRoute } from './session';
 import { tokenRoute } from './token';
-import { afterDialWebhookRoute, smsStatusWebhookRoute, smsWebhookRoute, statusCallbackRoute, voiceWebhookRoute } from './webhooks';
+import { voicemailAudioRoute, voicemailHeardRoute, voicemailListRoute } from './voicemails';
+import { afterDialWebhookRoute, smsStatusWebhookRoute, smsWebhookRoute, recordingCallbackRoute, statusCallbackRoute, voicemailDoneWebhookRoute, voiceWebhookRoute } from './webhooks';
 
 export * from './config';
 export * from './errors';
@@ -33,6 +34,7 @@ export * from './presence';
 export * from './route';
 export * from './session';
 export * from './token';
+export * from './voicemails';
 export * from './webhooks';
 
 /** Every route with a contract; each must be served, validated and documented. */
@@ -46,6 +48,9 @@ export const API_ROUTES = [
   callListRoute,
   callsSeenRoute,
   unseenRoute,
+  voicemailListRoute,
+  voicemailAudioRoute,
+  voicemailHeardRoute,
   presenceListRoute,
   setAvailabilityRoute,
   sendMessageRoute,
@@ -59,4 +64,6 @@ export const API_ROUTES = [
   statusCallbackRoute,
   smsWebhookRoute,
   smsStatusWebhookRoute,
+  voicemailDoneWebhookRoute,
+  recordingCallbackRoute,
 ] as const;

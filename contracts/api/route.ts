@@ -46,6 +46,7 @@ export const TAGS = {
   Calls: 'What the browser needs to place and take calls.',
   Config: 'Public facts the page needs before sign-in.',
   History: "The team's call history and what each user has not seen yet.",
+  Voicemail: 'Messages callers left when nobody answered, and their audio.',
   Team: 'Availability of the team members.',
   Messages: 'Text messages on the team number: conversations, sending, read state.',
   Events: 'Live updates for the open tabs.',

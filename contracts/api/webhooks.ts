@@ -205,3 +205,64 @@ export const smsStatusWebhookRoute = defineRoute({
     },
   },
 });
+
+export const RecordingCallback = twilioForm(
+  {
+    CallSid: Type.String({ description: 'The call that was recorded (CA…).' }),
+    AccountSid: text('The Twilio account (AC…).'),
+    RecordingSid: text('The recording (RE…).'),
+    RecordingUrl: text('Its REST URL; the media needs the account\'s credentials.'),
+    RecordingStatus: text('in-progress, completed, absent or failed.'),
+    RecordingDuration: text('Whole seconds, once completed.'),
+    RecordingChannels: text('1 for <Record>.'),
+    RecordingSource: text('RecordVerb.'),
+    RecordingStartTime: text('When recording started (RFC 2822).'),
+    ErrorCode: text('Why it is absent (16101 nothing recorded, 16102 silence).'),
+  },
+  'A <Record> recording changed state (recordingStatusCallback).',
+);
+export type RecordingCallback = Static<typeof RecordingCallback>;
+
+export const VoicemailDoneWebhook = twilioForm(
+  {
+    ...CALL,
+    RecordingUrl: text('The message just recorded.'),
+    RecordingDuration: text('Its length in whole seconds.'),
+    Digits: text('The key that ended it (#), or hangup.'),
+  },
+  'A caller finished leaving a message (the <Record> action).',
+);
+export type VoicemailDoneWebhook = Static<typeof VoicemailDoneWebhook>;
+
+export const voicemailDoneWebhookRoute = defineRoute({
+  method: 'POST',
+  url: '/handle_calls/voicemail-done',
+  schema: {
+    summary: '<Record> action',
+    description: 'The caller has left a message: thank them and hang up. The message itself arrives at the recording callback.',
+    ...TWIML_WEBHOOK,
+    body: VoicemailDoneWebhook,
+  },
+});
+
+export const recordingCallbackRoute = defineRoute({
+  method: 'POST',
+  url: '/handle_calls/recording',
+  schema: {
+    summary: 'Recording status callback',
+    description:
+      'A completed recording of a second or more becomes a voicemail (its call\'s outcome: voicemail); silence or nothing leaves a missed call. ' +
+      'Idempotent by RecordingSid; acknowledged (204) only once committed.',
+    tags: ['Twilio webhooks'],
+    security: SIGNED_BY_TWILIO,
+    consumes: FORM,
+    body: RecordingCallback,
+    response: {
+      204: Type.Null({ description: 'Taken in.' }),
+      400: errorReply('The callback names no CallSid or RecordingSid (bad_request).'),
+      403: BAD_SIGNATURE,
+      503: errorReply('Not stored: the database is unavailable (store_unavailable); Twilio retries, and the message stays at Twilio.'),
+      ...COMMON_ERRORS,
+    },
+  },
+});

@@ -25,6 +25,8 @@ export type CallFact =
   | (Common & { kind: 'status'; leg: string; status: string; seq: number | null; duration: number | null; sip: number | null })
   /** The <Dial> action: how the dial ended. */
   | (Common & { kind: 'dial'; dialLeg: string | null; dialStatus: string; dialDuration: number | null })
+  /** A <Record> recording status callback: a voicemail left (completed, with a length) or not (absent). */
+  | (Common & { kind: 'recording'; recording: string; status: string; duration: number | null })
   /** One leg as Twilio's REST Calls list shows it (healing). */
   | (Common & { kind: 'rest'; leg: string; status: string; startedAt: string | null; endedAt: string | null; duration: number | null });
 
@@ -88,6 +90,26 @@ export function dialFact(params: Params, receivedAt: Date): CallFact | undefined
   };
 }
 
+/** A recording status callback; the parameters carry no From or To, the call's other facts have them. */
+export function recordingFact(params: Params, receivedAt: Date): Extract<CallFact, { kind: 'recording' }> | undefined {
+  if (!isCallSid(params.CallSid) || !isCallSid(params.RecordingSid)) return undefined;
+  return {
+    kind: 'recording',
+    call: params.CallSid,
+    at: (parseTime(params.RecordingStartTime) ?? receivedAt).toISOString(),
+    from: '',
+    to: '',
+    recording: params.RecordingSid,
+    status: text(params.RecordingStatus).toLowerCase(),
+    duration: count(params.RecordingDuration),
+  };
+}
+
+/** A message worth keeping: Twilio finished it and it lasts at least a second (zero-length is nothing said). */
+export function isMessage(fact: Extract<CallFact, { kind: 'recording' }>): boolean {
+  return fact.status === 'completed' && fact.duration !== null && fact.duration > 0;
+}
+
 /** What healing reads of a call in Twilio's REST Calls list. */
 export interface RestCall {
   sid: string;
@@ -125,6 +147,6 @@ export function restFact(call: RestCall, listedAt: Date): CallFact | undefined {
  */
 export function factKey(fact: CallFact): string {
   const canonical = JSON.stringify(Object.fromEntries(Object.entries(fact).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
-  const leg = fact.kind === 'status' || fact.kind === 'rest' ? fact.leg : fact.call;
+  const leg = fact.kind === 'status' || fact.kind === 'rest' ? fact.leg : fact.kind === 'recording' ? fact.recording : fact.call;
   return `${fact.kind}:${leg}:${createHash('sha256').update(canonical).digest('base64url').slice(0, 22)}`;
 }

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { callSid, expectedRecord, scenarioArbitrary, scenarioDecision, scenarioRequests } from '../../test-support/call-scenarios';
 import type { Scenario, ScenarioRequest } from '../../test-support/call-scenarios';
-import { dialFact, restFact, statusFact, voiceFact } from './facts';
+import { dialFact, recordingFact, restFact, statusFact, voiceFact } from './facts';
 import type { CallFact } from './facts';
 import { foldCall } from './fold';
 
@@ -186,5 +186,29 @@ describe('facts', () => {
   it('drop NUL characters, which PostgreSQL cannot store, from what a callback says', () => {
     const fact = statusFact({ CallSid: callSid(1), CallStatus: 'completed', From: '+1202\u00005550123', To: '\u0000' }, new Date());
     expect(fact).toMatchObject({ from: '+12025550123', to: '' });
+  });
+});
+
+describe('a message left after nobody answered', () => {
+  const scenario: Scenario = { ...base, kind: 'inbound', caller: phone, callee: '', result: 'no-answer' };
+  const at = new Date(START.getTime() + 40_000);
+  const recording = (status: string, duration: string | undefined) =>
+    recordingFact({ CallSid: scenario.sid, RecordingSid: `RE${'5'.repeat(32)}`, RecordingStatus: status, ...(duration === undefined ? {} : { RecordingDuration: duration }) }, at)!;
+
+  it.each([
+    ['a completed message of 3 s', recording('completed', '3'), 'voicemail'],
+    ['silence only (absent)', recording('absent', undefined), 'missed'],
+    ['zero length', recording('completed', '0'), 'missed'],
+    ['still recording', recording('in-progress', undefined), 'missed'],
+  ])('%s: %s', (_name, fact, outcome) => {
+    const facts = [...factsOf(scenario), fact];
+    // Any order, any repeat: the same record.
+    for (const order of [facts, [...facts].reverse(), [fact, ...facts, fact]]) expect(foldCall(scenario.sid, order)?.outcome).toBe(outcome);
+  });
+
+  it('the message alone with the voice webhook ends the call (its parent status may come later)', () => {
+    const voice = factsOf(scenario).filter((f) => f.kind === 'voice');
+    expect(foldCall(scenario.sid, [...voice, recording('completed', '3')])?.outcome).toBe('voicemail');
+    expect(foldCall(scenario.sid, voice)?.outcome).toBeNull();
   });
 });

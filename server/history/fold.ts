@@ -9,7 +9,7 @@
  * and To, the call has no record yet (a dialled leg's callbacks alone do not say who called whom).
  */
 import type { CallDirection, CallOutcome } from '../../contracts/api/history';
-import { factKey } from './facts';
+import { factKey, isMessage } from './facts';
 import type { CallFact } from './facts';
 
 export interface FoldedCall {
@@ -176,10 +176,13 @@ export function foldCall(callSid: string, input: readonly CallFact[]): FoldedCal
     earliest(facts.map((f) => (f.kind === 'rest' && f.startedAt ? time(f.startedAt) : null))) ??
     earliest(facts.map((f) => minus(time(f.at), f.kind === 'status' || f.kind === 'rest' ? f.duration : f.kind === 'dial' ? f.dialDuration : 0)))!;
 
+  // A caller who left a message has hung up or is being thanked: the call is over for the history.
+  const voicemailLeft = facts.some((f) => f.kind === 'recording' && isMessage(f));
+
   const dialAt = dial ? time(dial.at) : null;
   const onlyChildFinal = direction !== 'inbound' && children.length > 0 && children.every((c) => c.final !== null);
   const childEnd = onlyChildFinal ? earliest(children.map((c) => c.final!.at)) : null;
-  const over = parent?.final != null || dial !== undefined || refused || onlyChildFinal;
+  const over = parent?.final != null || dial !== undefined || refused || onlyChildFinal || voicemailLeft;
 
   let outcome: CallOutcome | null = null;
   let answeredAt: Date | null = null;
@@ -199,7 +202,7 @@ export function foldCall(callSid: string, input: readonly CallFact[]): FoldedCal
     // Without the action, the call log's ends of every rung leg say when the ringing stopped.
     const loggedRingEnd = children.length > 0 && children.every((c) => c.loggedEnd !== null) ? new Date(Math.max(...children.map((c) => c.loggedEnd!.getTime()))) : null;
     endedAt = dialAt ?? childEnd ?? loggedRingEnd ?? parent?.final?.at ?? (voice ? time(voice.at) : null);
-    if (direction === 'inbound') outcome = 'missed';
+    if (direction === 'inbound') outcome = voicemailLeft ? 'voicemail' : 'missed';
     else if (refused) outcome = 'failed';
     else if (children.length === 0 && dial === undefined) outcome = parent?.final?.status === 'canceled' ? 'canceled' : 'failed';
     else {

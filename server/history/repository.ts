@@ -5,6 +5,8 @@
  * advisory lock keyed by its CallSid; callbacks of different calls do not wait for each other.
  */
 import { sql } from 'kysely';
+import type { Transaction } from 'kysely';
+import type { Schema } from '../store/schema';
 import type { CallList, CallListQuery, Unseen } from '../../contracts/api/history';
 import { appendEvents } from '../events/outbox';
 import type { NewEvent } from '../events/outbox';
@@ -14,7 +16,7 @@ import type { CallFact } from './facts';
 import { foldCall } from './fold';
 import { decodeCursor, encodeCursor, foldedColumns, MISSED_OUTCOMES, sameFold, sharedRecord, withSeen } from './records';
 import type { CallRow } from './records';
-import { callEvent, findCallBack, markCalledBack, unseenChanges, unseenCounts, unseenEvent, updateOnCall } from './team-state';
+import { callEvent, findCallBack, markCalledBack, unseenChanges, unseenCounts, unseenEvent, unseenOf, updateOnCall } from './team-state';
 
 const CALL_LOCK = 0x50484f4e;
 /** Ten ring-group legs with four events each, the parent, the action and healing's records fit many times over. */
@@ -40,41 +42,49 @@ export class HistoryRepository {
     const call = facts[0]?.call;
     if (call === undefined) return { changed: false };
     if (facts.some((f) => f.call !== call)) throw new Error('record() takes the facts of one call');
-    return this.db.transaction().execute(async (trx) => {
-      await sql`SELECT pg_advisory_xact_lock(${CALL_LOCK}::int, hashtext(${call}))`.execute(trx);
-      const known = (await trx.selectFrom('call_facts').select('fact').where('call_sid', '=', call).execute()).map((k) => k.fact);
-      // A real call has a few dozen facts; beyond this, something is replaying junk under one CallSid.
-      if (known.length >= MAX_FACTS_PER_CALL) return { changed: false };
-      const inserted = await trx
-        .insertInto('call_facts')
-        .values(facts.map((f) => ({ call_sid: call, fact_key: factKey(f), fact: JSON.stringify(f) })))
-        .onConflict((oc) => oc.column('fact_key').doNothing())
-        .returning('fact_key')
-        .execute();
-      if (inserted.length === 0) return { changed: false };
-      const added = new Set(inserted.map((i) => i.fact_key));
-      const folded = foldCall(call, [...known, ...facts.filter((f) => added.has(factKey(f)))]);
-      if (!folded) return { changed: false };
-      const before = await trx.selectFrom('calls').selectAll().where('call_sid', '=', call).executeTakeFirst();
-      if (before && sameFold(before, folded)) return { changed: false, row: before };
+    return this.db.transaction().execute((trx) => this.recordIn(trx, facts));
+  }
 
-      const columns = foldedColumns(folded);
-      let row = await trx
-        .insertInto('calls')
-        .values(columns)
-        .onConflict((oc) => oc.column('call_sid').doUpdateSet({ ...columns, updated_at: sql`now()` }))
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      row = await findCallBack(trx, row);
-      const events: NewEvent[] = [
-        callEvent(row),
-        ...(await markCalledBack(trx, row)),
-        ...(await updateOnCall(trx, before, row)),
-        ...(await unseenChanges(trx, before, row)),
-      ];
-      await appendEvents(trx, events);
-      return { changed: true, row };
-    });
+  /**
+   * The same inside a transaction the caller owns (the voicemail's callback writes its row with the call's
+   * refold, so both commit or neither). Call it last before commit: it appends events.
+   */
+  async recordIn(trx: Transaction<Schema>, facts: readonly CallFact[]): Promise<RecordResult> {
+    const call = facts[0]?.call;
+    if (call === undefined) return { changed: false };
+    await sql`SELECT pg_advisory_xact_lock(${CALL_LOCK}::int, hashtext(${call}))`.execute(trx);
+    const known = (await trx.selectFrom('call_facts').select('fact').where('call_sid', '=', call).execute()).map((k) => k.fact);
+    // A real call has a few dozen facts; beyond this, something is replaying junk under one CallSid.
+    if (known.length >= MAX_FACTS_PER_CALL) return { changed: false };
+    const inserted = await trx
+      .insertInto('call_facts')
+      .values(facts.map((f) => ({ call_sid: call, fact_key: factKey(f), fact: JSON.stringify(f) })))
+      .onConflict((oc) => oc.column('fact_key').doNothing())
+      .returning('fact_key')
+      .execute();
+    if (inserted.length === 0) return { changed: false };
+    const added = new Set(inserted.map((i) => i.fact_key));
+    const folded = foldCall(call, [...known, ...facts.filter((f) => added.has(factKey(f)))]);
+    if (!folded) return { changed: false };
+    const before = await trx.selectFrom('calls').selectAll().where('call_sid', '=', call).executeTakeFirst();
+    if (before && sameFold(before, folded)) return { changed: false, row: before };
+
+    const columns = foldedColumns(folded);
+    let row = await trx
+      .insertInto('calls')
+      .values(columns)
+      .onConflict((oc) => oc.column('call_sid').doUpdateSet({ ...columns, updated_at: sql`now()` }))
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    row = await findCallBack(trx, row);
+    const events: NewEvent[] = [
+      callEvent(row),
+      ...(await markCalledBack(trx, row)),
+      ...(await updateOnCall(trx, before, row)),
+      ...(await unseenChanges(trx, before, row)),
+    ];
+    await appendEvents(trx, events);
+    return { changed: true, row };
   }
 
   /** The record of a call by its (parent) CallSid. */
@@ -104,7 +114,7 @@ export class HistoryRepository {
 
   async unseen(user: string): Promise<Unseen> {
     const [row] = await unseenCounts(this.db, [user]);
-    return { missedCalls: row?.missedCalls ?? 0, seenUpTo: row?.seenUpTo?.toISOString() ?? null };
+    return unseenOf(row);
   }
 
   /** Moves the user's watermark forward to `upTo` (at most now); every device of theirs hears the new count. */
@@ -117,9 +127,9 @@ export class HistoryRepository {
         .where('user_name', '=', user)
         .execute();
       const [counts] = await unseenCounts(trx, [user]);
-      const result = { user, missedCalls: counts?.missedCalls ?? 0, seenUpTo: counts?.seenUpTo ?? null };
+      const result = { user, missedCalls: counts?.missedCalls ?? 0, voicemails: counts?.voicemails ?? 0, seenUpTo: counts?.seenUpTo ?? null };
       await appendEvents(trx, [unseenEvent(result)]);
-      return { missedCalls: result.missedCalls, seenUpTo: result.seenUpTo?.toISOString() ?? null };
+      return unseenOf(result);
     });
   }
 

@@ -5,6 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Kysely, Transaction } from 'kysely';
+import type { Unseen } from '../../contracts/api/history';
 import type { NewEvent } from '../events/outbox';
 import type { Schema } from '../store/schema';
 import { audienceOf, isMissed, MISSED_OUTCOMES, sharedRecord } from './records';
@@ -109,12 +110,20 @@ export function presenceEvent(m: { user_name: string; availability: string; on_c
 }
 
 /**
- * Missed calls each user has not seen (for the given users, or all). Counted up to UNSEEN_COUNT_CAP each: a
- * badge shows "999+" beyond, and a user who never looks must not make every missed call cost a full count.
+ * Missed calls each user has not seen and voicemails they have not heard (for the given users, or all).
+ * Counted up to UNSEEN_COUNT_CAP each: a badge shows "999+" beyond, and a user who never looks must not
+ * make every missed call cost a full count. A call with a message counts once, as a voicemail.
  */
 export const UNSEEN_COUNT_CAP = 1000;
 
-export async function unseenCounts(db: Kysely<Schema>, users?: readonly string[]): Promise<{ user: string; missedCalls: number; seenUpTo: Date | null }[]> {
+export interface UnseenCounts {
+  user: string;
+  missedCalls: number;
+  voicemails: number;
+  seenUpTo: Date | null;
+}
+
+export async function unseenCounts(db: Kysely<Schema>, users?: readonly string[]): Promise<UnseenCounts[]> {
   let query = db.selectFrom('team_members as m').select((eb) => [
     'm.user_name',
     'm.seen_up_to',
@@ -124,23 +133,42 @@ export async function unseenCounts(db: Kysely<Schema>, users?: readonly string[]
           .selectFrom('calls as c')
           .select('c.id')
           .where('c.direction', '=', 'inbound')
-          .where('c.outcome', 'in', MISSED_OUTCOMES)
+          .where('c.outcome', '=', 'missed')
           .where(sql<boolean>`c.started_at > coalesce(m.seen_up_to, '-infinity'::timestamptz)`)
           .limit(UNSEEN_COUNT_CAP)
           .as('unseen'),
       )
       .select((e) => e.fn.countAll<string>().as('n'))
       .as('missed'),
+    eb
+      .selectFrom((inner) =>
+        inner
+          .selectFrom('voicemails as v')
+          .select('v.id')
+          .where('v.deleted_at', 'is', null)
+          .where(sql<boolean>`NOT (m.user_name = ANY(v.heard_by))`)
+          .limit(UNSEEN_COUNT_CAP)
+          .as('unheard'),
+      )
+      .select((e) => e.fn.countAll<string>().as('n'))
+      .as('voicemails'),
   ]);
   if (users) query = query.where('m.user_name', 'in', users.length > 0 ? [...users] : ['']);
   const rows = await query.execute();
-  return rows.map((r) => ({ user: r.user_name, missedCalls: Number(r.missed ?? 0), seenUpTo: r.seen_up_to }));
+  return rows.map((r) => ({ user: r.user_name, missedCalls: Number(r.missed ?? 0), voicemails: Number(r.voicemails ?? 0), seenUpTo: r.seen_up_to }));
 }
 
-export const unseenEvent = (u: { user: string; missedCalls: number; seenUpTo: Date | null }): NewEvent => ({
+/** The counts as the contract's Unseen. */
+export const unseenOf = (u: Omit<UnseenCounts, 'user'> | undefined): Unseen => ({
+  missedCalls: u?.missedCalls ?? 0,
+  voicemails: u?.voicemails ?? 0,
+  seenUpTo: u?.seenUpTo?.toISOString() ?? null,
+});
+
+export const unseenEvent = (u: UnseenCounts): NewEvent => ({
   type: 'unseen',
   audience: [u.user],
-  payload: { unseen: { missedCalls: u.missedCalls, seenUpTo: u.seenUpTo?.toISOString() ?? null } },
+  payload: { unseen: unseenOf(u) },
 });
 
 /** When a call becomes (or stops being, or moves as) a missed call, the counts of users who have not seen it. */

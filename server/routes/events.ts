@@ -19,6 +19,8 @@ import { sendError } from '../http-errors';
 import { currentIdentity } from '../plugins/session';
 import type { Store } from '../store/store';
 import type { UserDirectory } from '../users';
+import { withHeard } from '../voicemail/repository';
+import type { SharedVoicemail } from '../voicemail/repository';
 
 export const HEARTBEAT_MS = 20_000;
 export const MAX_STREAM_MS = 3600_000;
@@ -27,13 +29,15 @@ export const MAX_STREAMS_PER_USER = 10;
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 const RETRY_MS = 3000;
 
-/** The event as this user sees it: a call gets their own `seen`. */
-export function shapeFor(event: HubEvent, seenUpTo: Date | null): ServerEvent | undefined {
+/** The event as this user sees it: a call gets their own `seen`, a voicemail their own `heard`. */
+export function shapeFor(event: HubEvent, seenUpTo: Date | null, user: string): ServerEvent | undefined {
   switch (event.type) {
     case 'call':
       return { type: 'call', call: withSeen(event.payload.call as SharedCallRecord, seenUpTo) };
     case 'presence':
       return { type: 'presence', presence: event.payload.presence as Extract<ServerEvent, { type: 'presence' }>['presence'] };
+    case 'voicemail':
+      return { type: 'voicemail', voicemail: withHeard(event.payload.voicemail as SharedVoicemail, user) };
     case 'unseen':
       return { type: 'unseen', unseen: event.payload.unseen as Extract<ServerEvent, { type: 'unseen' }>['unseen'] };
     case 'message':
@@ -129,7 +133,7 @@ export const eventsRoutes: FastifyPluginAsyncTypebox<{ store: Store; users: User
       const waiting: HubEvent[] = [];
       const send = (event: HubEvent) => {
         if (event.id <= stream.lastSent) return;
-        const shaped = shapeFor(event, store.team.seenUpTo(user));
+        const shaped = shapeFor(event, store.team.seenUpTo(user), user);
         if (shaped) stream.event(event.id, shaped);
       };
       const unsubscribe = store.events.subscribe({ user, deliver: (event) => (live ? send(event) : waiting.push(event)) });

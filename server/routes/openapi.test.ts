@@ -64,10 +64,10 @@ afterAll(() => app.close());
 const jsonSchema = (schema: unknown) =>
   schema as { type?: string; properties?: Record<string, unknown>; required?: string[]; additionalProperties?: unknown } | undefined;
 
-/** Fastify writes path parameters as `:id`, OpenAPI as `{id}`. */
-const openApiPath = (url: string) => url.replace(/:(\w+)/g, '{$1}');
-const operation = (method: string, url: string): Operation | undefined => doc.paths[openApiPath(url)]?.[method.toLowerCase()];
-const named = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
+/** A Fastify path as OpenAPI writes it: `/api/voicemails/:id` is `/api/voicemails/{id}`. */
+const documentedPath = (url: string) => url.replace(/:(\w+)/g, '{$1}');
+const operation = (method: string, url: string): Operation | undefined => doc.paths[documentedPath(url)]?.[method.toLowerCase()];
+const named = (r: { method: string; url: string }) => `${r.method} ${documentedPath(r.url)}`;
 
 describe('GET /api/openapi.json', () => {
   it('is an OpenAPI 3.1 document, open to all, served as JSON and revalidated', async () => {
@@ -89,7 +89,7 @@ describe('GET /api/openapi.json', () => {
 
   it('lists nothing the app does not serve, and leaves out the app files and ringtones', () => {
     const documented = Object.entries(doc.paths).flatMap(([url, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${url}`));
-    expect(documented.filter((entry) => !routes.some((r) => `${r.method} ${openApiPath(r.url)}` === entry))).toEqual([]);
+    expect(documented.filter((entry) => !routes.some((r) => `${r.method} ${documentedPath(r.url)}` === entry))).toEqual([]);
     for (const url of ['/', '/*', '/sounds/{file}', '/sounds/:file']) expect(doc.paths[url], url).toBeUndefined();
   });
 
@@ -148,6 +148,8 @@ describe('every contract is served with its own schema and documented from it', 
 
     const query = jsonSchema(contract.schema.querystring);
     expect((op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name)).toEqual(Object.keys(query?.properties ?? {}));
+    const path = jsonSchema(contract.schema.params);
+    expect((op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name)).toEqual(Object.keys(path?.properties ?? {}));
   });
 });
 

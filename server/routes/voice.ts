@@ -8,9 +8,9 @@ import formbody from '@fastify/formbody';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import twilio from 'twilio';
-import { afterDialWebhookRoute, statusCallbackRoute, voiceWebhookRoute } from '../../contracts/api/webhooks';
+import { afterDialWebhookRoute, recordingCallbackRoute, statusCallbackRoute, voicemailDoneWebhookRoute, voiceWebhookRoute } from '../../contracts/api/webhooks';
 import type { AppConfig } from '../config';
-import { dialFact, statusFact, voiceFact } from '../history/facts';
+import { dialFact, recordingFact, statusFact, voiceFact } from '../history/facts';
 import type { CallFact } from '../history/facts';
 import { targetOf } from '../history/fold';
 import { sendError } from '../http-errors';
@@ -18,7 +18,7 @@ import type { Store } from '../store/store';
 import { decideAfterDial, decideVoice, parseLeg } from '../voice/decide';
 import type { Params, VoiceContext, VoiceDecision } from '../voice/decide';
 import { emergencyNumbers, type EmergencyCalling } from '../voice/emergency';
-import { renderAfterDial, renderVoice, webhookUrls } from '../voice/twiml';
+import { renderAfterDial, renderVoice, renderVoicemailDone, webhookUrls } from '../voice/twiml';
 
 type FormBody = Record<string, string | string[] | undefined>;
 
@@ -80,6 +80,7 @@ export function voiceContext(config: AppConfig): Omit<VoiceContext, 'available'>
     ringTimeoutSeconds: config.ringTimeoutSeconds,
     emergencyCalling: config.emergencyCalling,
     emergencyNumbers: emergencyNumbers(config.defaultCountry),
+    voicemail: config.voicemail,
   };
 }
 
@@ -143,9 +144,9 @@ export const voiceRoutes: FastifyPluginAsyncTypebox<{ config: AppConfig; store: 
       noteContractMismatch(request);
       const params: Params = request.body;
       const leg = parseLeg(request.query.leg) ?? 'inbound';
-      const decision = decideAfterDial(params, leg);
+      const decision = decideAfterDial(params, leg, context.voicemail);
       request.log.info({ event: 'dial-ended', callSid: params.CallSid, leg, dialCallStatus: params.DialCallStatus }, 'dial ended');
-      const xml = renderAfterDial(decision);
+      const xml = renderAfterDial(decision, urls);
       recordLater(dialFact(params, new Date()));
       return twiml(reply, xml);
     },
@@ -169,6 +170,34 @@ export const voiceRoutes: FastifyPluginAsyncTypebox<{ config: AppConfig; store: 
         store.healer?.noteFailure();
         request.log.error({ event: 'history-write-failed', callSid: fact.call, reason: (err as Error).message }, 'status callback not stored');
         return sendError(reply, 503, 'store_unavailable', 'The call history could not be stored; it heals from the call log later.');
+      }
+      return reply.code(204).send(null);
+    },
+  });
+
+  app.route({
+    ...voicemailDoneWebhookRoute,
+    attachValidation: true,
+    handler: async (request, reply) => {
+      noteContractMismatch(request);
+      const params: Params = request.body;
+      request.log.info({ event: 'voicemail-left', callSid: params.CallSid, seconds: params.RecordingDuration, digits: params.Digits }, 'caller finished a message');
+      return twiml(reply, renderVoicemailDone());
+    },
+  });
+
+  app.route({
+    ...recordingCallbackRoute,
+    handler: async (request, reply) => {
+      const fact = recordingFact(request.body, new Date());
+      if (!fact) return sendError(reply, 400, 'bad_request', 'The callback names no CallSid and RecordingSid this server can store.');
+      request.log.info({ event: 'recording-status', callSid: fact.call, recordingSid: fact.recording, status: fact.status, seconds: fact.duration }, 'recording status');
+      // Acknowledged only once committed: on a 5xx Twilio retries, and the recording waits at Twilio meanwhile.
+      try {
+        await store.voicemails.record(fact);
+      } catch (err) {
+        request.log.error({ event: 'voicemail-write-failed', callSid: fact.call, recordingSid: fact.recording, reason: (err as Error).message }, 'recording callback not stored');
+        return sendError(reply, 503, 'store_unavailable', 'The voicemail could not be stored; the recording stays at Twilio.');
       }
       return reply.code(204).send(null);
     },

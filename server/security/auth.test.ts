@@ -33,15 +33,25 @@ const OPEN: Record<string, string> = {
 const SIGNED_IN = [
   'GET /api/session', 'POST /api/token', 'GET /api/calls', 'POST /api/calls/seen', 'GET /api/unseen', 'GET /api/presence', 'PUT /api/presence/me',
   'GET /api/events', 'POST /api/messages', 'GET /api/conversations', 'GET /api/conversations/:id/messages', 'POST /api/conversations/:id/read',
+  'GET /api/voicemails', 'GET /api/voicemails/:id/audio', 'POST /api/voicemails/:id/heard',
 ];
-const SIGNED_BY_TWILIO = ['POST /handle_calls', 'POST /handle_calls/after-dial', 'POST /handle_calls/status', 'POST /handle_sms', 'POST /handle_sms/status'];
+const SIGNED_BY_TWILIO = [
+  'POST /handle_calls', 'POST /handle_calls/after-dial', 'POST /handle_calls/status', 'POST /handle_calls/voicemail-done', 'POST /handle_calls/recording',
+  'POST /handle_sms', 'POST /handle_sms/status',
+];
 const STATE_CHANGING = [
   'POST /api/session', 'DELETE /api/session', 'POST /api/token', 'POST /api/calls/seen', 'PUT /api/presence/me', 'POST /api/messages', 'POST /api/conversations/:id/read',
+  'POST /api/voicemails/:id/heard',
 ];
 /** Signed-in answers other than 200: created; conversation 1 is there once the send has run, not before. */
-const ACCEPTED: Record<string, number[]> = { 'POST /api/messages': [201], 'GET /api/conversations/:id/messages': [200, 404], 'POST /api/conversations/:id/read': [200, 404] };
+const ACCEPTED: Record<string, number[]> = {
+  'POST /api/messages': [201],
+  // The route's id is not a voicemail's: refused as malformed.
+  'GET /api/voicemails/:id/audio': [400], 'POST /api/voicemails/:id/heard': [400],
+  'GET /api/conversations/:id/messages': [200, 404], 'POST /api/conversations/:id/read': [200, 404] };
 /** Endless answers: read as a stream, then let go. */
 const STREAMING = ['GET /api/events'];
+/** What a signed-in request gets from routes that name a resource: the made-up id is refused, the session is not. */
 /** What a signed-in request sends to each route that takes a body. */
 const BODIES: Record<string, unknown> = { 'PUT /api/presence/me': { availability: 'available' }, 'POST /api/messages': { to: '+14155550123', body: 'Hello' } };
 

@@ -202,7 +202,7 @@ describe('fuzzing the voice webhook', () => {
         const res = await post(url, body, signed);
         expect(res.statusCode, url).toBe(200);
         const sentLeg = new URLSearchParams(url.split('?')[1]).get('leg') ?? undefined;
-        const decision = decideAfterDial({ DialCallStatus: [signed.DialCallStatus].flat()[0] }, parseLeg(sentLeg) ?? 'inbound');
+        const decision = decideAfterDial({ DialCallStatus: [signed.DialCallStatus].flat()[0] }, parseLeg(sentLeg) ?? 'inbound', config.voicemail);
         checkAfterDialTwiml(parseTwiml(res.body), decision);
         kinds[decision.kind] = (kinds[decision.kind] ?? 0) + 1;
         const statusRes = await post('/handle_calls/status', body, signed);
@@ -212,7 +212,7 @@ describe('fuzzing the voice webhook', () => {
       }),
       { numRuns: 500 },
     );
-    expect(Object.keys(kinds).sort()).toEqual(['hangup', 'reject-busy', 'say-and-hangup']);
+    expect(Object.keys(kinds).sort()).toEqual(['hangup', 'reject-busy', 'voicemail']);
     console.log(`fuzz: ${runs} after-dial and status callbacks, 0 5xx, only fixed messages (${JSON.stringify(kinds)})`);
   });
 

@@ -33,6 +33,7 @@ export const TABLES: readonly { name: string; key: string; since?: string }[] = 
   { name: 'messages', key: 'id', since: '0002-messages' },
   { name: 'message_statuses', key: 'id', since: '0002-messages' },
   { name: 'conversation_reads', key: 'id', since: '0002-messages' },
+  { name: 'voicemails', key: 'id', since: '0003-voicemail' },
 ];
 
 /** The tables a database at `schema` has. */
@@ -46,6 +47,7 @@ const SEQUENCES: readonly { table: string; column: string }[] = [
   { table: 'messages', column: 'id' },
   { table: 'message_statuses', column: 'id' },
   { table: 'conversation_reads', column: 'id' },
+  { table: 'voicemails', column: 'id' },
 ];
 
 export interface BackupHeader {

@@ -61,7 +61,7 @@ describe('a database that does not answer at start', () => {
       await eventually(() => store.migration !== undefined, 'the store opened', 60_000);
       await eventually(() => store.health.status === 'ok', 'healthy again', 30_000);
       expect(store.migration!.version).toBe(LATEST_MIGRATION);
-      expect(await store.history.unseen('alice')).toEqual({ missedCalls: 0, seenUpTo: null });
+      expect(await store.history.unseen('alice')).toEqual({ missedCalls: 0, voicemails: 0, seenUpTo: null });
     } finally {
       await store.close();
       await cluster.stop();

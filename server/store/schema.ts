@@ -116,6 +116,18 @@ export interface ConversationReadsTable {
   read_up_to: string;
 }
 
+/** A message left by a caller (voicemail/repository.ts); its audio stays at Twilio under recording_sid. */
+export interface VoicemailsTable {
+  id: Generated<string>;
+  recording_sid: string;
+  call_sid: string;
+  duration_seconds: number;
+  created_at: Timestamp;
+  /** The users who have heard it. */
+  heard_by: ColumnType<string[], string[] | undefined, string[]>;
+  deleted_at: NullableTimestamp;
+}
+
 export interface Schema {
   call_facts: CallFactsTable;
   calls: CallsTable;
@@ -126,4 +138,5 @@ export interface Schema {
   messages: MessagesTable;
   message_statuses: MessageStatusesTable;
   conversation_reads: ConversationReadsTable;
+  voicemails: VoicemailsTable;
 }

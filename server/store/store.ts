@@ -17,6 +17,7 @@ import type { CallLog } from '../history/heal';
 import { HistoryRepository } from '../history/repository';
 import { MessagesRepository } from '../messages/repository';
 import { Team } from '../presence/team';
+import { VoicemailRepository } from '../voicemail/repository';
 import { isUnavailable, openDatabase } from './database';
 import type { Database, StoreHealth, StoreLogger } from './database';
 import { EmbeddedPostgres } from './embedded/cluster';
@@ -49,6 +50,7 @@ export interface Store {
   history: HistoryRepository;
   /** Text messages and conversations. */
   messages: MessagesRepository;
+  voicemails: VoicemailRepository;
   /** Writes the call path does not wait for. */
   background: BackgroundWrites;
   team: Team;
@@ -104,6 +106,7 @@ export async function openStore(config: StoreConfig, options: StoreOptions): Pro
   const database: Database = openDatabase(connection, { log, ...(options.poolSize ? { max: options.poolSize } : {}) });
   const history = new HistoryRepository(database.db);
   const messages = new MessagesRepository(database.db);
+  const voicemails = new VoicemailRepository(database.db, history);
   const team = new Team(config.users.map((u) => u.name), database.db);
   const events = new EventHub(database, log);
   events.observe(team);
@@ -117,6 +120,7 @@ export async function openStore(config: StoreConfig, options: StoreOptions): Pro
   const store: Store = {
     history,
     messages,
+    voicemails,
     background,
     team,
     events,

@@ -174,7 +174,52 @@ const afterDial: [DialLeg, string, string][] = [
 
 describe('decideAfterDial', () => {
   it.each(afterDial)('%s leg, DialCallStatus=%s', (leg, status, expected) => {
-    expect(renderAfterDial(decideAfterDial({ DialCallStatus: status }, leg))).toContain(expected);
+    expect(renderAfterDial(decideAfterDial({ DialCallStatus: status }, leg), urls)).toContain(expected);
+  });
+});
+
+const voicemail = { greeting: 'You reached the team. Leave a message.', maxSeconds: 90 };
+const toVoicemail = { kind: 'voicemail', greeting: voicemail.greeting, maxSeconds: 90, silenceSeconds: 5 };
+
+describe('decideAfterDial with voicemail', () => {
+  it.each<[DialLeg, string, unknown]>([
+    // Only a caller from the phone network to the team number leaves a message.
+    ['inbound', 'no-answer', toVoicemail],
+    ['inbound', 'busy', toVoicemail],
+    ['inbound', 'failed', toVoicemail],
+    ['inbound', '', toVoicemail],
+    ['inbound', 'completed', { kind: 'hangup' }],
+    ['inbound', 'answered', { kind: 'hangup' }],
+    ['inbound', 'canceled', { kind: 'hangup' }],
+    // A colleague's unanswered call, and a browser's call to a number, never go to voicemail.
+    ['client', 'no-answer', { kind: 'hangup' }],
+    ['client', 'busy', { kind: 'reject-busy' }],
+    ['number', 'no-answer', { kind: 'hangup' }],
+    ['number', 'busy', { kind: 'reject-busy' }],
+  ])('%s leg, DialCallStatus=%s', (leg, status, expected) => {
+    expect(decideAfterDial({ DialCallStatus: status }, leg, voicemail)).toEqual(expected);
+  });
+
+  it('everybody on Do not disturb: the caller goes straight to voicemail', () => {
+    const withVoicemail = { ...ctx, voicemail };
+    expect(decideVoice({ From: '+12025550199', To: '+12025550100' }, { ...withVoicemail, available: new Set() })).toEqual({ kind: 'nobody-available', then: toVoicemail });
+    expect(decideVoice(fromAlice('bob'), { ...withVoicemail, available: new Set() })).toEqual({ kind: 'dial-client', identity: 'bob', timeout: 20 });
+  });
+
+  it('renders the greeting, then <Record> with the beep, # to finish, the length limit and both callbacks', () => {
+    const xml = renderAfterDial(toVoicemail as Parameters<typeof renderAfterDial>[0], urls);
+    expect(xml).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?><Response><Say>You reached the team. Leave a message.</Say>' +
+        '<Record maxLength="90" playBeep="true" finishOnKey="#" timeout="5" action="https://phone.example.com/handle_calls/voicemail-done" method="POST" ' +
+        'recordingStatusCallback="https://phone.example.com/handle_calls/recording" recordingStatusCallbackMethod="POST" recordingStatusCallbackEvent="completed absent"/>' +
+        '<Say>No message was recorded. Goodbye.</Say><Hangup/></Response>',
+    );
+  });
+
+  it('a greeting with markup stays text', () => {
+    const xml = renderAfterDial({ kind: 'voicemail', greeting: '</Say><Dial>+1900</Dial>', maxSeconds: 60, silenceSeconds: 5 }, urls);
+    expect(xml).toContain('&lt;/Say&gt;&lt;Dial&gt;');
+    expect(xml).not.toContain('<Dial>');
   });
 });
 

@@ -21,6 +21,13 @@ export interface VoiceContext {
   emergencyCalling?: boolean;
   /** The numbers treated as emergency numbers. Default: those of `defaultCountry` (emergency.ts). */
   emergencyNumbers?: readonly string[];
+  /** An unanswered caller to the team number may leave a message. Without it they hear that no one is available. */
+  voicemail?: VoicemailSettings;
+}
+
+export interface VoicemailSettings {
+  greeting: string;
+  maxSeconds: number;
 }
 
 /** Which kind of <Dial> an after-dial request follows (carried in the action URL's query). */
@@ -40,7 +47,9 @@ export type VoiceDecision =
 export type AfterDialDecision =
   | { kind: 'hangup' }
   | { kind: 'reject-busy' }
-  | { kind: 'say-and-hangup'; message: string };
+  | { kind: 'say-and-hangup'; message: string }
+  /** The greeting, the beep, then <Record>; the recording comes back to the recording status callback. */
+  | { kind: 'voicemail'; greeting: string; maxSeconds: number; silenceSeconds: number };
 
 export type Params = Readonly<Record<string, string | undefined>>;
 
@@ -98,7 +107,7 @@ export function decideVoice(params: Params, ctx: VoiceContext): VoiceDecision {
   if (asE164(to) === ctx.teamNumber) {
     const callerId = asE164(from);
     const identities = ctx.ringGroup.filter((name) => ctx.available.has(name));
-    if (identities.length === 0) return { kind: 'nobody-available', then: decideAfterDial({ DialCallStatus: 'no-answer' }, 'inbound') };
+    if (identities.length === 0) return { kind: 'nobody-available', then: decideAfterDial({ DialCallStatus: 'no-answer' }, 'inbound', ctx.voicemail) };
     return {
       kind: 'ring-group',
       ...(callerId === undefined ? {} : { callerId }),
@@ -111,6 +120,8 @@ export function decideVoice(params: Params, ctx: VoiceContext): VoiceDecision {
 }
 
 const NO_ONE_AVAILABLE = 'Sorry, no one is available to take your call. Please try again later. Goodbye.';
+/** Twilio's default: a caller who stops talking for this long has finished. */
+export const VOICEMAIL_SILENCE_SECONDS = 5;
 
 export function parseLeg(raw: string | undefined): DialLeg | undefined {
   return raw === 'number' || raw === 'client' || raw === 'inbound' ? raw : undefined;
@@ -124,11 +135,16 @@ export function parseLeg(raw: string | undefined): DialLeg | undefined {
  * and the dialer shows it in words: `<Reject reason="busy">` reaches the Voice SDK as "busy here"
  * (31486), and a plain hangup of a call that never connected reads as "no answer". A spoken message
  * would only be heard by someone who is reading the screen anyway. A caller from the phone network
- * has no screen, so they hear that no one is available.
+ * has no screen, so they hear that no one is available, or, with voicemail, the greeting and the beep.
+ * Only calls from the phone network to the team number reach voicemail: a colleague's call that goes
+ * unanswered, or a browser's call to a number, never does (their leg is 'client' or 'number').
  */
-export function decideAfterDial(params: Params, leg: DialLeg): AfterDialDecision {
+export function decideAfterDial(params: Params, leg: DialLeg, voicemail?: VoicemailSettings): AfterDialDecision {
   const status = params.DialCallStatus ?? '';
   if (status === 'completed' || status === 'answered' || status === 'canceled') return { kind: 'hangup' };
-  if (leg === 'inbound') return { kind: 'say-and-hangup', message: NO_ONE_AVAILABLE };
+  if (leg === 'inbound') {
+    if (voicemail) return { kind: 'voicemail', greeting: voicemail.greeting, maxSeconds: voicemail.maxSeconds, silenceSeconds: VOICEMAIL_SILENCE_SECONDS };
+    return { kind: 'say-and-hangup', message: NO_ONE_AVAILABLE };
+  }
   return status === 'busy' ? { kind: 'reject-busy' } : { kind: 'hangup' };
 }

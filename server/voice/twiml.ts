@@ -10,12 +10,18 @@ const { VoiceResponse } = twilio.twiml;
 export interface WebhookUrls {
   afterDial(leg: DialLeg): string;
   status: string;
+  /** <Record action>: the caller has finished their message. */
+  voicemailDone: string;
+  /** <Record recordingStatusCallback>: the recording is ready (or absent). */
+  recording: string;
 }
 
 export function webhookUrls(publicBaseUrl: string): WebhookUrls {
   return {
     afterDial: (leg) => `${publicBaseUrl}/handle_calls/after-dial?leg=${leg}`,
     status: `${publicBaseUrl}/handle_calls/status`,
+    voicemailDone: `${publicBaseUrl}/handle_calls/voicemail-done`,
+    recording: `${publicBaseUrl}/handle_calls/recording`,
   };
 }
 
@@ -55,7 +61,7 @@ export function renderVoice(decision: VoiceDecision, urls: WebhookUrls): string 
       break;
     }
     case 'nobody-available':
-      appendAfterDial(response, decision.then);
+      appendAfterDial(response, decision.then, urls);
       break;
     case 'refuse':
       response.say(decision.message);
@@ -65,17 +71,47 @@ export function renderVoice(decision: VoiceDecision, urls: WebhookUrls): string 
   return response.toString();
 }
 
-function appendAfterDial(response: InstanceType<typeof VoiceResponse>, decision: AfterDialDecision): void {
+export const VOICEMAIL_THANKS = 'Thank you, your message has been recorded. Goodbye.';
+/** Heard when <Record> ends with nothing recorded: Twilio then skips the action and runs the next verb. */
+export const VOICEMAIL_NOTHING_RECORDED = 'No message was recorded. Goodbye.';
+
+function appendAfterDial(response: InstanceType<typeof VoiceResponse>, decision: AfterDialDecision, urls: WebhookUrls): void {
   if (decision.kind === 'reject-busy') {
     response.reject({ reason: 'busy' });
+    return;
+  }
+  if (decision.kind === 'voicemail') {
+    response.say(decision.greeting);
+    response.record({
+      maxLength: decision.maxSeconds,
+      playBeep: true,
+      finishOnKey: '#',
+      timeout: decision.silenceSeconds,
+      action: urls.voicemailDone,
+      method: 'POST',
+      recordingStatusCallback: urls.recording,
+      recordingStatusCallbackMethod: 'POST',
+      // absent too: a caller who said nothing is a missed call, and the history should know why.
+      recordingStatusCallbackEvent: ['completed', 'absent'],
+    });
+    response.say(VOICEMAIL_NOTHING_RECORDED);
+    response.hangup();
     return;
   }
   if (decision.kind === 'say-and-hangup') response.say(decision.message);
   response.hangup();
 }
 
-export function renderAfterDial(decision: AfterDialDecision): string {
+export function renderAfterDial(decision: AfterDialDecision, urls: WebhookUrls): string {
   const response = new VoiceResponse();
-  appendAfterDial(response, decision);
+  appendAfterDial(response, decision, urls);
+  return response.toString();
+}
+
+/** The <Record> action: the message is in; the caller is thanked and the call ends. */
+export function renderVoicemailDone(): string {
+  const response = new VoiceResponse();
+  response.say(VOICEMAIL_THANKS);
+  response.hangup();
   return response.toString();
 }

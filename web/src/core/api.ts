@@ -1,7 +1,7 @@
 import type {
   Availability, CallList, CallListQuery, ConversationList, ErrorBody, MessageList, Presence, PresenceList, ReplyBody, RequestBody, RouteContract,
   SentMessage, Unseen, callListRoute, callsSeenRoute, configRoute, conversationListRoute, conversationMessagesRoute, conversationReadRoute,
-  currentSessionRoute, presenceListRoute, sendMessageRoute, setAvailabilityRoute, signInRoute, signOutRoute, tokenRoute, unseenRoute,
+  currentSessionRoute, presenceListRoute, sendMessageRoute, setAvailabilityRoute, signInRoute, signOutRoute, tokenRoute, unseenRoute, Voicemail, VoicemailList, voicemailHeardRoute, voicemailListRoute,
 } from '../../../contracts/api';
 import type { AppConfig, Session, TokenGrant } from './types';
 
@@ -37,7 +37,13 @@ export interface Api {
   conversationMessages(id: string, before?: string): Promise<MessageList>;
   markConversationRead(id: string): Promise<Unseen>;
   sendMessage(to: string, body: string): Promise<SentMessage>;
+  voicemails(): Promise<VoicemailList>;
+  /** Marks a voicemail heard by the signed-in user, on every device; the voicemail as it now is. */
+  markVoicemailHeard(id: string): Promise<Voicemail>;
 }
+
+/** Where the browser plays a voicemail from: this server's proxy, never Twilio. */
+export const voicemailAudioUrl = (id: string) => `/api/voicemails/${encodeURIComponent(id)}/audio`;
 
 /** The query string of a GET: only the parameters that are set. */
 export function queryString(query: Record<string, string | number | undefined>): string {
@@ -111,5 +117,8 @@ export function createApi(fetchImpl: Fetch = (input, init) => fetch(input, init)
     markConversationRead: (id) =>
       request<typeof conversationReadRoute>({ method: 'POST', url: `/api/conversations/${encodeURIComponent(id)}/read` as '/api/conversations/:id/read' }, undefined),
     sendMessage: (to, body) => request<typeof sendMessageRoute>({ method: 'POST', url: '/api/messages' }, { to, body }),
+    voicemails: () => request<typeof voicemailListRoute>({ method: 'GET', url: '/api/voicemails' }, undefined),
+    markVoicemailHeard: (id) =>
+      request<typeof voicemailHeardRoute>({ method: 'POST', url: `/api/voicemails/${encodeURIComponent(id)}/heard` as '/api/voicemails/:id/heard' }, {}),
   };
 }

@@ -89,6 +89,12 @@ export class HistoryStore {
     return newest;
   }
 
+  /** Some loaded call is not seen yet. */
+  hasUnseen(): boolean {
+    for (const record of this.records.values()) if (!record.seen) return true;
+    return false;
+  }
+
   /** Loads the first page (of `filter`, or of the current one); rows already shown stay until it answers. */
   async load(filter: HistoryFilter = this.view.filter): Promise<void> {
     const generation = ++this.generation;

@@ -157,3 +157,56 @@ describe('LiveData: lists loaded once the stream is live, then kept current by i
     expect(events.requests.at(-1)).toEqual({ lastEventId: '1' });
   });
 });
+
+describe('LiveData: voicemail', () => {
+  const message = (id: string, minute: number, heardBy: string[] = []) => ({
+    id,
+    callId: `c${id}`,
+    from: '+12025550104',
+    durationSeconds: 3,
+    createdAt: new Date(Date.UTC(2025, 2, 1, 10, minute)).toISOString(),
+    heard: heardBy.includes('alice'),
+    heardBy,
+  });
+
+  it('loads the voicemails with the lists, adds new ones live (newest first), and marks one heard on the server', async () => {
+    const api = new FakeApi();
+    api.voicemailItems = [message('1', 1)];
+    const t = await signedIn({ api });
+    await flush();
+    const { voicemails } = t.controller.live;
+    expect(voicemails.getStatus()).toBe('ready');
+    expect(voicemails.getItems().map((v) => v.id)).toEqual(['1']);
+
+    t.events.push({ type: 'voicemail', voicemail: message('2', 2) });
+    expect(voicemails.getItems().map((v) => v.id)).toEqual(['2', '1']);
+    // Someone else heard it: the same message, changed in place.
+    t.events.push({ type: 'voicemail', voicemail: message('1', 1, ['bob']) });
+    expect(voicemails.getItems().map((v) => [v.id, v.heard, v.heardBy])).toEqual([['2', false, []], ['1', false, ['bob']]]);
+
+    api.voicemailItems = [message('1', 1, ['bob']), message('2', 2)];
+    expect(await t.controller.live.markVoicemailHeard('2')).toBeNull();
+    expect(voicemails.getItems()[0]).toMatchObject({ id: '2', heard: true, heardBy: ['alice'] });
+    expect(await t.controller.live.markVoicemailHeard('9')).toMatch(/no such voicemail/);
+  });
+
+  it('a voicemail row left unseen in Recents is marked seen though no missed call is counted', async () => {
+    const api = new FakeApi();
+    api.history = [callRecord('c1', { outcome: 'voicemail' })];
+    const t = await signedIn({ api });
+    await flush();
+    t.controller.live.unseen.set({ missedCalls: 0, voicemails: 1 });
+    await t.controller.live.markSeen();
+    expect(t.api.seenRequests).toHaveLength(1);
+    expect(t.controller.live.history.getRecord('c1')!.seen).toBe(true);
+  });
+
+  it('sign-out forgets them', async () => {
+    const api = new FakeApi();
+    api.voicemailItems = [message('1', 1)];
+    const t = await signedIn({ api });
+    await flush();
+    t.controller.live.stop();
+    expect(t.controller.live.voicemails.getItems()).toEqual([]);
+  });
+});

@@ -16,6 +16,7 @@ import { PresenceStore } from './presence-store';
 import { messageOf } from './reasons';
 import { SharedEventStream, type TabsPort } from './shared-stream';
 import { ValueStore } from './value-store';
+import { VoicemailStore } from './voicemail-store';
 
 /** How many notified missed calls are remembered (see `notified`). */
 const NOTIFIED_KEPT = 50;
@@ -44,6 +45,7 @@ export class LiveData {
   readonly unseen = new ValueStore<Unseen | null>(null);
   readonly presence = new PresenceStore();
   readonly messages: MessagesStore;
+  readonly voicemails = new VoicemailStore();
   private stream: SharedEventStream | null = null;
   private identity = '';
   private loaded = false;
@@ -105,6 +107,7 @@ export class LiveData {
     this.unseen.set(null);
     this.presence.clear();
     this.messages.clear();
+    this.voicemails.clear();
   }
 
   /** The lists again, from the server (after a gap in the stream, or on request). */
@@ -118,6 +121,13 @@ export class LiveData {
       settle('the missed-call count', api.unseen(), (unseen) => this.unseen.set(unseen)),
       settle('the team’s availability', api.presence(), (list) => this.presence.replaceAll(list.items)),
       this.messages.load(),
+      api.voicemails().then(
+        (list) => this.voicemails.replaceAll(list.items),
+        (error: unknown) => {
+          this.voicemails.failed();
+          log.add(`Could not load the voicemails: ${messageOf(error)}`);
+        },
+      ),
     ]);
   }
 
@@ -131,7 +141,8 @@ export class LiveData {
    */
   markSeen(): Promise<void> {
     if (this.seenRequest) return this.seenRequest;
-    if (!this.unseen.get()?.missedCalls || this.deps.env.isHidden()) return Promise.resolve();
+    // A call with a message counts as a voicemail, not a missed call: its row may be all that is unseen.
+    if (!(this.unseen.get()?.missedCalls || this.history.hasUnseen()) || this.deps.env.isHidden()) return Promise.resolve();
     const upTo = this.history.newestMissed()?.startedAt;
     this.seenRequest = this.deps.api
       .markCallsSeen(upTo)
@@ -147,6 +158,17 @@ export class LiveData {
         this.seenRequest = null;
       });
     return this.seenRequest;
+  }
+
+  /** The person played or dismissed a message: heard, on all their devices. Returns why it failed, or null. */
+  async markVoicemailHeard(id: string): Promise<string | null> {
+    try {
+      this.voicemails.upsert(await this.deps.api.markVoicemailHeard(id));
+      return null;
+    } catch (error) {
+      this.deps.log.add(`Could not mark the voicemail heard: ${messageOf(error)}`);
+      return messageOf(error);
+    }
   }
 
   /** Available or Do not disturb; shown at once, undone if the server refuses. Returns why it failed, or null. */
@@ -186,6 +208,9 @@ export class LiveData {
       case 'message':
         if (leader) this.notifyText(event.message);
         this.messages.upsertMessage(event.message);
+        break;
+      case 'voicemail':
+        this.voicemails.upsert(event.voicemail);
         break;
       case 'reset':
         this.deps.log.add('Live updates: events were missed; reloading the lists');

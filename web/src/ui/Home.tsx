@@ -3,6 +3,7 @@ import { t } from '../i18n';
 import { PresenceLabel } from './PresenceLabel';
 import { Messages } from './Messages';
 import { Recents } from './Recents';
+import { Voicemails } from './Voicemails';
 import { usePhone } from './phone-context';
 import { usePresence } from './use-live';
 
@@ -34,6 +35,7 @@ export function Home({ onNewCall }: { onNewCall: () => void }) {
       <Recents />
 
       <Messages />
+      <Voicemails />
 
       <section className="card" aria-labelledby="colleagues-heading">
         <h2 id="colleagues-heading">{t('home.colleagues')}</h2>

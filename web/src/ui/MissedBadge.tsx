@@ -25,3 +25,9 @@ export function MissedBadge() {
   const count = useUnseen()?.missedCalls ?? 0;
   return <CountBadge count={count} label={t('recents.badge', { count })} testId="missed-badge" />;
 }
+
+/** The unheard voicemails, beside the Voicemail heading. */
+export function VoicemailBadge() {
+  const count = useUnseen()?.voicemails ?? 0;
+  return <CountBadge count={count} label={t('voicemail.badge', { count })} testId="voicemail-badge" />;
+}

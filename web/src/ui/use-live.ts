@@ -4,7 +4,7 @@
  * changed and nothing else.
  */
 import { useCallback, useSyncExternalStore } from 'react';
-import type { CallRecord, Unseen } from '../../../contracts/api';
+import type { CallRecord, Unseen, Voicemail } from '../../../contracts/api';
 import type { HistoryView } from '../core/history-store';
 import type { PresenceByUser } from '../core/presence-store';
 import { useController } from './phone-context';
@@ -23,6 +23,16 @@ export function useCallRecord(id: string): CallRecord | undefined {
 export function useUnseen(): Unseen | null {
   const { unseen } = useController().live;
   return useSyncExternalStore(unseen.subscribe, unseen.get, unseen.get);
+}
+
+export function useVoicemails(): readonly Voicemail[] {
+  const { voicemails } = useController().live;
+  return useSyncExternalStore(voicemails.subscribe, voicemails.getItems, voicemails.getItems);
+}
+
+export function useVoicemailStatus(): 'idle' | 'ready' | 'error' {
+  const { voicemails } = useController().live;
+  return useSyncExternalStore(voicemails.subscribe, voicemails.getStatus, voicemails.getStatus);
 }
 
 export function usePresence(): PresenceByUser {

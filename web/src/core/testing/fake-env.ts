@@ -1,4 +1,4 @@
-import type { Availability, CallList, CallListQuery, CallRecord, Conversation, ConversationList, MessageList, MessageRecord, Presence, PresenceList, SentMessage, Unseen } from '../../../../contracts/api';
+import type { Availability, CallList, CallListQuery, CallRecord, Conversation, ConversationList, MessageList, MessageRecord, Presence, PresenceList, SentMessage, Unseen, Voicemail, VoicemailList } from '../../../../contracts/api';
 import { callCursor, callCursorParts } from '../../../../contracts/api/history-cursor';
 import type { Api } from '../api';
 import { ApiError } from '../api';
@@ -128,6 +128,26 @@ export class FakeApi implements Api {
     const conversationId = this.conversationList.find((c) => c.peer === to)?.id ?? String(this.conversationList.length + 1);
     const message = textRecord(String(100 + this.sent.length), { conversationId, peer: to, body, direction: 'outbound', status: 'queued', sentBy: this.sessionUser?.identity ?? 'alice' });
     return { id: message.id, status: message.status, message };
+  }
+
+  // ---- voicemail, in memory ----
+
+  /** The team's voicemails, as the server would list them for every user (heard from heardBy). */
+  voicemailItems: Voicemail[] = [];
+  async voicemails(): Promise<VoicemailList> {
+    if (this.liveError) throw this.liveError;
+    const user = this.sessionUser?.identity ?? 'alice';
+    return { items: this.voicemailItems.map((v) => ({ ...v, heard: v.heardBy.includes(user) })) };
+  }
+  async markVoicemailHeard(id: string): Promise<Voicemail> {
+    if (this.liveError) throw this.liveError;
+    const user = this.sessionUser?.identity ?? 'alice';
+    const found = this.voicemailItems.find((v) => v.id === id);
+    if (!found) throw new ApiError('There is no such voicemail; it may have been deleted.', 404, 'not_found');
+    const heardBy = found.heardBy.includes(user) ? found.heardBy : [...found.heardBy, user].sort();
+    const updated = { ...found, heardBy, heard: true };
+    this.voicemailItems = this.voicemailItems.map((v) => (v.id === id ? updated : v));
+    return updated;
   }
 }
 

@@ -1,0 +1,80 @@
+/**
+ * Voicemail with real media through the emulator: the whole team is on Do not disturb, a phone calls the
+ * team number and leaves a 3-second 440 Hz message ended with #; the message shows up live in alice's and
+ * bob's tabs, its audio comes through the app's proxy (about 3 s, 440 Hz, measured from the samples), plays
+ * to the end in alice's browser, which marks it heard for her and nobody else.
+ *
+ * The suite's server keeps its data between specs and runs, so the new message is told apart by its id;
+ * everyone is made available again at the end, and bob hears it too, so later specs count nothing of it.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { finishedRecordingOf, leaveMessage, PHONES, TEAM_NUMBER } from '../test-support/emulator-api';
+import { dominantFrequency, readWav } from '../test-support/audio-analysis';
+import { newPhonePage, setAvailable, signIn } from '../test-support/phone-ui';
+
+const CALLER = PHONES.tone;
+const CALLER_SHOWN = '(202) 555-0104';
+
+const voicemail = (page: Page) => page.getByRole('region', { name: 'Voicemail' });
+const rowIds = (page: Page) => voicemail(page).getByTestId('voicemail').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-voicemail-id') ?? ''));
+
+test('a caller nobody can take leaves a message: live in the team’s tabs, played in the browser, heard by alice only', async ({ browser, request }) => {
+  const alice = await newPhonePage(browser);
+  await signIn(alice.page, 'alice');
+  const bob = await newPhonePage(browser);
+  await signIn(bob.page, 'bob');
+  const carol = await newPhonePage(browser);
+  await signIn(carol.page, 'carol');
+  const team = [alice.page, bob.page, carol.page];
+  try {
+    // Nobody can be rung: the call goes straight to the greeting and the beep.
+    for (const page of team) await setAvailable(page, false);
+    for (const page of [alice.page, bob.page]) await expect(voicemail(page).getByText('Loading voicemail…')).toBeHidden();
+    const known = new Set(await rowIds(alice.page));
+
+    const callSid = await leaveMessage(request, CALLER, { to: TEAM_NUMBER, seconds: 3, sound: 'tone', toneHz: 440, end: 'hash' });
+    const recording = await finishedRecordingOf(request, callSid);
+    expect(recording.status).toBe('completed');
+
+    // Live, without a reload, in both tabs: caller, length, not heard yet.
+    let id = '';
+    await expect.poll(async () => (id = (await rowIds(alice.page)).find((i) => !known.has(i)) ?? ''), { timeout: 15_000 }).not.toBe('');
+    const rowOf = (page: Page) => voicemail(page).locator(`[data-voicemail-id="${id}"]`);
+    for (const page of [alice.page, bob.page]) {
+      await expect(rowOf(page)).toContainText(CALLER_SHOWN);
+      await expect(rowOf(page)).toContainText(/Message 0:0[34]/);
+      await expect(rowOf(page)).toHaveAttribute('data-heard', 'false');
+      await expect(voicemail(page).getByTestId('voicemail-badge')).toBeVisible();
+    }
+
+    // The audio through the app's proxy is the message: about 3 s of 440 Hz.
+    const audio = await alice.context.request.get(`/api/voicemails/${id}/audio`);
+    expect(audio.status()).toBe(200);
+    const wav = readWav(await audio.body());
+    expect(wav.seconds).toBeGreaterThan(2.5);
+    expect(wav.seconds).toBeLessThan(3.6);
+    expect(Math.abs(dominantFrequency(wav.samples, wav.sampleRate) - 440)).toBeLessThan(15);
+
+    // Played in alice's browser to the end: the element decodes it (duration) and reaching `ended` marks it heard.
+    const player = rowOf(alice.page).locator('audio');
+    await player.evaluate((el: HTMLAudioElement) => {
+      el.muted = true;
+      return el.play();
+    });
+    await expect.poll(() => player.evaluate((el: HTMLAudioElement) => el.duration), { timeout: 10_000 }).toBeGreaterThan(2.5);
+    await expect.poll(() => player.evaluate((el: HTMLAudioElement) => el.ended), { timeout: 15_000 }).toBe(true);
+    await expect(rowOf(alice.page)).toHaveAttribute('data-heard', 'true');
+    await expect(rowOf(alice.page)).toContainText('Heard by alice');
+    // Bob sees who heard it, and it is still new to him.
+    await expect(rowOf(bob.page)).toContainText('Heard by alice');
+    await expect(rowOf(bob.page)).toHaveAttribute('data-heard', 'false');
+
+    // Bob marks it heard with the button.
+    await rowOf(bob.page).getByRole('button', { name: 'Mark as heard' }).click();
+    await expect(rowOf(bob.page)).toHaveAttribute('data-heard', 'true');
+    await expect(rowOf(alice.page)).toContainText('Heard by alice, bob');
+  } finally {
+    for (const page of team) await setAvailable(page, true);
+    for (const { context } of [alice, bob, carol]) await context.close();
+  }
+});

@@ -1,0 +1,77 @@
+/**
+ * Voicemail for the signed-in user: the list, "heard", and the audio, proxied from Twilio (voicemail/
+ * media.ts) with Range support so that the browser's player can seek. Contracts in
+ * contracts/api/voicemails.ts.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { voicemailAudioRoute, voicemailHeardRoute, voicemailListRoute } from '../../contracts/api/voicemails';
+import { sendError } from '../http-errors';
+import { currentIdentity } from '../plugins/session';
+import type { Store } from '../store/store';
+import type { UserDirectory } from '../users';
+import type { RecordingMedia } from '../voicemail/media';
+import { readRange } from '../voicemail/range';
+import { fromStore } from './store-errors';
+
+const VOICEMAIL = 'Voicemail';
+const ID = /^[0-9]{1,18}$/;
+
+export const voicemailRoutes: FastifyPluginAsyncTypebox<{ store: Store; users: UserDirectory; media: RecordingMedia }> = async (app, opts) => {
+  const { store, users, media } = opts;
+  const signedOut = (reply: Parameters<typeof sendError>[0]) => sendError(reply, 401, 'signed_out', 'You are not signed in.');
+  const notFound = (reply: Parameters<typeof sendError>[0]) => sendError(reply, 404, 'not_found', 'There is no such voicemail; it may have been deleted.');
+  const badId = (reply: Parameters<typeof sendError>[0]) => sendError(reply, 400, 'bad_request', 'A voicemail id is a number, as GET /api/voicemails gives it.');
+
+  app.route({
+    ...voicemailListRoute,
+    handler: async (request, reply) => {
+      const user = currentIdentity(request, users.names);
+      if (user === undefined) return signedOut(reply);
+      reply.header('cache-control', 'no-store');
+      return fromStore(store, request, reply, VOICEMAIL, async () => ({ items: await store.voicemails.list(user) }));
+    },
+  });
+
+  app.route({
+    ...voicemailHeardRoute,
+    bodyLimit: 1024,
+    handler: async (request, reply) => {
+      const user = currentIdentity(request, users.names);
+      if (user === undefined) return signedOut(reply);
+      if (!ID.test(request.params.id)) return badId(reply);
+      const result = await fromStore(store, request, reply, VOICEMAIL, () => store.voicemails.markHeard(user, request.params.id));
+      return result === undefined ? notFound(reply) : result;
+    },
+  });
+
+  app.route({
+    ...voicemailAudioRoute,
+    handler: async (request, reply) => {
+      const user = currentIdentity(request, users.names);
+      if (user === undefined) return signedOut(reply);
+      if (!ID.test(request.params.id)) return badId(reply);
+      const sid = await fromStore(store, request, reply, VOICEMAIL, () => store.voicemails.recordingOf(request.params.id));
+      if (sid === undefined) return notFound(reply);
+      if (typeof sid !== 'string') return sid;
+      const audio = await media.fetch(sid);
+      if (audio.kind === 'gone') return notFound(reply);
+      if (audio.kind === 'failed') {
+        request.log.warn({ event: 'recording-fetch-failed', recordingSid: sid, reason: audio.reason }, 'recording not fetched from Twilio');
+        return sendError(reply, 502, 'recording_unavailable', 'The recording could not be fetched from Twilio just now. Try again in a moment.');
+      }
+      const size = audio.body.length;
+      // Private to the signed-in user's browser: it may keep it, no shared cache may.
+      reply.header('cache-control', 'private, max-age=3600').header('accept-ranges', 'bytes').type(audio.contentType);
+      const range = readRange(request.headers.range, size);
+      if (range.kind === 'unsatisfiable') {
+        return reply.code(416).header('content-range', `bytes */${size}`).type('application/json').send({ error: 'That range is not part of this recording.', code: 'range_not_satisfiable' });
+      }
+      if (range.kind === 'full') return reply.code(200).header('content-length', size).send(audio.body);
+      return reply
+        .code(206)
+        .header('content-range', `bytes ${range.start}-${range.end}/${size}`)
+        .header('content-length', range.end - range.start + 1)
+        .send(audio.body.subarray(range.start, range.end + 1));
+    },
+  });
+};

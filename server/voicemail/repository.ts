@@ -1,0 +1,110 @@
+/**
+ * Voicemails in PostgreSQL. A recording status callback is one more fact of its call: `record` stores it
+ * with the call's refold (outcome voicemail) and, for a real message, the voicemail row, in one
+ * transaction with the events they imply, so the callback is acknowledged only once all of it is
+ * committed. The row is keyed by RecordingSid: Twilio's retries add nothing.
+ */
+import { sql } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Voicemail } from '../../contracts/api/voicemails';
+import { appendEvents } from '../events/outbox';
+import type { NewEvent } from '../events/outbox';
+import { isMessage } from '../history/facts';
+import type { CallFact } from '../history/facts';
+import type { HistoryRepository } from '../history/repository';
+import { unseenCounts, unseenEvent } from '../history/team-state';
+import type { Db } from '../store/database';
+import type { Schema, VoicemailsTable } from '../store/schema';
+
+export type RecordingFact = Extract<CallFact, { kind: 'recording' }>;
+/** A voicemail as every user sees it; `heard` is added per user (withHeard). */
+export type SharedVoicemail = Omit<Voicemail, 'heard'>;
+export type VoicemailRow = Selectable<VoicemailsTable>;
+
+/** The list is the team's inbox, not an archive: the newest this many. */
+export const MAX_LISTED = 200;
+
+export function withHeard(v: SharedVoicemail, user: string): Voicemail {
+  // Field by field, in the contract's order (an event's payload read back from JSONB has another order).
+  return { id: v.id, callId: v.callId, from: v.from, durationSeconds: v.durationSeconds, createdAt: v.createdAt, heard: v.heardBy.includes(user), heardBy: v.heardBy };
+}
+
+export const voicemailEvent = (v: SharedVoicemail): NewEvent => ({ type: 'voicemail', audience: null, payload: { voicemail: v } });
+
+/** The voicemails with their call's caller and history id (null while the call's record is not known yet). */
+function shared(db: Kysely<Schema>) {
+  return db
+    .selectFrom('voicemails as v')
+    .leftJoin('calls as c', 'c.call_sid', 'v.call_sid')
+    .select(['v.id', 'v.recording_sid', 'v.duration_seconds', 'v.created_at', 'v.heard_by', 'c.id as call_id', 'c.from_number'])
+    .where('v.deleted_at', 'is', null);
+}
+
+type SharedRow = Awaited<ReturnType<ReturnType<typeof shared>['executeTakeFirstOrThrow']>>;
+
+const toShared = (r: SharedRow): SharedVoicemail => ({
+  id: String(r.id),
+  callId: r.call_id === null ? null : String(r.call_id),
+  from: r.from_number ?? '',
+  durationSeconds: r.duration_seconds,
+  createdAt: r.created_at.toISOString(),
+  heardBy: [...r.heard_by].sort(),
+});
+
+export class VoicemailRepository {
+  constructor(
+    private readonly db: Db,
+    private readonly history: HistoryRepository,
+  ) {}
+
+  /** Stores a recording callback; returns the voicemail when this callback created it. */
+  async record(fact: RecordingFact): Promise<SharedVoicemail | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      // Before the refold: its unseen counts then already count the new message.
+      const created = isMessage(fact)
+        ? await trx
+            .insertInto('voicemails')
+            .values({ recording_sid: fact.recording, call_sid: fact.call, duration_seconds: fact.duration!, created_at: fact.at })
+            .onConflict((oc) => oc.column('recording_sid').doNothing())
+            .returning('id')
+            .executeTakeFirst()
+        : undefined;
+      await this.history.recordIn(trx, [fact]);
+      if (!created) return undefined;
+      const voicemail = toShared(await shared(trx).where('v.id', '=', created.id).executeTakeFirstOrThrow());
+      // Everyone has one more unheard message.
+      await appendEvents(trx, [voicemailEvent(voicemail), ...(await unseenCounts(trx)).map(unseenEvent)]);
+      return voicemail;
+    });
+  }
+
+  async list(user: string): Promise<Voicemail[]> {
+    const rows = await shared(this.db).orderBy('v.created_at', 'desc').orderBy('v.id', 'desc').limit(MAX_LISTED).execute();
+    return rows.map((r) => withHeard(toShared(r), user));
+  }
+
+  /** The RecordingSid behind a voicemail that is not deleted. */
+  async recordingOf(id: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('voicemails').select('recording_sid').where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+    return row?.recording_sid;
+  }
+
+  /** Marks it heard by `user` (once; again changes nothing); undefined when there is no such voicemail. */
+  async markHeard(user: string, id: string): Promise<Voicemail | undefined> {
+    return this.db.transaction().execute(async (trx: Transaction<Schema>) => {
+      const updated = await trx
+        .updateTable('voicemails')
+        .set({ heard_by: sql<string[]>`array_append(heard_by, ${user})` })
+        .where('id', '=', id)
+        .where('deleted_at', 'is', null)
+        .where(sql<boolean>`NOT (${user} = ANY(heard_by))`)
+        .returning('id')
+        .executeTakeFirst();
+      const row = await shared(trx).where('v.id', '=', id).executeTakeFirst();
+      if (!row) return undefined;
+      const voicemail = toShared(row);
+      if (updated) await appendEvents(trx, [voicemailEvent(voicemail), ...(await unseenCounts(trx, [user])).map(unseenEvent)]);
+      return withHeard(voicemail, user);
+    });
+  }
+}
