@@ -46,7 +46,7 @@ describe('MessagesRepository', () => {
     expect(await repo.unseen('bob')).toMatchObject({ messages: 1, missedCalls: 0 });
     const written = await events();
     expect(written.map((e) => e.type)).toEqual(['message', 'conversation', 'conversation', 'unseen', 'unseen']);
-    expect(written.find((e) => e.type === 'unseen' && e.audience?.[0] === 'bob')?.payload).toEqual({ unseen: { missedCalls: 0, messages: 1, seenUpTo: null } });
+    expect(written.find((e) => e.type === 'unseen' && e.audience?.[0] === 'bob')?.payload).toEqual({ unseen: { missedCalls: 0, voicemails: 0, messages: 1, seenUpTo: null } });
   });
 
   it('keeps Unicode bodies exactly and groups by number', async () => {

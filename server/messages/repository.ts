@@ -42,6 +42,7 @@ export interface OutboundMessage {
 
 export interface UserUnseen {
   missedCalls: number;
+  voicemails: number;
   messages: number;
   seenUpTo: string | null;
 }
@@ -223,7 +224,7 @@ export class MessagesRepository {
   }
 
   async unseen(user: string): Promise<UserUnseen> {
-    return (await unseenFor(this.db, [user]))[0] ?? { missedCalls: 0, messages: 0, seenUpTo: null };
+    return (await unseenFor(this.db, [user]))[0] ?? { missedCalls: 0, voicemails: 0, messages: 0, seenUpTo: null };
   }
 
   /** Deletes messages older than the retention (and conversations left empty); returns how many messages went. */
@@ -295,7 +296,7 @@ export class MessagesRepository {
   }
 
   private async unseenEvents(trx: Trx, only?: readonly string[]): Promise<NewEvent[]> {
-    return (await unseenFor(trx, only)).map((u) => ({ type: 'unseen', audience: [u.user], payload: { unseen: { missedCalls: u.missedCalls, messages: u.messages, seenUpTo: u.seenUpTo } } }));
+    return (await unseenFor(trx, only)).map((u) => ({ type: 'unseen', audience: [u.user], payload: { unseen: { missedCalls: u.missedCalls, voicemails: u.voicemails, messages: u.messages, seenUpTo: u.seenUpTo } } }));
   }
 }
 
@@ -303,7 +304,7 @@ function conversationRecord(row: { id: string; peer: string; last_message: strin
   return { id: String(row.id), peer: row.peer, lastMessage: row.last_message, lastAt: row.last_at.toISOString(), unread: Number(row.unread), optedOut: row.opted_out };
 }
 
-/** Missed calls and unread messages of these users (or all). */
+/** Missed calls, unheard voicemails and unread messages of these users (or all). */
 async function unseenFor(db: Kysely<Schema>, users?: readonly string[]): Promise<(UserUnseen & { user: string })[]> {
   const calls = await unseenCounts(db, users);
   const result: (UserUnseen & { user: string })[] = [];
@@ -313,7 +314,7 @@ async function unseenFor(db: Kysely<Schema>, users?: readonly string[]): Promise
         WHERE m.direction = 'inbound'
           AND m.id > coalesce((SELECT r.read_up_to FROM conversation_reads r WHERE r.conversation_id = m.conversation_id AND r.user_name = ${c.user}), 0)
         LIMIT ${UNSEEN_COUNT_CAP}) x`.execute(db);
-    result.push({ user: c.user, missedCalls: c.missedCalls, messages: unread.rows[0]?.n ?? 0, seenUpTo: c.seenUpTo?.toISOString() ?? null });
+    result.push({ user: c.user, missedCalls: c.missedCalls, voicemails: c.voicemails, messages: unread.rows[0]?.n ?? 0, seenUpTo: c.seenUpTo?.toISOString() ?? null });
   }
   return result;
 }

@@ -46,8 +46,8 @@ const STATE_CHANGING = [
 /** Signed-in answers other than 200: created; conversation 1 is there once the send has run, not before. */
 const ACCEPTED: Record<string, number[]> = {
   'POST /api/messages': [201],
-  // The route's id is not a voicemail's: refused as malformed.
-  'GET /api/voicemails/:id/audio': [400], 'POST /api/voicemails/:id/heard': [400],
+  // No voicemail has the id the request fills in: refused as malformed or not found.
+  'GET /api/voicemails/:id/audio': [400, 404], 'POST /api/voicemails/:id/heard': [400, 404],
   'GET /api/conversations/:id/messages': [200, 404], 'POST /api/conversations/:id/read': [200, 404] };
 /** Endless answers: read as a stream, then let go. */
 const STREAMING = ['GET /api/events'];
