@@ -27,8 +27,14 @@ async function observedLoad(browser: Browser, origin: string): Promise<{ before:
     await signIn(page, 'alice', { origin });
     await page.reload();
     await page.waitForFunction(() => performance.getEntriesByName('softphone-registered').length > 0, undefined, { timeout: 20_000 });
-    // Let what the app loads right after registering arrive, so it can be listed as "later".
-    await page.waitForLoadState('networkidle');
+    // Let what the app loads right after registering arrive, so it can be listed as "later". The live event
+    // stream stays open, so the network is never idle: wait until no resource has arrived for a second.
+    for (let seen = -1; ; ) {
+      const now = await page.evaluate(() => performance.getEntriesByType('resource').length);
+      if (now === seen) break;
+      seen = now;
+      await page.waitForTimeout(1_000);
+    }
     const entries = await page.evaluate(() => {
       const registered = performance.getEntriesByName('softphone-registered')[0]!.startTime;
       return performance.getEntriesByType('resource').map((e) => ({ path: new URL(e.name).pathname, early: e.startTime < registered }));

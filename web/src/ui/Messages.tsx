@@ -15,6 +15,8 @@ import { useUnseen } from './use-live';
 import { useMessagesView } from './use-messages';
 import { defaultCountryOf, peerText, usePhoneLib } from './use-phone-lib';
 
+const selectRegistered = (s: PhoneSnapshot) => s.phone.registration === 'registered';
+
 const selectConfig = (s: PhoneSnapshot) => s.config;
 const selectCanCall = (s: PhoneSnapshot) => s.phone.status === 'ready';
 
@@ -41,7 +43,9 @@ function UnreadBadge() {
 export function Messages() {
   useLocale();
   const [config, phone] = usePhone(selectConfig);
-  const lib = usePhoneLib();
+  const [registered] = usePhone(selectRegistered);
+  // As in Recents: the number formatting chunk is fetched once the phone is up, never in the first load.
+  const lib = usePhoneLib(registered);
   const view = useMessagesView();
   const { messages } = phone.live;
   const country = defaultCountryOf(config);
