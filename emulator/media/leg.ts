@@ -11,7 +11,6 @@
  * cut apart. The separable parts live beside it (codecs, datagram gate, digit plans in rfc4733).
  */
 import { EventEmitter } from 'node:events';
-import type { FastifyBaseLogger } from 'fastify';
 import {
   RTCPeerConnection,
   RtpHeader,
@@ -20,50 +19,23 @@ import {
   type RTCDtlsTransport,
 } from 'werift';
 import type { AudioSource, LegMediaStats, MediaLeg, MediaLegEvents } from './types';
+import type { DtmfStep, MediaLegOptions, MediaLogger, Playback, RelayRun } from './leg-state';
 import { keepNarrowbandEvents, PCMU_PAYLOAD_TYPE, peerCodecs, TELEPHONE_EVENT_PAYLOAD_TYPE, telephoneEventPayloadType } from './codecs';
 import { gateDatagrams } from './datagram-gate';
 import { decodePcmu, encodePcmu } from './g711';
 import { LevelMeter } from './level';
 import { ToneMeter } from './spectrum';
-import { planDigits, TelephoneEventDetector, type DigitStep } from './rfc4733';
+import { planDigits, TelephoneEventDetector } from './rfc4733';
 import { BufferSource, EchoSource, SilenceSource, ToneSource, speechSource, FRAME_SAMPLES, type FrameSource } from './sources';
 import { onMediaTick } from './clock';
 import { loadAudioUrl } from './fetch-audio';
 import { expectPeerReflexive } from './sdp';
-
-export type MediaLogger = Pick<FastifyBaseLogger, 'debug' | 'info' | 'warn' | 'error'>;
-
-export interface MediaLegOptions {
-  id: string;
-  logger?: MediaLogger;
-  /**
-   * Extra host addresses to advertise besides the machine's interfaces. Loopback is always
-   * included: browsers on the same machine reach the leg there even when they have no other route.
-   */
-  hostAddresses?: string[];
-  /** PEM to trust when a <Play> URL is served over HTTPS with a self-signed certificate. */
-  tlsCa?: string;
-}
 
 /**
  * A bridged leg fills in silence when its partner has sent nothing for this long: longer than
  * the usual network jitter, so filler rarely interleaves with late relayed packets.
  */
 const RELAY_GAP_MS = 100;
-
-type DtmfStep = DigitStep | { kind: 'done'; resolve: () => void };
-
-interface Playback {
-  source: FrameSource;
-  finish: () => void;
-  fail: (err: Error) => void;
-}
-
-interface RelayRun {
-  ssrc: number;
-  offset: number;
-  lastAt: number;
-}
 
 const random32 = () => Math.floor(Math.random() * 0x1_0000_0000) >>> 0;
 
