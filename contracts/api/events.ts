@@ -8,6 +8,7 @@
 import { Type } from 'typebox';
 import type { Static } from 'typebox';
 import { COMMON_ERRORS, errorReply } from './errors';
+import { LiveCall } from './call-control';
 import { CallRecord, Unseen } from './history';
 import { Conversation, MessageRecord } from './messages';
 import { Presence } from './presence';
@@ -26,10 +27,13 @@ export const VoicemailEvent = Type.Object(
   { type: Type.Literal('voicemail'), voicemail: Voicemail },
   { description: 'A voicemail was left, or someone heard it (heardBy changed).' },
 );
+export const LiveCallEvent = Type.Object(
+  { type: Type.Literal('live-call'), liveCall: LiveCall },
+  { description: 'A call the signed-in user is in changed (held, resumed, parties, transfer), or ended for them (ended: true).' },
+);
 export const ResetEvent = Type.Object({ type: Type.Literal('reset') }, { description: 'Events were missed and cannot be replayed: reload the lists.' });
 
-/** Later features add their own event types to this union (conference). */
-export const ServerEvent = Type.Union([CallEvent, PresenceEvent, UnseenEvent, MessageEvent, ConversationEvent, VoicemailEvent, ResetEvent]);
+export const ServerEvent = Type.Union([CallEvent, LiveCallEvent, PresenceEvent, UnseenEvent, MessageEvent, ConversationEvent, VoicemailEvent, ResetEvent]);
 export type ServerEvent = Static<typeof ServerEvent>;
 export type ServerEventType = ServerEvent['type'];
 

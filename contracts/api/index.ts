@@ -22,6 +22,7 @@ import { tokenRoute } from './token';
 import { voicemailAudioRoute, voicemailHeardRoute, voicemailListRoute } from './voicemails';
 import { afterDialWebhookRoute, smsStatusWebhookRoute, smsWebhookRoute, recordingCallbackRoute, statusCallbackRoute, voicemailDoneWebhookRoute, voiceWebhookRoute } from './webhooks';
 
+export * from './call-control';
 export * from './config';
 export * from './errors';
 export * from './events';
