@@ -1,11 +1,15 @@
+import { lazy, Suspense } from 'react';
 import type { PhoneSnapshot } from '../core/controller';
 import { t } from '../i18n';
 import { PresenceLabel } from './PresenceLabel';
-import { Messages } from './Messages';
 import { Recents } from './Recents';
-import { Voicemails } from './Voicemails';
 import { usePhone } from './phone-context';
 import { usePresence } from './use-live';
+import { useStarted } from './use-started';
+
+// Not needed at first paint: their chunks are fetched once the phone has registered.
+const Messages = lazy(() => import('./Messages').then((m) => ({ default: m.Messages })));
+const Voicemails = lazy(() => import('./Voicemails').then((m) => ({ default: m.Voicemails })));
 
 const selectColleagues = (s: PhoneSnapshot) => s.user?.colleagues;
 const selectStatus = (s: PhoneSnapshot) => s.phone.status;
@@ -18,6 +22,7 @@ export function Home({ onNewCall }: { onNewCall: () => void }) {
   const [notifications] = usePhone(selectNotifications);
   const [leader] = usePhone(selectLeader);
   const presence = usePresence();
+  const started = useStarted();
   const canCall = status === 'ready';
 
   return (
@@ -34,8 +39,12 @@ export function Home({ onNewCall }: { onNewCall: () => void }) {
 
       <Recents />
 
-      <Messages />
-      <Voicemails />
+      {started && (
+        <Suspense fallback={null}>
+          <Messages />
+          <Voicemails />
+        </Suspense>
+      )}
 
       <section className="card" aria-labelledby="colleagues-heading">
         <h2 id="colleagues-heading">{t('home.colleagues')}</h2>
