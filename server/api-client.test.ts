@@ -5,13 +5,12 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../web/src/core/api';
-import { testApp } from '../test-support/app-requests';
-import { PASSWORDS, PUBLIC_BASE_URL, TEAM_NUMBER, twilioConfig } from '../test-support/server-fixtures';
+import { readyTwilioApp } from '../test-support/app-requests';
+import { PASSWORDS, PUBLIC_BASE_URL, TEAM_NUMBER } from '../test-support/server-fixtures';
 
 let app: FastifyInstance;
 beforeAll(async () => {
-  ({ app } = await testApp(await twilioConfig(), { webRoot: '/nonexistent' }));
-  await app.ready();
+  ({ app } = await readyTwilioApp({ webRoot: '/nonexistent' }));
 });
 afterAll(() => app.close());
 

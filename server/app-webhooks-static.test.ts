@@ -7,18 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { AppConfig } from './config';
 import {
-  ACCOUNT_SID, AUTH_TOKEN, PUBLIC_BASE_URL, TEAM_NUMBER, form, localConfig, sign, twilioConfig,
+  ACCOUNT_SID, AUTH_TOKEN, PUBLIC_BASE_URL, TEAM_NUMBER, form, localConfig, sign,
 } from '../test-support/server-fixtures';
-import { JSON_HEADERS as json, testApp, webRoot } from '../test-support/app-requests';
+import { JSON_HEADERS as json, readyTwilioApp, testApp, webRoot } from '../test-support/app-requests';
 
 let config: AppConfig;
 let app: FastifyInstance;
 const root = webRoot();
 
 beforeAll(async () => {
-  config = await twilioConfig();
-  ({ app } = await testApp(config, { webRoot: root }));
-  await app.ready();
+  ({ app, config } = await readyTwilioApp({ webRoot: root }));
 });
 afterAll(() => app.close());
 

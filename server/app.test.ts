@@ -10,16 +10,14 @@ import {
   ACCOUNT_SID, API_KEY_SECRET, API_KEY_SID, AUTH_TOKEN, PASSWORDS, TEAM_NUMBER, TWIML_APP_SID,
   form, localConfig, sign, twilioConfig,
 } from '../test-support/server-fixtures';
-import { JSON_HEADERS as json, ORIGIN, cookieOf, signIn, testApp, webRoot } from '../test-support/app-requests';
+import { JSON_HEADERS as json, ORIGIN, cookieOf, readyTwilioApp, signIn, testApp, webRoot } from '../test-support/app-requests';
 
 let config: AppConfig;
 let app: FastifyInstance;
 const root = webRoot();
 
 beforeAll(async () => {
-  config = await twilioConfig();
-  ({ app } = await testApp(config, { webRoot: root }));
-  await app.ready();
+  ({ app, config } = await readyTwilioApp({ webRoot: root }));
 });
 afterAll(() => app.close());
 

@@ -15,7 +15,7 @@ import type { BuildOptions } from '../server/app';
 import type { AppConfig } from '../server/config';
 import { sessionCookieName, sessionKey } from '../server/plugins/session';
 import { testStore } from './database';
-import { PUBLIC_BASE_URL } from './server-fixtures';
+import { PUBLIC_BASE_URL, twilioConfig } from './server-fixtures';
 
 export const ORIGIN = PUBLIC_BASE_URL;
 /** What the web app sends with every state-changing request. */
@@ -49,6 +49,14 @@ export async function testApp(config: AppConfig, opts: Partial<BuildOptions> = {
   if (!opts.store) app.addHook('onClose', () => store.close());
   // Wrapped: a Fastify instance is thenable, and an async function returning it would wait for it to be ready.
   return { app };
+}
+
+/** testApp on the fixtures' Twilio-mode config, ready for inject(): what a test file of the API shares. */
+export async function readyTwilioApp(opts: Partial<BuildOptions> = {}): Promise<{ app: FastifyInstance; config: AppConfig }> {
+  const config = await twilioConfig();
+  const { app } = await testApp(config, opts);
+  await app.ready();
+  return { app, config };
 }
 
 /** testApp, plus the list of every route it registered (collected as Fastify registers them). */
