@@ -8,6 +8,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import twilio from 'twilio';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { PhoneDetail, SendText, SendTextResult } from '../contracts/emulator';
 import { emulatorPlugin } from '../emulator/plugin';
 import { emulatorRequestClient } from '../local-setup/twilio-client';
@@ -116,6 +117,32 @@ export async function startMessagingHarness(options: Partial<EmulatorOptions> = 
     await new Promise((r) => app.close(r));
   };
   return harness;
+}
+
+/**
+ * One harness for a whole test file: started before its tests and closed after them; before each test its
+ * hits are cleared and `respond` answers again. The object stands for the harness once the tests run.
+ */
+export function messagingHarnessForFile(respond: MessagingHarness['respond']): MessagingHarness {
+  let harness: MessagingHarness | undefined;
+  const started = () => {
+    if (!harness) throw new Error('the messaging harness is started before the first test');
+    return harness;
+  };
+  beforeAll(async () => {
+    harness = await startMessagingHarness();
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+  beforeEach(() => {
+    started().hits.length = 0;
+    started().respond = respond;
+  });
+  return new Proxy({} as MessagingHarness, {
+    get: (_, key) => Reflect.get(started(), key),
+    set: (_, key, value) => Reflect.set(started(), key, value),
+  });
 }
 
 /** Polls until `check` is truthy (a few seconds at most: the emulator's delays here are milliseconds). */

@@ -4,23 +4,13 @@
  * Unicode bodies that come back byte for byte.
  */
 import twilio from 'twilio';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ACCOUNT, AUTH, KEY, POOL_NUMBER, SERVICE, startMessagingHarness, TEAM, until, type Hit, type MessagingHarness } from '../../test-support/messaging-harness';
+import { describe, expect, it } from 'vitest';
+import { ACCOUNT, AUTH, KEY, messagingHarnessForFile, POOL_NUMBER, SERVICE, startMessagingHarness, TEAM, until, type Hit } from '../../test-support/messaging-harness';
 import { DEFAULT_PHONE_NUMBERS as PHONES } from '../phones/defaults';
 import { jpegPicture, pngPicture } from './pictures';
 import { segmentInfo } from './segments';
 
-let h: MessagingHarness;
-beforeAll(async () => {
-  h = await startMessagingHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(() => {
-  h.hits.length = 0;
-  h.respond = (path) => path === '/pic.png' ? { body: pngPicture('reply'), type: 'image/png' } : { body: '<Response/>', type: 'text/xml' };
-});
+const h = messagingHarnessForFile((path) => path === '/pic.png' ? { body: pngPicture('reply'), type: 'image/png' } : { body: '<Response/>', type: 'text/xml' });
 
 const webhooks = (path = '/sms'): Hit[] => h.hits.filter((x) => x.path === path);
 const basic = (user: string, pass: string) => ({ Authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` });

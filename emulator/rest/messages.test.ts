@@ -1,23 +1,13 @@
 /** The Messages API through the `twilio` library: shapes, refusals, status callbacks, special numbers, lists and media to send. */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_PHONE_NUMBERS as PHONES } from '../phones/defaults';
 import { pngPicture } from '../messages/pictures';
-import { ACCOUNT, KEY, POOL_NUMBER, SERVICE, startMessagingHarness, TEAM, until, type Hit, type MessagingHarness } from '../../test-support/messaging-harness';
+import { ACCOUNT, KEY, messagingHarnessForFile, POOL_NUMBER, SERVICE, TEAM, until, type Hit } from '../../test-support/messaging-harness';
 
-let h: MessagingHarness;
-beforeAll(async () => {
-  h = await startMessagingHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(() => {
-  h.hits.length = 0;
-  h.respond = (path) => path === '/pic.png' ? { body: pngPicture('sent'), type: 'image/png' }
-    : path === '/page.html' ? { body: '<html></html>', type: 'text/html' }
-      : path === '/gone.png' ? { status: 404, body: 'gone', type: 'text/plain' }
-        : { body: '<Response/>', type: 'text/xml' };
-});
+const h = messagingHarnessForFile((path) => path === '/pic.png' ? { body: pngPicture('sent'), type: 'image/png' }
+  : path === '/page.html' ? { body: '<html></html>', type: 'text/html' }
+    : path === '/gone.png' ? { status: 404, body: 'gone', type: 'text/plain' }
+      : { body: '<Response/>', type: 'text/xml' });
 
 const callbacksFor = (sid: string): Hit[] => h.hits.filter((x) => x.path === '/status' && x.params.MessageSid === sid);
 const statusesOf = (sid: string) => callbacksFor(sid).map((x) => x.params.MessageStatus);
