@@ -9,13 +9,11 @@
  * one tab, tokens signed with the local API key), not 2N copies of the app. The werift-level figures
  * (legs and relay alone, no signaling) are `npx tsx bench/media-legs.ts`.
  */
-import { request, type APIRequestContext, type Browser, type Page } from '@playwright/test';
-import { launchChromium } from '../test-support/chromium';
-import { emulatorMetrics, type EmulatorMetrics } from '../test-support/emulator-api';
-import { startLocalServer } from '../test-support/local-server';
+import type { APIRequestContext, Page } from '@playwright/test';
+import { emulatorMetrics } from '../test-support/emulator-api';
 import { audioStats } from '../test-support/page-instrumentation';
 import { sleep } from '../test-support/wait';
-import { addDevice, localCredentials, openDevicePage, placeCall, voiceToken, withTimeout, type SdkWindow } from './sdk-devices';
+import { placeCall, withDeviceStack, withTimeout } from './sdk-devices';
 import { round } from './stack';
 import type { BenchOptions, BenchRow, BenchSection } from './types';
 
@@ -53,22 +51,12 @@ async function measureLevel(api: APIRequestContext, page: Page, calls: number): 
 
 export async function run(options: BenchOptions = {}): Promise<BenchSection> {
   const log = options.verbose ? (line: string) => console.log(`  ${line}`) : () => undefined;
-  const server = await startLocalServer(PORT);
-  const api = await request.newContext({ baseURL: server.origin, ignoreHTTPSErrors: true });
-  let browser: Browser | undefined;
-  try {
-    const credentials = await localCredentials(server);
-    const config = (await (await api.get('/api/config')).json()) as { deviceOptions: object };
-    browser = await launchChromium();
-    const page = await openDevicePage(browser, server);
+  const levels = await withDeviceStack(PORT, {}, async ({ api, page, device }) => {
     if (options.verbose) page.on('console', (m) => m.type() === 'error' && log(`page: ${m.text()}`));
-
     const levels: Level[] = [await measureLevel(api, page, 0)];
     let placed = 0;
     for (const target of LEVELS) {
       for (; placed < target; placed++) {
-        const device = (name: string, identity: string, answer: boolean) =>
-          withTimeout(`registering ${name}`, page.evaluate(addDevice, [name, voiceToken(credentials, identity), config.deviceOptions, answer] as [string, string, object, boolean]));
         await device(`bob${placed}`, 'bob', true);
         await device(`alice${placed}`, 'alice', false);
         await withTimeout(`call ${placed + 1}`, page.evaluate(placeCall, [`alice${placed}`, 'bob'] as [string, string]));
@@ -77,38 +65,34 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
       log(`${target} call(s): ${level.cpuPercent.toFixed(1)}% CPU, ${level.rssMB.toFixed(0)} MB RSS, ${level.bridged} bridged`);
       levels.push(level);
     }
-    await page.evaluate(() => Object.values((window as unknown as SdkWindow).devices).forEach((d) => d.destroy()));
+    return levels;
+  });
 
-    const idle = levels[0]!;
-    const rows: BenchRow[] = [
-      { name: 'idle (no calls)', value: round(idle.cpuPercent, 1), unit: '% CPU', note: `${round(idle.rssMB)} MB RSS` },
-    ];
-    for (const l of levels.slice(1)) {
-      const perCallCpu = (l.cpuPercent - idle.cpuPercent) / l.calls;
-      const perCallMB = (l.rssMB - idle.rssMB) / l.calls;
-      rows.push({
-        name: `${l.calls} bridged call${l.calls === 1 ? '' : 's'}: per call`,
-        value: round(perCallCpu, 2),
-        unit: '% CPU',
-        note: `${round(perCallMB, 1)} MB RSS per call; total ${round(l.cpuPercent, 1)}% CPU, ${round(l.rssMB)} MB; ${l.bridged}/${l.calls} bridged, ${round(l.packetsPerSecondPerLeg, 1)} packets/s per browser leg (${l.browserLegs} legs)`,
-      });
-    }
-    const allBridged = levels.slice(1).every((l) => l.bridged === l.calls && l.packetsPerSecondPerLeg > 40);
-    rows.push({ name: 'every call bridged, ~50 packets/s on every browser leg', value: allBridged ? 'yes' : 'no', target: 'yes', ok: allBridged });
-    return {
-      id: 'emulator-calls',
-      title: 'Emulator cost per bridged call (server process in local mode, alice → bob, N at once)',
-      rows,
-      notes: [
-        `CPU is of one core, from the server process's own counters over ${WINDOW_SECONDS} s per level; per-call figures are (level − idle) / N.`,
-        'RSS includes what V8 has not collected yet, so per-call memory is indicative.',
-        'Werift-level figures (legs and relay alone): npx tsx bench/media-legs.ts',
-      ],
-      data: { levels },
-    };
-  } finally {
-    await browser?.close();
-    await api.dispose();
-    await server.close();
+  const idle = levels[0]!;
+  const rows: BenchRow[] = [
+    { name: 'idle (no calls)', value: round(idle.cpuPercent, 1), unit: '% CPU', note: `${round(idle.rssMB)} MB RSS` },
+  ];
+  for (const l of levels.slice(1)) {
+    const perCallCpu = (l.cpuPercent - idle.cpuPercent) / l.calls;
+    const perCallMB = (l.rssMB - idle.rssMB) / l.calls;
+    rows.push({
+      name: `${l.calls} bridged call${l.calls === 1 ? '' : 's'}: per call`,
+      value: round(perCallCpu, 2),
+      unit: '% CPU',
+      note: `${round(perCallMB, 1)} MB RSS per call; total ${round(l.cpuPercent, 1)}% CPU, ${round(l.rssMB)} MB; ${l.bridged}/${l.calls} bridged, ${round(l.packetsPerSecondPerLeg, 1)} packets/s per browser leg (${l.browserLegs} legs)`,
+    });
   }
+  const allBridged = levels.slice(1).every((l) => l.bridged === l.calls && l.packetsPerSecondPerLeg > 40);
+  rows.push({ name: 'every call bridged, ~50 packets/s on every browser leg', value: allBridged ? 'yes' : 'no', target: 'yes', ok: allBridged });
+  return {
+    id: 'emulator-calls',
+    title: 'Emulator cost per bridged call (server process in local mode, alice → bob, N at once)',
+    rows,
+    notes: [
+      `CPU is of one core, from the server process's own counters over ${WINDOW_SECONDS} s per level; per-call figures are (level − idle) / N.`,
+      'RSS includes what V8 has not collected yet, so per-call memory is indicative.',
+      'Werift-level figures (legs and relay alone): npx tsx bench/media-legs.ts',
+    ],
+    data: { levels },
+  };
 }

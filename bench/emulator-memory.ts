@@ -10,12 +10,9 @@
  * so the heap grows until that store is full and then must stay flat: the figure is the growth per call
  * over the last half of the run. 100 calls by default; `npm run bench -- --soak` makes it 500.
  */
-import { request, type Browser } from '@playwright/test';
-import { launchChromium } from '../test-support/chromium';
 import { emulatorMetrics, PHONES, type EmulatorMetrics } from '../test-support/emulator-api';
-import { startLocalServer } from '../test-support/local-server';
 import { slope } from '../test-support/page-resources';
-import { hangUpAndSettle, addDevice, localCredentials, openDevicePage, placeCall, voiceToken, withTimeout } from './sdk-devices';
+import { hangUpAndSettle, placeCall, withDeviceStack, withTimeout } from './sdk-devices';
 import { round } from './stack';
 import type { BenchOptions, BenchRow, BenchSection } from './types';
 
@@ -40,16 +37,7 @@ const resourcesText = (r: Record<string, number>) =>
 export async function run(options: BenchOptions = {}): Promise<BenchSection> {
   const calls = options.soak ? 500 : 100;
   const log = options.verbose ? (line: string) => console.log(`  ${line}`) : () => undefined;
-  const server = await startLocalServer(PORT, { settings: { NODE_OPTIONS: '--expose-gc' } });
-  const api = await request.newContext({ baseURL: server.origin, ignoreHTTPSErrors: true });
-  let browser: Browser | undefined;
-  try {
-    const credentials = await localCredentials(server);
-    const config = (await (await api.get('/api/config')).json()) as { deviceOptions: object };
-    browser = await launchChromium();
-    const page = await openDevicePage(browser, server);
-    const device = (name: string, identity: string, answer: boolean) =>
-      withTimeout(`registering ${name}`, page.evaluate(addDevice, [name, voiceToken(credentials, identity), config.deviceOptions, answer] as [string, string, object, boolean]));
+  const { idle, samples, seconds } = await withDeviceStack(PORT, { settings: { NODE_OPTIONS: '--expose-gc' } }, async ({ api, page, device }) => {
     await device('bob', 'bob', true);
     await device('alice', 'alice', false);
 
@@ -70,54 +58,50 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
       }
     }
     const seconds = (performance.now() - started) / 1000;
-    await page.evaluate(() => Object.values((window as unknown as { devices: Record<string, { destroy(): void }> }).devices).forEach((d) => d.destroy()));
+    return { idle, samples, seconds };
+  });
 
-    const first = samples[0]!;
-    const last = samples.at(-1)!;
-    const secondHalf = samples.filter((s) => s.call >= calls / 2);
-    const perCall = slope(secondHalf.map((s) => s.call), secondHalf.map((s) => s.metrics.heapUsedBytes));
-    const peak = Math.max(...samples.map((s) => s.metrics.heapUsedBytes));
-    const leftOver = last.metrics.activeCalls + last.metrics.activeMediaLegs + last.metrics.ringingForks;
-    const resourcesGrew = Object.entries(last.metrics.activeResources).filter(([type, n]) => n > (idle.activeResources[type] ?? 0));
-    const rows: BenchRow[] = [
-      {
-        name: `heap growth per call, calls ${secondHalf[0]?.call}–${calls} (after GC)`,
-        value: round(perCall / 1024, 2),
-        unit: 'kB/call',
-        target: `< ${FLAT_BYTES_PER_CALL / 1024} kB/call`,
-        ok: perCall < FLAT_BYTES_PER_CALL,
-        note: `heap ${round(idle.heapUsedBytes / 1e6, 1)} MB idle, ${round(first.metrics.heapUsedBytes / 1e6, 1)} MB after ${first.call} calls, peak ${round(peak / 1e6, 1)} MB, ${round(last.metrics.heapUsedBytes / 1e6, 1)} MB after ${calls}`,
-      },
-      { name: 'calls kept for the console and REST API', value: last.metrics.keptCalls, note: 'live and finished; finished ones are bounded' },
-      {
-        name: 'live calls, media legs and ringing forks after the last call',
-        value: `${last.metrics.activeCalls}, ${last.metrics.activeMediaLegs}, ${last.metrics.ringingForks}`,
-        target: '0, 0, 0',
-        ok: leftOver === 0,
-      },
-      {
-        name: 'active handles after the last call (process.getActiveResourcesInfo)',
-        value: resourcesGrew.length === 0 ? 'as idle' : resourcesGrew.map(([type, n]) => `${type} ${idle.activeResources[type] ?? 0}→${n}`).join(', '),
-        target: 'as idle',
-        ok: resourcesGrew.length === 0,
-        note: `idle: ${resourcesText(idle.activeResources)}`,
-      },
-      { name: 'RSS after the last call', value: round(last.metrics.rssBytes / 1e6), unit: 'MB', note: `${round(idle.rssBytes / 1e6)} MB idle` },
-    ];
-    return {
-      id: 'emulator-memory',
-      title: `Emulator memory and handles over ${calls} consecutive calls (server process in local mode)`,
-      rows,
-      notes: [
-        `Calls alternate alice → bob (bridged legs) and alice → the echo phone, held ${HOLD_MS} ms each; ${round(seconds / calls, 2)} s per call. Figures from GET /emulator/api/metrics?gc=true every ${SAMPLE_EVERY} calls.`,
-        'The server process is the app with the emulator inside it (local mode); its idle handles include the database pool and the listening sockets.',
-        options.soak ? 'Soak run (--soak).' : 'npm run bench -- --soak makes it 500 calls.',
-      ],
-      data: { calls, idle, samples },
-    };
-  } finally {
-    await browser?.close();
-    await api.dispose();
-    await server.close();
-  }
+  const first = samples[0]!;
+  const last = samples.at(-1)!;
+  const secondHalf = samples.filter((s) => s.call >= calls / 2);
+  const perCall = slope(secondHalf.map((s) => s.call), secondHalf.map((s) => s.metrics.heapUsedBytes));
+  const peak = Math.max(...samples.map((s) => s.metrics.heapUsedBytes));
+  const leftOver = last.metrics.activeCalls + last.metrics.activeMediaLegs + last.metrics.ringingForks;
+  const resourcesGrew = Object.entries(last.metrics.activeResources).filter(([type, n]) => n > (idle.activeResources[type] ?? 0));
+  const rows: BenchRow[] = [
+    {
+      name: `heap growth per call, calls ${secondHalf[0]?.call}–${calls} (after GC)`,
+      value: round(perCall / 1024, 2),
+      unit: 'kB/call',
+      target: `< ${FLAT_BYTES_PER_CALL / 1024} kB/call`,
+      ok: perCall < FLAT_BYTES_PER_CALL,
+      note: `heap ${round(idle.heapUsedBytes / 1e6, 1)} MB idle, ${round(first.metrics.heapUsedBytes / 1e6, 1)} MB after ${first.call} calls, peak ${round(peak / 1e6, 1)} MB, ${round(last.metrics.heapUsedBytes / 1e6, 1)} MB after ${calls}`,
+    },
+    { name: 'calls kept for the console and REST API', value: last.metrics.keptCalls, note: 'live and finished; finished ones are bounded' },
+    {
+      name: 'live calls, media legs and ringing forks after the last call',
+      value: `${last.metrics.activeCalls}, ${last.metrics.activeMediaLegs}, ${last.metrics.ringingForks}`,
+      target: '0, 0, 0',
+      ok: leftOver === 0,
+    },
+    {
+      name: 'active handles after the last call (process.getActiveResourcesInfo)',
+      value: resourcesGrew.length === 0 ? 'as idle' : resourcesGrew.map(([type, n]) => `${type} ${idle.activeResources[type] ?? 0}→${n}`).join(', '),
+      target: 'as idle',
+      ok: resourcesGrew.length === 0,
+      note: `idle: ${resourcesText(idle.activeResources)}`,
+    },
+    { name: 'RSS after the last call', value: round(last.metrics.rssBytes / 1e6), unit: 'MB', note: `${round(idle.rssBytes / 1e6)} MB idle` },
+  ];
+  return {
+    id: 'emulator-memory',
+    title: `Emulator memory and handles over ${calls} consecutive calls (server process in local mode)`,
+    rows,
+    notes: [
+      `Calls alternate alice → bob (bridged legs) and alice → the echo phone, held ${HOLD_MS} ms each; ${round(seconds / calls, 2)} s per call. Figures from GET /emulator/api/metrics?gc=true every ${SAMPLE_EVERY} calls.`,
+      'The server process is the app with the emulator inside it (local mode); its idle handles include the database pool and the listening sockets.',
+      options.soak ? 'Soak run (--soak).' : 'npm run bench -- --soak makes it 500 calls.',
+    ],
+    data: { calls, idle, samples },
+  };
 }

@@ -8,10 +8,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from '@playwright/test';
+import { request, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import twilio from 'twilio';
 import type { LocalCredentials } from '../local-setup/setup';
-import { ROOT, type LocalServer } from '../test-support/local-server';
+import { launchChromium } from '../test-support/chromium';
+import { ROOT, startLocalServer, type LocalServer } from '../test-support/local-server';
 import { instrument } from '../test-support/page-instrumentation';
 
 const SDK_SCRIPT = '/__bench/twilio.min.js';
@@ -122,4 +123,44 @@ export function withTimeout<T>(what: string, promise: Promise<T>, ms = 20_000): 
     timer = setTimeout(() => reject(new Error(`${what}: no result within ${ms / 1000} s`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export interface DeviceStack {
+  server: LocalServer;
+  /** Requests to the server (its emulator API among them). */
+  api: APIRequestContext;
+  /** The one page the Devices live in. */
+  page: Page;
+  /** Registers a Device called `name` for `identity` in the page; a callee (`answer`) answers its calls. */
+  device(name: string, identity: string, answer: boolean): Promise<void>;
+}
+
+/**
+ * An emulator bench's stack: the app server in local mode on `port`, Chromium with one page for bare
+ * Devices signed with the server's own credentials; the Devices are destroyed after `fn`, and all of it
+ * is closed even when `fn` fails.
+ */
+export async function withDeviceStack<T>(
+  port: number,
+  serverOptions: Parameters<typeof startLocalServer>[1],
+  fn: (stack: DeviceStack) => Promise<T>,
+): Promise<T> {
+  const server = await startLocalServer(port, serverOptions);
+  const api = await request.newContext({ baseURL: server.origin, ignoreHTTPSErrors: true });
+  let browser: Browser | undefined;
+  try {
+    const credentials = await localCredentials(server);
+    const config = (await (await api.get('/api/config')).json()) as { deviceOptions: object };
+    browser = await launchChromium();
+    const page = await openDevicePage(browser, server);
+    const device = (name: string, identity: string, answer: boolean) =>
+      withTimeout(`registering ${name}`, page.evaluate(addDevice, [name, voiceToken(credentials, identity), config.deviceOptions, answer] as [string, string, object, boolean]));
+    const result = await fn({ server, api, page, device });
+    await page.evaluate(() => Object.values((window as unknown as SdkWindow).devices ?? {}).forEach((d) => d.destroy()));
+    return result;
+  } finally {
+    await browser?.close();
+    await api.dispose();
+    await server.close();
+  }
 }
