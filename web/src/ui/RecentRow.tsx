@@ -1,10 +1,14 @@
 import { memo } from 'react';
+import type { PhoneSnapshot } from '../core/controller';
 import { describePeer } from '../core/dial-target';
 import type { PhoneLib } from '../core/phone-lib';
 import { t, type MessageKey } from '../i18n';
 import { formatCallTime, describeCall, type CallWay } from './recent-call';
+import { usePhone } from './phone-context';
 import { peerText } from './use-phone-lib';
 import { useCallRecord } from './use-live';
+
+const selectCanCall = (s: PhoneSnapshot) => s.phone.status === 'ready';
 
 const WAY_ICON: Record<CallWay, string> = { incoming: '↙', outgoing: '↗', missed: '↙' };
 const WAY_WORDS: Record<CallWay, MessageKey> = { incoming: 'recents.incoming', outgoing: 'recents.outgoing', missed: 'recents.missedCall' };
@@ -15,14 +19,16 @@ export interface RecentRowProps {
   country: string;
   lib: PhoneLib | null;
   locale: string;
-  canCall: boolean;
   onCallBack: (target: string) => void;
   /** Opens the conversation with a phone number in Messages. */
   onText: (number: string) => void;
 }
 
-/** One call in Recents. It reads its own record, so a live update to this call re-renders this row only. */
-export const RecentRow = memo(function RecentRow({ id, identity, country, lib, locale, canCall, onCallBack, onText }: RecentRowProps) {
+/**
+ * One call in Recents. It reads its own record, so a live update to this call re-renders this row only;
+ * a call starting or ending re-renders its Call back button only.
+ */
+export const RecentRow = memo(function RecentRow({ id, identity, country, lib, locale, onCallBack, onText }: RecentRowProps) {
   const record = useCallRecord(id);
   if (!record) return null;
   const call = describeCall(record, identity);
@@ -49,15 +55,7 @@ export const RecentRow = memo(function RecentRow({ id, identity, country, lib, l
       <time className="recent-time" dateTime={record.startedAt} title={new Date(record.startedAt).toLocaleString(locale)}>
         {formatCallTime(record.startedAt, new Date(), locale)}
       </time>
-      <button
-        type="button"
-        className="btn btn-callback"
-        disabled={!canCall || call.callBack === null}
-        onClick={() => call.callBack && onCallBack(call.callBack)}
-        aria-label={t('recents.callBackName', { name })}
-      >
-        <span aria-hidden="true">✆</span> <span className="btn-callback-text">{t('recents.callBack')}</span>
-      </button>
+      <CallBackButton target={call.callBack} name={name} onCallBack={onCallBack} />
       {call.callBack?.startsWith('+') && (
         <button type="button" className="btn btn-ghost btn-text" onClick={() => onText(call.callBack!)} aria-label={t('recents.textName', { name })}>
           <span aria-hidden="true">✉</span>
@@ -66,3 +64,18 @@ export const RecentRow = memo(function RecentRow({ id, identity, country, lib, l
     </li>
   );
 });
+
+function CallBackButton({ target, name, onCallBack }: { target: string | null; name: string; onCallBack: (target: string) => void }) {
+  const [canCall] = usePhone(selectCanCall);
+  return (
+    <button
+      type="button"
+      className="btn btn-callback"
+      disabled={!canCall || target === null}
+      onClick={() => target && onCallBack(target)}
+      aria-label={t('recents.callBackName', { name })}
+    >
+      <span aria-hidden="true">✆</span> <span className="btn-callback-text">{t('recents.callBack')}</span>
+    </button>
+  );
+}

@@ -9,7 +9,6 @@ import { useHistoryView } from './use-live';
 import { defaultCountryOf, usePhoneLib } from './use-phone-lib';
 
 const selectIdentity = (s: PhoneSnapshot) => s.user?.identity ?? '';
-const selectCanCall = (s: PhoneSnapshot) => s.phone.status === 'ready';
 const selectConfig = (s: PhoneSnapshot) => s.config;
 const selectRegistered = (s: PhoneSnapshot) => s.phone.registration === 'registered';
 
@@ -26,7 +25,6 @@ const FILTERS: ReadonlyArray<{ value: HistoryFilter; label: 'recents.filterAll' 
 export function Recents() {
   const locale = useLocale();
   const [identity, phone] = usePhone(selectIdentity);
-  const [canCall] = usePhone(selectCanCall);
   const [config] = usePhone(selectConfig);
   const [registered] = usePhone(selectRegistered);
   // The number formatting chunk is fetched once the phone is up, as for the header.
@@ -70,7 +68,6 @@ export function Recents() {
               country={defaultCountryOf(config)}
               lib={lib}
               locale={locale}
-              canCall={canCall}
               onCallBack={callBack}
               onText={text}
             />
