@@ -1,8 +1,7 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import twilio from 'twilio';
 import { FakeLeg, sdkSession } from '../test-support/emulator-fakes';
+import { startWebhookReceiver, type Hit, type WebhookReceiver } from '../test-support/webhook-receiver';
 import type { EmulatorOptions } from './types';
 import { createEmulator } from './emulator';
 
@@ -11,33 +10,20 @@ const AUTH = 'b'.repeat(32);
 const KEY = { sid: 'SK' + 'c'.repeat(32), secret: 'key-secret' };
 const APP = 'AP' + 'd'.repeat(32);
 
-interface Hit { path: string; params: Record<string, string>; signatureOk: boolean }
-
-let server: http.Server;
+let hooks: WebhookReceiver;
 let origin: string;
 let hits: Hit[];
-let respond: (path: string, params: Record<string, string>) => { status: number; body: string };
 
 beforeEach(async () => {
-  hits = [];
-  server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => { body += c; });
-    req.on('end', () => {
-      const params = Object.fromEntries(new URLSearchParams(body));
-      const url = `${origin}${req.url}`;
-      const signatureOk = twilio.validateRequest(AUTH, String(req.headers['x-twilio-signature']), url, params);
-      hits.push({ path: req.url ?? '', params, signatureOk });
-      const r = respond(req.url ?? '', params);
-      res.writeHead(r.status, { 'Content-Type': 'text/xml' }).end(r.body);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  hooks = await startWebhookReceiver(AUTH);
+  ({ origin, hits } = hooks);
 });
-afterEach(async () => {
-  await new Promise((r) => server.close(r));
-});
+afterEach(() => hooks.close());
+
+/** What the application answers, for the test at hand. */
+const respond = (answer: WebhookReceiver['respond']) => {
+  hooks.respond = answer;
+};
 
 function setup() {
   const legs: FakeLeg[] = [];
@@ -72,7 +58,7 @@ const until = async (fn: () => boolean, ms = 5000) => {
 
 describe('The emulator with an SDK caller', () => {
   it('fetches the voice URL with Twilio\'s signed parameters, answers, runs the TwiML and hangs up', async () => {
-    respond = () => ({ status: 200, body: '<Response><Say>Hello there</Say></Response>' });
+    respond(() => ({ status: 200, body: '<Response><Say>Hello there</Say></Response>' }));
     const { sent, legs, invite } = setup();
     invite('To=%2B12025550199&note=hi');
     await until(() => sent.some((m) => m.type === 'hangup'));
@@ -95,7 +81,7 @@ describe('The emulator with an SDK caller', () => {
   });
 
   it('treats a failing webhook as an application error: apology, hangup, error in the log', async () => {
-    respond = () => ({ status: 500, body: 'boom' });
+    respond(() => ({ status: 500, body: 'boom' }));
     const { engine, sent, legs, invite } = setup();
     invite('To=x');
     await until(() => sent.some((m) => m.type === 'hangup'));
@@ -106,13 +92,13 @@ describe('The emulator with an SDK caller', () => {
   });
 
   it('reports invalid TwiML as 12100 and <Reject> as Decline to the SDK', async () => {
-    respond = () => ({ status: 200, body: '<Response><Dance/></Response>' });
+    respond(() => ({ status: 200, body: '<Response><Dance/></Response>' }));
     const a = setup();
     a.invite('');
     await until(() => a.sent.some((m) => m.type === 'hangup'));
     expect([...a.engine.calls.values()][0]!.events.some((e) => e.text.startsWith('12100'))).toBe(true);
 
-    respond = () => ({ status: 200, body: '<Response><Reject/></Response>' });
+    respond(() => ({ status: 200, body: '<Response><Reject/></Response>' }));
     const b = setup();
     b.invite('');
     await until(() => b.sent.some((m) => m.type === 'hangup'));
@@ -121,9 +107,9 @@ describe('The emulator with an SDK caller', () => {
   });
 
   it('dials a busy phone and posts the Dial action with DialCallStatus=busy', async () => {
-    respond = (path) => path === '/voice'
+    respond((path) => path === '/voice'
       ? { status: 200, body: `<Response><Dial callerId="+12025550100" action="/after"><Number>+12025550103</Number></Dial></Response>` }
-      : { status: 200, body: '<Response><Say>Busy, sorry</Say></Response>' };
+      : { status: 200, body: '<Response><Say>Busy, sorry</Say></Response>' });
     const { sent, invite } = setup();
     invite('To=%2B12025550103');
     await until(() => sent.some((m) => m.type === 'hangup'));
@@ -134,7 +120,7 @@ describe('The emulator with an SDK caller', () => {
   });
 
   it('answerOnBridge: ringing with early media, answer only when the phone picks up', async () => {
-    respond = () => ({ status: 200, body: '<Response><Dial callerId="+12025550100" answerOnBridge="true"><Number>+12025550102</Number></Dial></Response>' });
+    respond(() => ({ status: 200, body: '<Response><Dial callerId="+12025550100" answerOnBridge="true"><Number>+12025550102</Number></Dial></Response>' }));
     const { engine, sent, invite } = setup();
     invite('To=%2B12025550102');
     await until(() => engine.phones.get('+12025550102')!.state === 'ringing');

@@ -3,7 +3,6 @@
  * records every webhook it gets (with its X-Twilio-Signature checked) and answers as a test tells it:
  * what the messaging tests share.
  */
-import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -13,6 +12,7 @@ import type { PhoneDetail, SendText, SendTextResult } from '../contracts/emulato
 import { emulatorPlugin } from '../emulator/plugin';
 import { emulatorRequestClient } from '../local-setup/twilio-client';
 import type { EmulatorOptions } from '../emulator/types';
+import { startWebhookReceiver, type Answer, type Hit } from './webhook-receiver';
 
 export const ACCOUNT = 'AC' + '5'.repeat(32);
 export const AUTH = '6'.repeat(32);
@@ -23,18 +23,7 @@ export const TEAM = '+12025550100';
 export const POOL_NUMBER = '+12025550110';
 export const SERVICE = 'MG' + '9'.repeat(32);
 
-export interface Hit {
-  path: string;
-  method: string;
-  params: Record<string, string>;
-  signatureOk: boolean;
-}
-
-export interface Answer {
-  status?: number;
-  type?: string;
-  body: string | Buffer;
-}
+export type { Answer, Hit } from './webhook-receiver';
 
 export interface MessagingHarness {
   emulator: FastifyInstance;
@@ -59,26 +48,10 @@ async function freePort(): Promise<number> {
 }
 
 export async function startMessagingHarness(options: Partial<EmulatorOptions> = {}): Promise<MessagingHarness> {
-  const hits: Hit[] = [];
-  const harness = { hits } as MessagingHarness;
+  const app = await startWebhookReceiver(AUTH);
+  const harness = { hits: app.hits, appOrigin: app.origin } as MessagingHarness;
   harness.respond = () => ({ body: '<Response/>', type: 'text/xml' });
-  const app = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', harness.appOrigin);
-      const params = req.method === 'POST'
-        ? Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')))
-        : Object.fromEntries(url.searchParams);
-      const signed = `${harness.appOrigin}${req.url}`;
-      const signatureOk = twilio.validateRequest(AUTH, String(req.headers['x-twilio-signature'] ?? ''), signed, req.method === 'POST' ? params : {});
-      hits.push({ path: url.pathname, method: req.method ?? '', params, signatureOk });
-      const answer = harness.respond(url.pathname, params);
-      res.writeHead(answer.status ?? 200, { 'Content-Type': answer.type ?? 'text/xml' }).end(answer.body);
-    });
-  });
-  await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
-  harness.appOrigin = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+  app.respond = (path, params) => harness.respond(path, params);
 
   const port = await freePort();
   harness.origin = `http://127.0.0.1:${port}`;
@@ -114,7 +87,7 @@ export async function startMessagingHarness(options: Partial<EmulatorOptions> = 
   };
   harness.close = async () => {
     await emulator.close();
-    await new Promise((r) => app.close(r));
+    await app.close();
   };
   return harness;
 }
