@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
 import type { AppConfig } from '../server/config';
-import { openDatabase } from '../server/store/database';
+import { openDatabase, type Database } from '../server/store/database';
 import { EmbeddedPostgres } from '../server/store/embedded/cluster';
 import { isAlive, readPostmaster } from '../server/store/embedded/postmaster';
 import { migrate } from '../server/store/migrate';
@@ -122,6 +122,17 @@ export async function testDatabase(options: { empty?: boolean; adminUrl?: string
 }
 
 export const quietLog = { info() {}, warn() {}, error() {} };
+
+/** A fresh test database opened as the server opens it (quietly); `close` closes it and drops it. */
+export async function openTestDatabase(): Promise<{ database: Database; close(): Promise<void> }> {
+  const tdb = await testDatabase();
+  const database = openDatabase(tdb.connection, { log: quietLog });
+  const close = async () => {
+    await database.close();
+    await tdb.drop();
+  };
+  return { database, close };
+}
 
 type StoreConfigOf = Pick<AppConfig, 'users' | 'historyRetentionDays' | 'localDataDir' | 'account'> & Partial<Pick<AppConfig, 'messageRetentionDays'>>;
 

@@ -7,10 +7,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callSid, expectedRecord, scenarioRequests } from '../../test-support/call-scenarios';
 import type { Scenario } from '../../test-support/call-scenarios';
-import { quietLog, testDatabase } from '../../test-support/database';
-import type { TestDatabase } from '../../test-support/database';
+import { openTestDatabase, quietLog } from '../../test-support/database';
 import { TEAM_NUMBER } from '../../test-support/server-fixtures';
-import { openDatabase } from '../store/database';
 import type { Database } from '../store/database';
 import { statusFact } from './facts';
 import type { RestCall } from './facts';
@@ -18,18 +16,14 @@ import { Healer } from './heal';
 import type { CallLog } from './heal';
 import { HistoryRepository } from './repository';
 
-let tdb: TestDatabase;
 let database: Database;
+let closeDatabase: () => Promise<void>;
 let history: HistoryRepository;
 beforeAll(async () => {
-  tdb = await testDatabase();
-  database = openDatabase(tdb.connection, { log: quietLog });
+  ({ database, close: closeDatabase } = await openTestDatabase());
   history = new HistoryRepository(database.db);
 });
-afterAll(async () => {
-  await database.close();
-  await tdb.drop();
-});
+afterAll(() => closeDatabase());
 
 /** The call log's view of a scenario: one record per leg, as the REST Calls list shows it. */
 function logOf(s: Scenario): RestCall[] {

@@ -8,28 +8,22 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { expectedRecord, scenarioArbitrary, scenarioDecision, scenarioRequests, callSid } from '../../test-support/call-scenarios';
 import type { Scenario } from '../../test-support/call-scenarios';
-import { quietLog, testDatabase } from '../../test-support/database';
-import type { TestDatabase } from '../../test-support/database';
-import { openDatabase } from '../store/database';
+import { openTestDatabase } from '../../test-support/database';
 import type { Database } from '../store/database';
 import { dialFact, statusFact, voiceFact } from './facts';
 import type { CallFact } from './facts';
 import { foldedColumns } from './records';
 import { BadCursorError, HistoryRepository } from './repository';
 
-let tdb: TestDatabase;
 let database: Database;
+let closeDatabase: () => Promise<void>;
 let history: HistoryRepository;
 const USERS = ['alice', 'bob', 'carol'];
 
 beforeAll(async () => {
-  tdb = await testDatabase();
-  database = openDatabase(tdb.connection, { log: quietLog });
+  ({ database, close: closeDatabase } = await openTestDatabase());
 });
-afterAll(async () => {
-  await database.close();
-  await tdb.drop();
-});
+afterAll(() => closeDatabase());
 beforeEach(async () => {
   await sql`TRUNCATE calls, call_facts, events, team_members, maintenance`.execute(database.db);
   await database.db.insertInto('team_members').values(USERS.map((user_name) => ({ user_name, seen_up_to: null }))).execute();

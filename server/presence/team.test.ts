@@ -5,22 +5,16 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { quietLog, testDatabase } from '../../test-support/database';
-import type { TestDatabase } from '../../test-support/database';
-import { openDatabase } from '../store/database';
+import { openTestDatabase } from '../../test-support/database';
 import type { Database } from '../store/database';
 import { Team } from './team';
 
-let tdb: TestDatabase;
 let database: Database;
+let closeDatabase: () => Promise<void>;
 beforeAll(async () => {
-  tdb = await testDatabase();
-  database = openDatabase(tdb.connection, { log: quietLog });
+  ({ database, close: closeDatabase } = await openTestDatabase());
 });
-afterAll(async () => {
-  await database.close();
-  await tdb.drop();
-});
+afterAll(() => closeDatabase());
 
 describe('the team in memory', () => {
   it('counts everyone as available until loaded, then follows the database and the events', async () => {
