@@ -1,7 +1,7 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
-import { precompress } from './web/scripts/precompress';
-import { pwa } from './web/scripts/pwa';
+import { precompress } from './web/scripts/precompress.ts';
+import { pwa } from './web/scripts/pwa.ts';
 
 // The web app lives in web/; the server serves the build from dist/web.
 export default defineConfig({

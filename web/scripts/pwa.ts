@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Plugin } from 'vite';
-import { drawIcon, encodePng, ICONS, manifest } from './app-icons';
+import { drawIcon, encodePng, ICONS, manifest } from './app-icons.ts';
 
 const WORKER_SOURCE = fileURLToPath(new URL('../src/sw/service-worker.ts', import.meta.url));
 export const MANIFEST_FILE = 'manifest.webmanifest';
