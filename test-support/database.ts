@@ -123,13 +123,22 @@ export async function testDatabase(options: { empty?: boolean; adminUrl?: string
 
 export const quietLog = { info() {}, warn() {}, error() {} };
 
-type StoreConfigOf = Pick<AppConfig, 'users' | 'historyRetentionDays' | 'localDataDir' | 'account'> & Partial<Pick<AppConfig, 'messageRetentionDays'>>;
+type StoreConfigOf = Pick<AppConfig, 'users' | 'historyRetentionDays' | 'localDataDir' | 'account'> & Partial<Pick<AppConfig, 'messageRetentionDays' | 'voicemail'>>;
+
+const storeConfig = (config: StoreConfigOf) => ({
+  users: config.users,
+  historyRetentionDays: config.historyRetentionDays,
+  messageRetentionDays: config.messageRetentionDays,
+  voicemailRetentionDays: config.voicemail?.retentionDays,
+  localDataDir: config.localDataDir,
+  teamNumber: config.account.teamNumber,
+});
 
 /** A store on a fresh test database for `config`'s users; closing it drops the database. */
 export async function testStore(config: StoreConfigOf, options: Partial<StoreOptions> & { database?: TestDatabase } = {}): Promise<Store & { database: TestDatabase }> {
   const database = options.database ?? (await testDatabase());
   const store = await openStore(
-    { users: config.users, historyRetentionDays: config.historyRetentionDays, messageRetentionDays: config.messageRetentionDays, localDataDir: config.localDataDir, teamNumber: config.account.teamNumber },
+    storeConfig(config),
     { log: quietLog, jobs: false, ...options, connection: database.connection },
   );
   const close = store.close;
@@ -144,7 +153,7 @@ export async function testStore(config: StoreConfigOf, options: Partial<StoreOpt
 export async function standaloneStore(config: StoreConfigOf, options: Partial<StoreOptions> = {}): Promise<Store> {
   const cluster = await startTestCluster({ durable: true });
   const store = await openStore(
-    { users: config.users, historyRetentionDays: config.historyRetentionDays, messageRetentionDays: config.messageRetentionDays, localDataDir: config.localDataDir, teamNumber: config.account.teamNumber },
+    storeConfig(config),
     { log: quietLog, jobs: false, ...options, connection: { connectionString: cluster.url } },
   );
   const close = store.close;

@@ -4,7 +4,7 @@
  * contracts/api/voicemails.ts.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { voicemailAudioRoute, voicemailHeardRoute, voicemailListRoute } from '../../contracts/api/voicemails';
+import { voicemailAudioRoute, voicemailDeleteRoute, voicemailHeardRoute, voicemailListRoute, voicemailRestoreRoute } from '../../contracts/api/voicemails';
 import { sendError } from '../http-errors';
 import { currentIdentity } from '../plugins/session';
 import type { Store } from '../store/store';
@@ -41,6 +41,37 @@ export const voicemailRoutes: FastifyPluginAsyncTypebox<{ store: Store; users: U
       if (!ID.test(request.params.id)) return badId(reply);
       const result = await fromStore(store, request, reply, VOICEMAIL, () => store.voicemails.markHeard(user, request.params.id));
       return result === undefined ? notFound(reply) : result;
+    },
+  });
+
+  app.route({
+    ...voicemailDeleteRoute,
+    handler: async (request, reply) => {
+      const user = currentIdentity(request, users.names);
+      if (user === undefined) return signedOut(reply);
+      if (!ID.test(request.params.id)) return badId(reply);
+      const result = await fromStore(store, request, reply, VOICEMAIL, () => store.voicemails.remove(request.params.id));
+      if (result === undefined) return notFound(reply);
+      if (!('restorableUntil' in result)) return result;
+      request.log.info({ event: 'voicemail-deleted', user, voicemail: result.id }, 'voicemail deleted');
+      // Purged as soon as the undo window ends; the job's interval catches it after a restart.
+      store.voicemailPurge?.runAt(result.restorableUntil);
+      return { id: result.id, restorableUntil: result.restorableUntil.toISOString() };
+    },
+  });
+
+  app.route({
+    ...voicemailRestoreRoute,
+    bodyLimit: 1024,
+    handler: async (request, reply) => {
+      const user = currentIdentity(request, users.names);
+      if (user === undefined) return signedOut(reply);
+      if (!ID.test(request.params.id)) return badId(reply);
+      const result = await fromStore(store, request, reply, VOICEMAIL, () => store.voicemails.restore(user, request.params.id));
+      if (!('kind' in result)) return result;
+      if (result.kind === 'missing') return notFound(reply);
+      if (result.kind === 'too-late') return sendError(reply, 409, 'too_late', 'It is too late to undo: the recording has been removed.');
+      return result.voicemail;
     },
   });
 
