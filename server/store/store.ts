@@ -119,7 +119,7 @@ export async function openStore(config: StoreConfig, options: StoreOptions): Pro
   const events = new EventHub(database, log);
   events.observe(team);
   const healer = options.callLog
-    ? new Healer(database.db, history, options.callLog, { teamNumber: config.teamNumber, users: team.users, log, ...(options.jobs === false ? { intervalMs: 0 } : {}) })
+    ? new Healer(database.db, history, options.callLog, { teamNumber: config.teamNumber, users: team.users, voicemails, log, ...(options.jobs === false ? { intervalMs: 0 } : {}) })
     : undefined;
   const voicemailPurge = options.recordings ? new VoicemailPurger(database.db, options.recordings, log, options.jobs === false ? 0 : undefined) : undefined;
   const timers: NodeJS.Timeout[] = [];

@@ -190,6 +190,29 @@ describe('LiveData: voicemail', () => {
     expect(await t.controller.live.markVoicemailHeard('9')).toMatch(/no such voicemail/);
   });
 
+  it('deletes a voicemail at once, back if the server refuses; undo restores it; a live delete drops it', async () => {
+    const api = new FakeApi();
+    api.voicemailItems = [message('1', 1), message('2', 2)];
+    const t = await signedIn({ api });
+    await flush();
+    const { voicemails } = t.controller.live;
+    const pending = t.controller.live.deleteVoicemail('2');
+    expect(voicemails.getItems().map((v) => v.id)).toEqual(['1']);
+    expect(await pending).toHaveProperty('restorableUntil');
+    expect(await t.controller.live.restoreVoicemail('2')).toBeNull();
+    expect(voicemails.getItems().map((v) => v.id)).toEqual(['2', '1']);
+    expect(await t.controller.live.restoreVoicemail('2')).toMatch(/too late/);
+
+    api.liveError = new Error('offline');
+    expect(await t.controller.live.deleteVoicemail('1')).toEqual({ error: 'offline' });
+    expect(voicemails.getItems().map((v) => v.id)).toEqual(['2', '1']);
+
+    t.events.push({ type: 'voicemail-deleted', id: '2' });
+    expect(voicemails.getItems().map((v) => v.id)).toEqual(['1']);
+    t.events.push({ type: 'voicemail-deleted', id: '2' });
+    expect(voicemails.getItems().map((v) => v.id)).toEqual(['1']);
+  });
+
   it('a voicemail row left unseen in Recents is marked seen though no missed call is counted', async () => {
     const api = new FakeApi();
     api.history = [callRecord('c1', { outcome: 'voicemail' })];

@@ -171,6 +171,34 @@ export class LiveData {
     }
   }
 
+  /**
+   * Deletes it for the whole team, gone from the list at once; back if the server refuses. Returns until
+   * when it can be undone, or why it failed.
+   */
+  async deleteVoicemail(id: string): Promise<{ restorableUntil: string } | { error: string }> {
+    const before = this.voicemails.getItems().find((v) => v.id === id);
+    this.voicemails.remove(id);
+    try {
+      const { restorableUntil } = await this.deps.api.deleteVoicemail(id);
+      return { restorableUntil };
+    } catch (error) {
+      if (before) this.voicemails.upsert(before);
+      this.deps.log.add(`Could not delete the voicemail: ${messageOf(error)}`);
+      return { error: messageOf(error) };
+    }
+  }
+
+  /** Undo: brings a voicemail deleted moments ago back for everyone. Returns why it failed, or null. */
+  async restoreVoicemail(id: string): Promise<string | null> {
+    try {
+      this.voicemails.upsert(await this.deps.api.restoreVoicemail(id));
+      return null;
+    } catch (error) {
+      this.deps.log.add(`Could not restore the voicemail: ${messageOf(error)}`);
+      return messageOf(error);
+    }
+  }
+
   /** Available or Do not disturb; shown at once, undone if the server refuses. Returns why it failed, or null. */
   async setAvailability(availability: Availability): Promise<string | null> {
     const user = this.identity;
@@ -211,6 +239,9 @@ export class LiveData {
         break;
       case 'voicemail':
         this.voicemails.upsert(event.voicemail);
+        break;
+      case 'voicemail-deleted':
+        this.voicemails.remove(event.id);
         break;
       case 'reset':
         this.deps.log.add('Live updates: events were missed; reloading the lists');

@@ -1,4 +1,4 @@
-import { memo, useRef, useState } from 'react';
+import { memo, useCallback, useRef, useState } from 'react';
 import type { Voicemail } from '../../../contracts/api';
 import { voicemailAudioUrl } from '../core/api';
 import type { PhoneSnapshot } from '../core/controller';
@@ -10,6 +10,8 @@ import { VoicemailBadge } from './MissedBadge';
 import { usePhone } from './phone-context';
 import { formatCallTime } from './recent-call';
 import { useVoicemails, useVoicemailStatus } from './use-live';
+import { VoicemailUndo } from './VoicemailUndo';
+import type { UndoState } from './VoicemailUndo';
 import { defaultCountryOf, peerText, usePhoneLib } from './use-phone-lib';
 
 const selectCanCall = (s: PhoneSnapshot) => s.phone.status === 'ready';
@@ -29,6 +31,22 @@ export function Voicemails() {
   const lib = usePhoneLib(registered);
   const items = useVoicemails();
   const status = useVoicemailStatus();
+  const [undo, setUndo] = useState<UndoState>(null);
+  const done = useCallback(() => setUndo(null), []);
+  const remove = useCallback(
+    async (id: string, name: string) => {
+      const result = await phone.live.deleteVoicemail(id);
+      setUndo('error' in result ? { kind: 'failed', text: t('voicemail.deleteFailed', { reason: result.error }) } : { kind: 'deleted', id, name, until: Date.parse(result.restorableUntil) });
+    },
+    [phone],
+  );
+  const restore = useCallback(
+    async (id: string) => {
+      const error = await phone.live.restoreVoicemail(id);
+      setUndo(error === null ? null : { kind: 'failed', text: t('voicemail.undoFailed', { reason: error }) });
+    },
+    [phone],
+  );
 
   return (
     <section className="card voicemails" aria-labelledby="voicemail-heading">
@@ -36,6 +54,7 @@ export function Voicemails() {
         <h2 id="voicemail-heading">{t('voicemail.title')}</h2>
         <VoicemailBadge />
       </div>
+      <VoicemailUndo state={undo} onUndo={(id) => void restore(id)} onDone={done} />
       {items.length === 0 ? (
         <p className="hint">{status === 'error' ? t('voicemail.loadError') : status === 'ready' ? t('voicemail.empty') : t('voicemail.loading')}</p>
       ) : (
@@ -51,6 +70,7 @@ export function Voicemails() {
                 canCall={canCall}
                 onCallBack={(target) => void phone.dial(target)}
                 onHeard={(id) => void phone.live.markVoicemailHeard(id)}
+                onDelete={(id, name) => void remove(id, name)}
               />
             ))}
           </ul>
@@ -68,9 +88,10 @@ interface RowProps {
   canCall: boolean;
   onCallBack: (target: string) => void;
   onHeard: (id: string) => void;
+  onDelete: (id: string, name: string) => void;
 }
 
-const VoicemailRow = memo(function VoicemailRow({ voicemail: v, country, lib, locale, canCall, onCallBack, onHeard }: RowProps) {
+const VoicemailRow = memo(function VoicemailRow({ voicemail: v, country, lib, locale, canCall, onCallBack, onHeard, onDelete }: RowProps) {
   const audio = useRef<HTMLAudioElement>(null);
   const [speed, setSpeed] = useState<(typeof SPEEDS)[number]>(1);
   const name = v.from ? peerText(describePeer(v.from, country, lib)) : t('recents.unknownCaller');
@@ -123,6 +144,9 @@ const VoicemailRow = memo(function VoicemailRow({ voicemail: v, country, lib, lo
           aria-label={t('recents.callBackName', { name })}
         >
           <span aria-hidden="true">✆</span> <span className="btn-callback-text">{t('recents.callBack')}</span>
+        </button>
+        <button type="button" className="btn btn-ghost" onClick={() => onDelete(v.id, name)} aria-label={t('voicemail.deleteName', { name })}>
+          {t('voicemail.delete')}
         </button>
       </div>
     </li>
