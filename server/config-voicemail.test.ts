@@ -25,3 +25,26 @@ describe('parseConfig: voicemail', () => {
     expect(errorOf(env)).toBe(message);
   });
 });
+
+describe('parseConfig: business hours', () => {
+  it('is always open without BUSINESS_HOURS, and has a default after-hours greeting', () => {
+    const { voicemail } = parseConfig({});
+    expect(voicemail.businessHours).toBeUndefined();
+    expect(voicemail.afterHoursGreeting).toMatch(/closed/);
+  });
+
+  it('reads BUSINESS_HOURS and VOICEMAIL_AFTER_HOURS_GREETING', () => {
+    const { voicemail } = parseConfig({ BUSINESS_HOURS: 'Europe/Paris;Mon-Fri 09:00-18:00', VOICEMAIL_AFTER_HOURS_GREETING: 'Closed. Leave a message.' });
+    expect(voicemail.businessHours?.timeZone).toBe('Europe/Paris');
+    expect(voicemail.afterHoursGreeting).toBe('Closed. Leave a message.');
+  });
+
+  it.each([
+    ['Paris;Mon-Fri 09:00-18:00', 'BUSINESS_HOURS: "Paris" is not a time zone'],
+    ['Europe/Paris;Mon-Fri 18:00-09:00', 'BUSINESS_HOURS: "18:00-09:00" ends before it starts'],
+  ])('refuses %j in one line naming the variable', (raw, start) => {
+    const message = errorOf({ BUSINESS_HOURS: raw });
+    expect(message.startsWith(start)).toBe(true);
+    expect(message).not.toContain('\n');
+  });
+});
