@@ -27,6 +27,8 @@ async function expectAccessible(page: Page, what: string) {
 const rowIds = (page: Page) => voicemail(page).getByTestId('voicemail').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-voicemail-id') ?? ''));
 
 test('a caller nobody can take leaves a message: live in the team’s tabs, played in the browser, heard by alice only', async ({ browser, request }) => {
+  // A real 3-second message, played to the end, and a 10-second undo window.
+  test.setTimeout(120_000);
   const alice = await newPhonePage(browser);
   await signIn(alice.page, 'alice');
   const bob = await newPhonePage(browser);

@@ -213,6 +213,24 @@ describe('LiveData: voicemail', () => {
     expect(voicemails.getItems().map((v) => v.id)).toEqual(['1']);
   });
 
+  it('notifies a new voicemail once while hidden, in place of its missed call; not one already listed, heard, or when visible', async () => {
+    const api = new FakeApi();
+    api.voicemailItems = [message('1', 1)];
+    const t = await signedIn({ api });
+    await flush();
+    t.env.permission = 'granted';
+    t.env.hidden = true;
+    t.events.push({ type: 'voicemail', voicemail: message('1', 1) });
+    t.events.push({ type: 'voicemail', voicemail: message('3', 3, ['bob']) });
+    const fresh = message('2', 2);
+    t.events.push({ type: 'voicemail', voicemail: fresh });
+    t.events.push({ type: 'voicemail', voicemail: message('2', 2, ['bob']) });
+    expect(t.env.notifications).toEqual([{ title: `Voicemail from ${fresh.from}`, body: '3 s', closed: false }]);
+    t.env.hidden = false;
+    t.events.push({ type: 'voicemail', voicemail: message('4', 4) });
+    expect(t.env.notifications).toHaveLength(1);
+  });
+
   it('a voicemail row left unseen in Recents is marked seen though no missed call is counted', async () => {
     const api = new FakeApi();
     api.history = [callRecord('c1', { outcome: 'voicemail' })];

@@ -178,6 +178,8 @@ export const en = {
   'voicemail.deleteName': 'Delete the message from {name}',
   'voicemail.deleted': 'Message from {name} deleted.',
   'voicemail.undo': 'Undo',
+  'voicemail.notifyTitle': 'Voicemail from {name}',
+  'voicemail.notifyBody': 'A message of {duration} for the team.',
   'voicemail.deleteFailed': 'The message could not be deleted: {reason}',
   'voicemail.undoFailed': 'The message could not be brought back: {reason}',
   'outcome.answered': 'Answered',

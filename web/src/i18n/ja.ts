@@ -179,6 +179,8 @@ export const ja: Messages = {
   'voicemail.deleteName': '{name}からのメッセージを削除',
   'voicemail.deleted': '{name}からのメッセージを削除しました。',
   'voicemail.undo': '元に戻す',
+  'voicemail.notifyTitle': '{name}からの留守番電話',
+  'voicemail.notifyBody': 'チーム宛ての{duration}のメッセージ。',
   'voicemail.deleteFailed': 'メッセージを削除できませんでした: {reason}',
   'voicemail.undoFailed': 'メッセージを元に戻せませんでした: {reason}',
   'outcome.answered': '応答済み',

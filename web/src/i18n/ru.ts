@@ -179,6 +179,8 @@ export const ru: Messages = {
   'voicemail.deleteName': 'Удалить сообщение от {name}',
   'voicemail.deleted': 'Сообщение от {name} удалено.',
   'voicemail.undo': 'Отменить',
+  'voicemail.notifyTitle': 'Голосовое сообщение от {name}',
+  'voicemail.notifyBody': 'Сообщение для команды длиной {duration}.',
   'voicemail.deleteFailed': 'Не удалось удалить сообщение: {reason}',
   'voicemail.undoFailed': 'Не удалось вернуть сообщение: {reason}',
   'outcome.answered': 'Отвечен',

@@ -179,6 +179,8 @@ export const zhTW: Messages = {
   'voicemail.deleteName': '刪除來自 {name} 的留言',
   'voicemail.deleted': '已刪除來自 {name} 的留言。',
   'voicemail.undo': '復原',
+  'voicemail.notifyTitle': '來自 {name} 的語音留言',
+  'voicemail.notifyBody': '給團隊的留言，長度 {duration}。',
   'voicemail.deleteFailed': '無法刪除留言：{reason}',
   'voicemail.undoFailed': '無法復原留言：{reason}',
   'outcome.answered': '已接聽',
