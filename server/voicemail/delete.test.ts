@@ -13,7 +13,7 @@ import type { RecordingRemover } from './purge';
 import { JSON_HEADERS, signedInCookie, testApp } from '../../test-support/app-requests';
 import { quietLog, testStore } from '../../test-support/database';
 import { PASSWORDS, twilioConfig } from '../../test-support/server-fixtures';
-import { voicemailCalls } from '../../test-support/voicemail-calls';
+import { bufferMedia, voicemailCalls } from '../../test-support/voicemail-calls';
 
 let config: AppConfig;
 let store: Store & { database: { url: string; connection: pg.ClientConfig } };
@@ -30,7 +30,7 @@ const remover: RecordingRemover = {
     removed.push(recordingSid);
   },
 };
-const media: RecordingMedia = { fetch: async () => ({ kind: 'audio', body: Buffer.alloc(10), contentType: 'audio/wav' }) };
+const media: RecordingMedia = bufferMedia({}, { honoursRange: true });
 
 beforeAll(async () => {
   config = await twilioConfig({ VOICEMAIL_RETENTION_DAYS: '30' });

@@ -5,11 +5,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../config';
 import type { Store } from '../store/store';
-import type { MediaResult, RecordingMedia } from './media';
+import type { RecordingMedia } from './media';
 import { JSON_HEADERS, signedInCookie, testApp } from '../../test-support/app-requests';
 import { testStore } from '../../test-support/database';
 import { ACCOUNT_SID, PASSWORDS, TEAM_NUMBER, twilioConfig } from '../../test-support/server-fixtures';
-import { CALLER, recordingParams as recording, sid, voicemailCalls } from '../../test-support/voicemail-calls';
+import { bufferMedia, CALLER, recordingParams as recording, sid, voicemailCalls } from '../../test-support/voicemail-calls';
 
 /** 1000 bytes that differ, so a wrong slice shows. */
 const AUDIO = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 251));
@@ -24,12 +24,7 @@ let signed: ReturnType<typeof voicemailCalls>['signed'];
 let unansweredCall: ReturnType<typeof voicemailCalls>['unansweredCall'];
 const fetched: string[] = [];
 
-const media: RecordingMedia = {
-  async fetch(recordingSid): Promise<MediaResult> {
-    fetched.push(recordingSid);
-    return recordingSid === sid('RE', 1) ? { kind: 'audio', body: AUDIO, contentType: 'audio/wav' } : { kind: 'gone' };
-  },
-};
+const media: RecordingMedia = bufferMedia({ [sid('RE', 1)]: AUDIO }, { honoursRange: false }, fetched);
 
 beforeAll(async () => {
   config = await twilioConfig();
@@ -165,6 +160,22 @@ describe('the audio', () => {
     const res = await get(await audioUrl(), bob, { range });
     expect(res.statusCode).toBe(416);
     expect(res.headers['content-range']).toBe('bytes */1000');
+  });
+
+  it('passes an upstream that honours Range straight through, 416 included', async () => {
+    const { app: other } = await testApp(config, { store, recordings: bufferMedia({ [sid('RE', 1)]: AUDIO }, { honoursRange: true }) });
+    try {
+      const url = await audioUrl();
+      const part = await other.inject({ method: 'GET', url, headers: { cookie: bob, range: 'bytes=500-' } });
+      expect(part.statusCode).toBe(206);
+      expect(part.headers['content-range']).toBe('bytes 500-999/1000');
+      expect(Buffer.compare(part.rawPayload, AUDIO.subarray(500))).toBe(0);
+      const past = await other.inject({ method: 'GET', url, headers: { cookie: bob, range: 'bytes=5000-' } });
+      expect(past.statusCode).toBe(416);
+      expect(past.headers['content-range']).toBe('bytes */1000');
+    } finally {
+      await other.close();
+    }
   });
 
   it('an unknown id, or a recording gone at Twilio, is a 404', async () => {
