@@ -90,6 +90,8 @@ test('a caller nobody can take leaves a message: live in the team’s tabs, play
     for (const page of [alice.page, bob.page]) await expect(rowOf(page)).toHaveCount(0);
     const undo = voicemail(alice.page).getByTestId('voicemail-undo');
     await expect(undo).toContainText(`Message from ${CALLER_SHOWN} deleted.`);
+    // Its row's Delete button is gone: the focus is on Undo, not lost to the page.
+    await expect(undo.getByRole('button', { name: 'Undo' })).toBeFocused();
     await expectAccessible(alice.page, 'voicemail with undo');
     await undo.getByRole('button', { name: 'Undo' }).click();
     for (const page of [alice.page, bob.page]) await expect(rowOf(page)).toBeVisible();

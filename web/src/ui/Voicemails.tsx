@@ -18,6 +18,10 @@ const selectCanCall = (s: PhoneSnapshot) => s.phone.status === 'ready';
 const selectConfig = (s: PhoneSnapshot) => s.config;
 const selectRegistered = (s: PhoneSnapshot) => s.phone.registration === 'registered';
 const SPEEDS = [1, 1.5, 2] as const;
+/** The undo window the server grants (10 s), as far as a skewed clock is believed. */
+const UNDO_MIN_MS = 3_000;
+const UNDO_MAX_MS = 10_000;
+const heading = () => document.getElementById('voicemail-heading');
 
 /**
  * Messages callers left when nobody answered, newest first, with a player each. The audio comes from
@@ -36,7 +40,13 @@ export function Voicemails() {
   const remove = useCallback(
     async (id: string, name: string) => {
       const result = await phone.live.deleteVoicemail(id);
-      setUndo('error' in result ? { kind: 'failed', text: t('voicemail.deleteFailed', { reason: result.error }) } : { kind: 'deleted', id, name, until: Date.parse(result.restorableUntil) });
+      if ('error' in result) {
+        setUndo({ kind: 'failed', text: t('voicemail.deleteFailed', { reason: result.error }) });
+        return;
+      }
+      // The server's deadline, read on this browser's clock, which may be off by a little or a lot.
+      const left = Math.min(UNDO_MAX_MS, Math.max(UNDO_MIN_MS, Date.parse(result.restorableUntil) - Date.now()));
+      setUndo({ kind: 'deleted', id, name, until: Date.now() + left });
     },
     [phone],
   );
@@ -51,10 +61,12 @@ export function Voicemails() {
   return (
     <section className="card voicemails" aria-labelledby="voicemail-heading">
       <div className="recents-head">
-        <h2 id="voicemail-heading">{t('voicemail.title')}</h2>
+        <h2 id="voicemail-heading" tabIndex={-1}>
+          {t('voicemail.title')}
+        </h2>
         <VoicemailBadge />
       </div>
-      <VoicemailUndo state={undo} onUndo={(id) => void restore(id)} onDone={done} />
+      <VoicemailUndo state={undo} onUndo={(id) => void restore(id)} onDone={done} fallback={heading} />
       {items.length === 0 ? (
         <p className="hint">{status === 'error' ? t('voicemail.loadError') : status === 'ready' ? t('voicemail.empty') : t('voicemail.loading')}</p>
       ) : (
