@@ -143,6 +143,7 @@ export async function openStore(config: StoreConfig, options: StoreOptions): Pro
       const texts = await messages.purge(config.messageRetentionDays ?? config.historyRetentionDays);
       const expired = config.voicemailRetentionDays === undefined ? 0 : await voicemails.expire(config.voicemailRetentionDays);
       if (expired > 0) void voicemailPurge?.run();
+      await voicemails.forgetPurged(config.historyRetentionDays);
       const gone = await purgeEvents(database.db);
       return { calls, messages: texts, voicemails: expired, events: gone };
     },

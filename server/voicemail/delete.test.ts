@@ -179,6 +179,10 @@ describe('VOICEMAIL_RETENTION_DAYS', () => {
     expect((await lastEvents(10)).some((e) => e.type === 'voicemail-deleted' && e.payload.id === oldId)).toBe(true);
     await store.voicemailPurge!.run();
     expect(removed).toEqual([old]);
+    // Its tombstone goes once it is older than the history's retention.
+    await query("UPDATE voicemails SET purged_at = now() - interval '400 days' WHERE recording_sid = $1", [old]);
+    await store.purge();
+    expect(await query('SELECT id FROM voicemails WHERE recording_sid = $1', [old])).toEqual([]);
   });
 });
 

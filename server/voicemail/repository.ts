@@ -156,6 +156,12 @@ export class VoicemailRepository {
     });
   }
 
+  /** Purged rows (tombstones) older than `days`: by then no callback or heal can bring their message back. */
+  async forgetPurged(days: number): Promise<number> {
+    const gone = await this.db.deleteFrom('voicemails').where('purged_at', '<', sql<Date>`now() - make_interval(days => ${days})`).executeTakeFirst();
+    return Number(gone.numDeletedRows);
+  }
+
   /** Marks it heard by `user` (once; again changes nothing); undefined when there is no such voicemail. */
   async markHeard(user: string, id: string): Promise<Voicemail | undefined> {
     return this.db.transaction().execute(async (trx: Transaction<Schema>) => {
