@@ -31,6 +31,7 @@ export const MODULES: Record<string, () => Promise<BenchModule>> = {
   pwa: () => import('./pwa'),
   'emulator-memory': () => import('./emulator-memory'),
   conferences: () => import('./conferences'),
+  voicemail: () => import('./voicemail'),
 };
 
 export interface BenchReport {

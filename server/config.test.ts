@@ -193,7 +193,7 @@ describe('parseConfig: errors name the variable in one line', () => {
 
 describe('.env.example', () => {
   const text = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
-  const source = readFileSync(new URL('./config.ts', import.meta.url), 'utf8');
+  const source = ['./config.ts', './config-voicemail.ts'].map((f) => readFileSync(new URL(f, import.meta.url), 'utf8')).join('\n');
 
   it('documents every variable the server reads, each with a comment', () => {
     const read = new Set([...source.matchAll(/value\('([A-Z_]+)'\)/g)].map((m) => m[1]!));

@@ -8,10 +8,14 @@ import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-j
 import type { CountryCode } from 'libphonenumber-js/max';
 import { DEFAULT_DEMO_PASSWORD, DEFAULT_DEMO_USERS, LOCAL_TEAM_NUMBER } from '../local-setup/demo';
 import { ConfigError, printable } from './config-error';
+import { parseVoicemailSettings } from './config-voicemail';
+import type { VoicemailSettings } from './config-voicemail';
 import { parseBaseUrl, parseDatabaseUrl, parseEmulatorOrigin, parseTestEndpoint } from './config-urls';
 import { isPasswordHash } from './password';
 
 export { ConfigError } from './config-error';
+export { DEFAULT_VOICEMAIL_GREETING } from './config-voicemail';
+export type { VoicemailSettings } from './config-voicemail';
 export { isLoopbackHost, parseTestEndpoint } from './config-urls';
 
 export type Mode = 'twilio' | 'local';
@@ -28,19 +32,6 @@ export interface TwilioAccount {
   /** E.164: the number people call, and the caller ID for outgoing calls. */
   teamNumber: string;
 }
-
-export interface VoicemailSettings {
-  /** VOICEMAIL_GREETING: spoken (<Say>) before the beep. */
-  greeting: string;
-  /** VOICEMAIL_MAX_SECONDS: the longest message (<Record maxLength>). */
-  maxSeconds: number;
-}
-
-/** Says what to do, and contains the words the caller would hear without voicemail, so it reads the same to them. */
-export const DEFAULT_VOICEMAIL_GREETING =
-  'Sorry, no one is available to take your call. Please leave a message after the tone, and press the pound key when you are done.';
-/** Twilio's <Say> takes up to 4096 characters; a greeting is a sentence or two. */
-const MAX_GREETING_LENGTH = 1000;
 
 export interface User {
   name: string;
@@ -173,10 +164,7 @@ export function parseConfig(env: Env): Config {
   const historyRetentionDays = parseInteger(value('HISTORY_RETENTION_DAYS'), 'HISTORY_RETENTION_DAYS', 365, 1, 36_500);
   const messageRetentionDays = parseInteger(value('MESSAGE_RETENTION_DAYS'), 'MESSAGE_RETENTION_DAYS', 365, 1, 36_500);
   const emergencyCalling = parseOnOff(value('EMERGENCY_CALLING'), 'EMERGENCY_CALLING');
-  const voicemail: VoicemailSettings = {
-    greeting: parseGreeting(value('VOICEMAIL_GREETING')),
-    maxSeconds: parseInteger(value('VOICEMAIL_MAX_SECONDS'), 'VOICEMAIL_MAX_SECONDS', 120, 5, 3600),
-  };
+  const voicemail = parseVoicemailSettings(value);
   const testEndpointRaw = value('TWILIO_TEST_ENDPOINT');
   if (testEndpointRaw !== undefined && mode === 'local') {
     throw new ConfigError('TWILIO_TEST_ENDPOINT', 'only used in twilio mode (tests against a local Twilio stand-in); local mode uses EMULATOR_ORIGIN');
@@ -390,15 +378,6 @@ function parseRingGroup(raw: string | undefined, users: User[]): string[] {
     throw new ConfigError('RING_GROUP', `at most ${MAX_RING_GROUP} names (Twilio rings at most ${MAX_RING_GROUP} browsers at once)`);
   }
   return names;
-}
-
-function parseGreeting(raw: string | undefined): string {
-  if (raw === undefined) return DEFAULT_VOICEMAIL_GREETING;
-  const text = raw.trim();
-  if (text === '' || text.length > MAX_GREETING_LENGTH) {
-    throw new ConfigError('VOICEMAIL_GREETING', `the sentence callers hear before the beep, 1 to ${MAX_GREETING_LENGTH} characters`);
-  }
-  return text;
 }
 
 function parseOnOff(raw: string | undefined, name: string): boolean {

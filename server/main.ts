@@ -12,6 +12,7 @@ import type { AppConfig } from './config';
 import { loadLocalSetup, localTwilioAccount } from '../local-setup/setup';
 import { emulatorRequestClient } from '../local-setup/twilio-client';
 import { twilioCallLog } from './history/heal';
+import { twilioRecordingRemover } from './voicemail/purge';
 import { twilioSender } from './messages/sender';
 import { resolveLocalConfig } from './local-mode';
 import { openStore } from './store/store';
@@ -81,9 +82,12 @@ async function main(): Promise<void> {
   let store: Store;
 
   const open = async (c: AppConfig, restOrigin?: { origin: string; ca: string }) => {
-    const callLog = twilioCallLog(c.account, restOrigin ? emulatorRequestClient(restOrigin.origin, restOrigin.ca) : undefined);
+    const restClient = restOrigin ? emulatorRequestClient(restOrigin.origin, restOrigin.ca) : c.twilioTestEndpoint === undefined ? undefined : emulatorRequestClient(c.twilioTestEndpoint);
+    const callLog = twilioCallLog(c.account, restOrigin ? restClient : undefined);
+    // Deleted voicemails' recordings are removed where they were recorded.
+    const recordings = twilioRecordingRemover(c.account, restClient);
     try {
-      return await openStore({ ...c, teamNumber: c.account.teamNumber }, { log: logger, callLog });
+      return await openStore({ ...c, teamNumber: c.account.teamNumber, voicemailRetentionDays: c.voicemail.retentionDays }, { log: logger, callLog, recordings });
     } catch (err) {
       fail(storeFailure(err, c.databaseUrl !== undefined));
     }

@@ -134,13 +134,22 @@ export async function openTestDatabase(): Promise<{ database: Database; close():
   return { database, close };
 }
 
-type StoreConfigOf = Pick<AppConfig, 'users' | 'historyRetentionDays' | 'localDataDir' | 'account'> & Partial<Pick<AppConfig, 'messageRetentionDays'>>;
+type StoreConfigOf = Pick<AppConfig, 'users' | 'historyRetentionDays' | 'localDataDir' | 'account'> & Partial<Pick<AppConfig, 'messageRetentionDays' | 'voicemail'>>;
+
+const storeConfig = (config: StoreConfigOf) => ({
+  users: config.users,
+  historyRetentionDays: config.historyRetentionDays,
+  messageRetentionDays: config.messageRetentionDays,
+  voicemailRetentionDays: config.voicemail?.retentionDays,
+  localDataDir: config.localDataDir,
+  teamNumber: config.account.teamNumber,
+});
 
 /** A store on a fresh test database for `config`'s users; closing it drops the database. */
 export async function testStore(config: StoreConfigOf, options: Partial<StoreOptions> & { database?: TestDatabase } = {}): Promise<Store & { database: TestDatabase }> {
   const database = options.database ?? (await testDatabase());
   const store = await openStore(
-    { users: config.users, historyRetentionDays: config.historyRetentionDays, messageRetentionDays: config.messageRetentionDays, localDataDir: config.localDataDir, teamNumber: config.account.teamNumber },
+    storeConfig(config),
     { log: quietLog, jobs: false, ...options, connection: database.connection },
   );
   const close = store.close;
@@ -155,7 +164,7 @@ export async function testStore(config: StoreConfigOf, options: Partial<StoreOpt
 export async function standaloneStore(config: StoreConfigOf, options: Partial<StoreOptions> = {}): Promise<Store> {
   const cluster = await startTestCluster({ durable: true });
   const store = await openStore(
-    { users: config.users, historyRetentionDays: config.historyRetentionDays, messageRetentionDays: config.messageRetentionDays, localDataDir: config.localDataDir, teamNumber: config.account.teamNumber },
+    storeConfig(config),
     { log: quietLog, jobs: false, ...options, connection: { connectionString: cluster.url } },
   );
   const close = store.close;

@@ -27,13 +27,17 @@ export const VoicemailEvent = Type.Object(
   { type: Type.Literal('voicemail'), voicemail: Voicemail },
   { description: 'A voicemail was left, or someone heard it (heardBy changed).' },
 );
+export const VoicemailDeletedEvent = Type.Object(
+  { type: Type.Literal('voicemail-deleted'), id: Type.String({ description: 'The voicemail id.' }) },
+  { description: 'A voicemail was deleted (by someone in the team, or by retention); a restore sends it again as `voicemail`.' },
+);
 export const LiveCallEvent = Type.Object(
   { type: Type.Literal('live-call'), liveCall: LiveCall },
   { description: 'A call the signed-in user is in changed (held, resumed, parties, transfer), or ended for them (ended: true).' },
 );
 export const ResetEvent = Type.Object({ type: Type.Literal('reset') }, { description: 'Events were missed and cannot be replayed: reload the lists.' });
 
-export const ServerEvent = Type.Union([CallEvent, LiveCallEvent, PresenceEvent, UnseenEvent, MessageEvent, ConversationEvent, VoicemailEvent, ResetEvent]);
+export const ServerEvent = Type.Union([CallEvent, LiveCallEvent, PresenceEvent, UnseenEvent, MessageEvent, ConversationEvent, VoicemailEvent, VoicemailDeletedEvent, ResetEvent]);
 export type ServerEvent = Static<typeof ServerEvent>;
 export type ServerEventType = ServerEvent['type'];
 

@@ -19,7 +19,7 @@ import { openApiRoute } from './openapi';
 import { presenceListRoute, setAvailabilityRoute } from './presence';
 import { currentSessionRoute, signInRoute, signOutRoute } from './session';
 import { tokenRoute } from './token';
-import { voicemailAudioRoute, voicemailHeardRoute, voicemailListRoute } from './voicemails';
+import { voicemailAudioRoute, voicemailDeleteRoute, voicemailHeardRoute, voicemailListRoute, voicemailRestoreRoute } from './voicemails';
 import { afterDialWebhookRoute, smsStatusWebhookRoute, smsWebhookRoute, recordingCallbackRoute, statusCallbackRoute, voicemailDoneWebhookRoute, voiceWebhookRoute } from './webhooks';
 
 export * from './call-control';
@@ -52,6 +52,8 @@ export const API_ROUTES = [
   voicemailListRoute,
   voicemailAudioRoute,
   voicemailHeardRoute,
+  voicemailDeleteRoute,
+  voicemailRestoreRoute,
   presenceListRoute,
   setAvailabilityRoute,
   sendMessageRoute,

@@ -5,7 +5,7 @@
  */
 import { Type } from 'typebox';
 import type { Static } from 'typebox';
-import { COMMON_ERRORS, JSON_BODY_ERRORS, errorReply } from './errors';
+import { COMMON_ERRORS, JSON_BODY_ERRORS, STATE_CHANGE_ERRORS, errorReply } from './errors';
 import type { MediaResponse } from './route';
 import { SIGNED_IN, defineRoute } from './route';
 
@@ -90,5 +90,47 @@ export const voicemailHeardRoute = defineRoute({
     // JSON like every state-changing route: a form from another site cannot send it.
     body: Type.Object({}, { description: 'Nothing to say: an empty JSON object.' }),
     response: { 200: Voicemail, 400: errorReply('A malformed id (bad_request).'), 401: SIGNED_OUT, 404: NOT_FOUND, 503: UNAVAILABLE, ...JSON_BODY_ERRORS },
+  },
+});
+
+export const VoicemailDeleted = Type.Object({
+  id: Type.String(),
+  restorableUntil: Type.String({ format: 'date-time', description: 'Until when POST /api/voicemails/:id/restore brings it back; then its recording is removed at Twilio.' }),
+});
+export type VoicemailDeleted = Static<typeof VoicemailDeleted>;
+
+export const voicemailDeleteRoute = defineRoute({
+  method: 'DELETE',
+  url: '/api/voicemails/:id',
+  schema: {
+    summary: 'Delete a voicemail',
+    description:
+      'Deletes it for the whole team at once (announced live); it can be restored for a few seconds, after which its recording is removed at Twilio.',
+    tags: ['Voicemail'],
+    security: SIGNED_IN,
+    params: VoicemailParams,
+    response: { 200: VoicemailDeleted, 400: errorReply('A malformed id (bad_request).'), 401: SIGNED_OUT, 404: NOT_FOUND, 503: UNAVAILABLE, ...STATE_CHANGE_ERRORS },
+  },
+});
+
+export const voicemailRestoreRoute = defineRoute({
+  method: 'POST',
+  url: '/api/voicemails/:id/restore',
+  schema: {
+    summary: 'Undo deleting a voicemail',
+    description: 'Brings a voicemail deleted moments ago back for the whole team, while its recording is still kept.',
+    tags: ['Voicemail'],
+    security: SIGNED_IN,
+    params: VoicemailParams,
+    body: Type.Object({}, { description: 'Nothing to say: an empty JSON object.' }),
+    response: {
+      200: Voicemail,
+      400: errorReply('A malformed id (bad_request).'),
+      401: SIGNED_OUT,
+      404: NOT_FOUND,
+      409: errorReply('Too late: its recording is being or has been removed (too_late).'),
+      503: UNAVAILABLE,
+      ...JSON_BODY_ERRORS,
+    },
   },
 });

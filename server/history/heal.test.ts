@@ -74,10 +74,10 @@ describe('healing from the call log', () => {
     const log: CallLog = { callsSince: async () => [] };
     const a = new Healer(database.db, history, log, { teamNumber: TEAM_NUMBER, users: ['alice'], log: quietLog, intervalMs: 0 });
     const b = new Healer(database.db, history, log, { teamNumber: TEAM_NUMBER, users: ['alice'], log: quietLog, intervalMs: 0 });
-    expect(await a.heal('periodic')).toEqual({ listed: 0, calls: 0, changed: 0 });
+    expect(await a.heal('periodic')).toEqual({ listed: 0, calls: 0, changed: 0, voicemails: 0 });
     expect(await b.heal('periodic')).toBeUndefined();
     b.noteFailure();
-    expect(await b.heal('recovered')).toEqual({ listed: 0, calls: 0, changed: 0 });
+    expect(await b.heal('recovered')).toEqual({ listed: 0, calls: 0, changed: 0, voicemails: 0 });
 
     const broken = new Healer(database.db, history, { callsSince: async () => Promise.reject(new Error('Twilio is down')) }, { teamNumber: TEAM_NUMBER, users: ['alice'], log: quietLog, intervalMs: 0 });
     broken.noteFailure();

@@ -12,10 +12,15 @@ import type { Db, StoreHealth, StoreLogger } from '../store/database';
 import { restFact } from './facts';
 import type { CallFact, RestCall } from './facts';
 import type { HistoryRepository } from './repository';
+import { healVoicemails } from '../voicemail/heal';
+import type { RestRecording } from '../voicemail/heal';
+import type { VoicemailRepository } from '../voicemail/repository';
 
 /** Twilio's call log as healing reads it: every leg that started at or after `since`. */
 export interface CallLog {
   callsSince(since: Date): Promise<RestCall[]>;
+  /** Recordings made at or after `since` (voicemails whose callback was lost); without it voicemail does not heal. */
+  recordingsSince?(since: Date): Promise<RestRecording[]>;
 }
 
 export interface CallLogAccount {
@@ -41,6 +46,17 @@ export function twilioCallLog(account: CallLogAccount, httpClient?: twilio.Reque
         duration: c.duration ?? null,
       }));
     },
+    async recordingsSince(since) {
+      const recordings = await client.recordings.list({ dateCreatedAfter: since, pageSize: 200, limit: MAX_CALLS_PER_HEAL });
+      return recordings.map((r) => ({
+        sid: r.sid,
+        callSid: r.callSid,
+        status: String(r.status ?? ''),
+        duration: r.duration === undefined || r.duration === null || Number(r.duration) < 0 ? null : Number(r.duration),
+        startTime: r.startTime ?? null,
+        source: String(r.source ?? ''),
+      }));
+    },
   };
 }
 
@@ -57,6 +73,8 @@ export interface HealerOptions {
   teamNumber: string;
   users: readonly string[];
   log: StoreLogger;
+  /** Where healed voicemails go; without it only the history heals. */
+  voicemails?: VoicemailRepository;
   /** Default HEAL_INTERVAL_MS; 0 turns the periodic run off. */
   intervalMs?: number;
 }
@@ -65,6 +83,8 @@ export interface HealResult {
   listed: number;
   calls: number;
   changed: number;
+  /** Voicemails created from recordings whose callback was lost. */
+  voicemails: number;
 }
 
 export class Healer {
@@ -144,21 +164,35 @@ export class Healer {
     let changed = 0;
     let calls = 0;
     let oldestOpen = startedAt.getTime();
+    const teamCalls = new Set<string>();
     for (const [sid, facts] of groups) {
       const parent = facts.find((f) => f.kind === 'rest' && f.leg === sid);
       if (!parent || !this.isOurs(parent.from, parent.to)) continue;
       calls++;
+      if (parent.to === this.options.teamNumber) teamCalls.add(sid);
       if (facts.some((f) => f.kind === 'rest' && !FINAL.has(f.status))) oldestOpen = Math.min(oldestOpen, Date.parse(parent.at));
       const result = await this.history.record(facts);
       if (result.changed) changed++;
     }
+    const voicemails = await this.healVoicemails(new Date(from), teamCalls, startedAt);
     // The next run starts before anything still going, so its end is seen too.
     const next = new Date(Math.min(oldestOpen, startedAt.getTime()) - MARGIN_MS);
     await this.db.updateTable('maintenance').set({ watermark: next }).where('job', '=', HEAL_JOB).execute();
     if (failedSince !== undefined && this.failedSince === failedSince) this.failedSince = undefined;
-    const result = { listed: listed.length, calls, changed };
+    const result = { listed: listed.length, calls, changed, voicemails };
     this.options.log.info({ event: 'history-healed', reason, from: new Date(from).toISOString(), ...result }, 'history healed from the call log');
     return result;
+  }
+
+  private async healVoicemails(since: Date, teamCalls: ReadonlySet<string>, startedAt: Date): Promise<number> {
+    const { voicemails } = this.options;
+    if (!voicemails || !this.callLog.recordingsSince || teamCalls.size === 0) return 0;
+    try {
+      return await healVoicemails(this.db, voicemails, await this.callLog.recordingsSince(since), teamCalls, startedAt);
+    } catch (err) {
+      this.options.log.warn({ event: 'voicemail-heal-failed', reason: (err as Error).message }, "could not read Twilio's recordings to heal voicemail");
+      return 0;
+    }
   }
 
   /** Calls of this app: to the team number, or placed by a browser of one of its users. */

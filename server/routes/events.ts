@@ -38,6 +38,8 @@ export function shapeFor(event: HubEvent, seenUpTo: Date | null, user: string): 
       return { type: 'presence', presence: event.payload.presence as Extract<ServerEvent, { type: 'presence' }>['presence'] };
     case 'voicemail':
       return { type: 'voicemail', voicemail: withHeard(event.payload.voicemail as SharedVoicemail, user) };
+    case 'voicemail-deleted':
+      return { type: 'voicemail-deleted', id: String(event.payload.id) };
     case 'unseen':
       return { type: 'unseen', unseen: event.payload.unseen as Extract<ServerEvent, { type: 'unseen' }>['unseen'] };
     case 'message':

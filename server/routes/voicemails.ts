@@ -1,16 +1,18 @@
 /**
- * Voicemail for the signed-in user: the list, "heard", and the audio, proxied from Twilio (voicemail/
- * media.ts) with Range support so that the browser's player can seek. Contracts in
+ * Voicemail for the signed-in user: the list, "heard", delete and restore, and the audio, streamed from
+ * Twilio (voicemail/media.ts) with Range support so that the browser's player can seek. Contracts in
  * contracts/api/voicemails.ts.
  */
+import { pipeline } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { voicemailAudioRoute, voicemailHeardRoute, voicemailListRoute } from '../../contracts/api/voicemails';
+import { voicemailAudioRoute, voicemailDeleteRoute, voicemailHeardRoute, voicemailListRoute, voicemailRestoreRoute } from '../../contracts/api/voicemails';
 import { sendError } from '../http-errors';
 import { currentIdentity } from '../plugins/session';
 import type { Store } from '../store/store';
 import type { UserDirectory } from '../users';
 import type { RecordingMedia } from '../voicemail/media';
 import { readRange } from '../voicemail/range';
+import { byteSlice } from '../voicemail/slice';
 import { fromStore } from './store-errors';
 
 const VOICEMAIL = 'Voicemail';
@@ -45,6 +47,37 @@ export const voicemailRoutes: FastifyPluginAsyncTypebox<{ store: Store; users: U
   });
 
   app.route({
+    ...voicemailDeleteRoute,
+    handler: async (request, reply) => {
+      const user = currentIdentity(request, users.names);
+      if (user === undefined) return signedOut(reply);
+      if (!ID.test(request.params.id)) return badId(reply);
+      const result = await fromStore(store, request, reply, VOICEMAIL, () => store.voicemails.remove(request.params.id));
+      if (result === undefined) return notFound(reply);
+      if (!('restorableUntil' in result)) return result;
+      request.log.info({ event: 'voicemail-deleted', user, voicemail: result.id }, 'voicemail deleted');
+      // Purged as soon as the undo window ends; the job's interval catches it after a restart.
+      store.voicemailPurge?.runAt(result.restorableUntil);
+      return { id: result.id, restorableUntil: result.restorableUntil.toISOString() };
+    },
+  });
+
+  app.route({
+    ...voicemailRestoreRoute,
+    bodyLimit: 1024,
+    handler: async (request, reply) => {
+      const user = currentIdentity(request, users.names);
+      if (user === undefined) return signedOut(reply);
+      if (!ID.test(request.params.id)) return badId(reply);
+      const result = await fromStore(store, request, reply, VOICEMAIL, () => store.voicemails.restore(user, request.params.id));
+      if (!('kind' in result)) return result;
+      if (result.kind === 'missing') return notFound(reply);
+      if (result.kind === 'too-late') return sendError(reply, 409, 'too_late', 'It is too late to undo: the recording has been removed.');
+      return result.voicemail;
+    },
+  });
+
+  app.route({
     ...voicemailAudioRoute,
     handler: async (request, reply) => {
       const user = currentIdentity(request, users.names);
@@ -53,25 +86,42 @@ export const voicemailRoutes: FastifyPluginAsyncTypebox<{ store: Store; users: U
       const sid = await fromStore(store, request, reply, VOICEMAIL, () => store.voicemails.recordingOf(request.params.id));
       if (sid === undefined) return notFound(reply);
       if (typeof sid !== 'string') return sid;
-      const audio = await media.fetch(sid);
+      const header = request.headers.range;
+      // Only a well-formed single range goes upstream; anything else is judged below against the real size.
+      const asked = readRange(header, Number.MAX_SAFE_INTEGER);
+      const audio = await media.open(sid, asked.kind === 'partial' ? header : undefined);
       if (audio.kind === 'gone') return notFound(reply);
       if (audio.kind === 'failed') {
         request.log.warn({ event: 'recording-fetch-failed', recordingSid: sid, reason: audio.reason }, 'recording not fetched from Twilio');
         return sendError(reply, 502, 'recording_unavailable', 'The recording could not be fetched from Twilio just now. Try again in a moment.');
       }
-      const size = audio.body.length;
       // Private to the signed-in user's browser: it may keep it, no shared cache may.
       reply.header('cache-control', 'private, max-age=3600').header('accept-ranges', 'bytes').type(audio.contentType);
-      const range = readRange(request.headers.range, size);
-      if (range.kind === 'unsatisfiable') {
-        return reply.code(416).header('content-range', `bytes */${size}`).type('application/json').send({ error: 'That range is not part of this recording.', code: 'range_not_satisfiable' });
+      const unsatisfiable = (contentRange: string) => {
+        audio.body.destroy();
+        return reply.code(416).header('content-range', contentRange).type('application/json').send({ error: 'That range is not part of this recording.', code: 'range_not_satisfiable' });
+      };
+      if (audio.status === 416) return unsatisfiable(audio.contentRange ?? 'bytes */*');
+      if (audio.status === 206) {
+        if (audio.contentRange !== undefined) reply.header('content-range', audio.contentRange);
+        if (audio.contentLength !== undefined) reply.header('content-length', audio.contentLength);
+        return reply.code(206).send(audio.body);
       }
-      if (range.kind === 'full') return reply.code(200).header('content-length', size).send(audio.body);
+      // The whole file: as it is, or the range cut out of it here when the upstream ignored the Range.
+      const size = audio.contentLength;
+      const range = size === undefined ? ({ kind: 'full' } as const) : readRange(header, size);
+      if (range.kind === 'unsatisfiable') return unsatisfiable(`bytes */${size}`);
+      if (range.kind === 'full') {
+        if (size !== undefined) reply.header('content-length', size);
+        return reply.code(200).send(audio.body);
+      }
+      const part = byteSlice(range.start, range.end);
+      pipeline(audio.body, part, () => undefined);
       return reply
         .code(206)
         .header('content-range', `bytes ${range.start}-${range.end}/${size}`)
         .header('content-length', range.end - range.start + 1)
-        .send(audio.body.subarray(range.start, range.end + 1));
+        .send(part);
     },
   });
 };

@@ -33,7 +33,7 @@ const OPEN: Record<string, string> = {
 const SIGNED_IN = [
   'GET /api/session', 'POST /api/token', 'GET /api/calls', 'POST /api/calls/seen', 'GET /api/unseen', 'GET /api/presence', 'PUT /api/presence/me',
   'GET /api/events', 'POST /api/messages', 'GET /api/conversations', 'GET /api/conversations/:id/messages', 'POST /api/conversations/:id/read',
-  'GET /api/voicemails', 'GET /api/voicemails/:id/audio', 'POST /api/voicemails/:id/heard',
+  'GET /api/voicemails', 'GET /api/voicemails/:id/audio', 'POST /api/voicemails/:id/heard', 'DELETE /api/voicemails/:id', 'POST /api/voicemails/:id/restore',
 ];
 const SIGNED_BY_TWILIO = [
   'POST /handle_calls', 'POST /handle_calls/after-dial', 'POST /handle_calls/status', 'POST /handle_calls/voicemail-done', 'POST /handle_calls/recording',
@@ -41,13 +41,14 @@ const SIGNED_BY_TWILIO = [
 ];
 const STATE_CHANGING = [
   'POST /api/session', 'DELETE /api/session', 'POST /api/token', 'POST /api/calls/seen', 'PUT /api/presence/me', 'POST /api/messages', 'POST /api/conversations/:id/read',
-  'POST /api/voicemails/:id/heard',
+  'POST /api/voicemails/:id/heard', 'DELETE /api/voicemails/:id', 'POST /api/voicemails/:id/restore',
 ];
 /** Signed-in answers other than 200: created; conversation 1 is there once the send has run, not before. */
 const ACCEPTED: Record<string, number[]> = {
   'POST /api/messages': [201],
   // No voicemail has the id the request fills in: refused as malformed or not found.
   'GET /api/voicemails/:id/audio': [400, 404], 'POST /api/voicemails/:id/heard': [400, 404],
+  'DELETE /api/voicemails/:id': [400, 404], 'POST /api/voicemails/:id/restore': [400, 404],
   'GET /api/conversations/:id/messages': [200, 404], 'POST /api/conversations/:id/read': [200, 404] };
 /** Endless answers: read as a stream, then let go. */
 const STREAMING = ['GET /api/events'];

@@ -126,6 +126,11 @@ export interface VoicemailsTable {
   /** The users who have heard it. */
   heard_by: ColumnType<string[], string[] | undefined, string[]>;
   deleted_at: NullableTimestamp;
+  /** When its recording is due to be removed at Twilio (migration 0004). */
+  purge_after: NullableTimestamp;
+  purge_attempts: ColumnType<number, number | undefined, number>;
+  purge_error: string | null;
+  purged_at: NullableTimestamp;
 }
 
 export interface Schema {

@@ -17,6 +17,8 @@ import type { CallLog } from '../history/heal';
 import { HistoryRepository } from '../history/repository';
 import { MessagesRepository } from '../messages/repository';
 import { Team } from '../presence/team';
+import { VoicemailPurger } from '../voicemail/purge';
+import type { RecordingRemover } from '../voicemail/purge';
 import { VoicemailRepository } from '../voicemail/repository';
 import { isUnavailable, openDatabase } from './database';
 import type { Database, StoreHealth, StoreLogger } from './database';
@@ -31,6 +33,8 @@ export interface StoreConfig {
   historyRetentionDays: number;
   /** Default: as long as the call history. */
   messageRetentionDays?: number;
+  /** Voicemails older than this are deleted with their recordings; default: kept until someone deletes them. */
+  voicemailRetentionDays?: number;
   teamNumber: string;
 }
 
@@ -38,6 +42,8 @@ export interface StoreOptions {
   log: StoreLogger;
   /** Where healing reads Twilio's call log; without it the history does not heal. */
   callLog?: CallLog;
+  /** Where deleted voicemails' recordings are removed; without it they are only hidden. */
+  recordings?: RecordingRemover;
   /** Connect here instead of DATABASE_URL or the embedded database (tests). */
   connection?: pg.ClientConfig;
   /** Periodic jobs (retention, healing); tests turn them off to run them by hand. Default true. */
@@ -57,12 +63,14 @@ export interface Store {
   events: EventHub;
   health: StoreHealth;
   healer: Healer | undefined;
+  /** Removes deleted voicemails' recordings at Twilio (undefined without `recordings`). */
+  voicemailPurge: VoicemailPurger | undefined;
   /** Where the data is, for the start banner and /healthz. */
   where: { kind: 'embedded' | 'external'; detail: string };
   /** Set once migrations ran (undefined while an unreachable database keeps the store from opening). */
   migration: MigrationResult | undefined;
   /** Deletes what the retention no longer keeps; done daily by the jobs. */
-  purge(): Promise<{ calls: number; messages: number; events: number }>;
+  purge(): Promise<{ calls: number; messages: number; voicemails: number; events: number }>;
   close(): Promise<void>;
 }
 
@@ -111,8 +119,9 @@ export async function openStore(config: StoreConfig, options: StoreOptions): Pro
   const events = new EventHub(database, log);
   events.observe(team);
   const healer = options.callLog
-    ? new Healer(database.db, history, options.callLog, { teamNumber: config.teamNumber, users: team.users, log, ...(options.jobs === false ? { intervalMs: 0 } : {}) })
+    ? new Healer(database.db, history, options.callLog, { teamNumber: config.teamNumber, users: team.users, voicemails, log, ...(options.jobs === false ? { intervalMs: 0 } : {}) })
     : undefined;
+  const voicemailPurge = options.recordings ? new VoicemailPurger(database.db, options.recordings, log, options.jobs === false ? 0 : undefined) : undefined;
   const timers: NodeJS.Timeout[] = [];
   let closed = false;
   const background = new BackgroundWrites(history, () => healer?.noteFailure(), log);
@@ -126,18 +135,23 @@ export async function openStore(config: StoreConfig, options: StoreOptions): Pro
     events,
     health: database.health,
     healer,
+    voicemailPurge,
     where,
     migration: undefined,
     async purge() {
       const calls = await history.purge(config.historyRetentionDays);
       const texts = await messages.purge(config.messageRetentionDays ?? config.historyRetentionDays);
+      const expired = config.voicemailRetentionDays === undefined ? 0 : await voicemails.expire(config.voicemailRetentionDays);
+      if (expired > 0) void voicemailPurge?.run();
+      await voicemails.forgetPurged(config.historyRetentionDays);
       const gone = await purgeEvents(database.db);
-      return { calls, messages: texts, events: gone };
+      return { calls, messages: texts, voicemails: expired, events: gone };
     },
     async close() {
       closed = true;
       for (const t of timers) clearTimeout(t);
       healer?.stop();
+      await voicemailPurge?.stop();
       await background.idle();
       await events.close();
       await database.close();
@@ -167,6 +181,7 @@ export async function openStore(config: StoreConfig, options: StoreOptions): Pro
     await team.load();
     await events.start();
     healer?.start(database.health);
+    if (options.jobs !== false) voicemailPurge?.start(database.health);
     if (options.jobs !== false) {
       const tick = () => {
         retention().catch((err: unknown) => log.warn({ event: 'retention-failed', reason: (err as Error).message }, 'retention run failed'));

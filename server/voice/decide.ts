@@ -6,6 +6,8 @@
 import type { CountryCode } from 'libphonenumber-js/max';
 import { asE164, checkDestination } from './destination';
 import type { BlockReason } from './destination';
+import { isOpen } from './business-hours';
+import type { BusinessHours } from './business-hours';
 import { emergencyNumberIn, emergencyNumbers } from './emergency';
 
 export interface VoiceContext {
@@ -23,11 +25,17 @@ export interface VoiceContext {
   emergencyNumbers?: readonly string[];
   /** An unanswered caller to the team number may leave a message. Without it they hear that no one is available. */
   voicemail?: VoicemailSettings;
+  /** The time of the call, for business hours. Default: now. */
+  now?: Date;
 }
 
 export interface VoicemailSettings {
   greeting: string;
   maxSeconds: number;
+  /** Outside these hours callers to the team number go straight to voicemail; without them, always open. */
+  businessHours?: BusinessHours;
+  /** What they hear then, instead of `greeting`. */
+  afterHoursGreeting?: string;
 }
 
 /** Which kind of <Dial> an after-dial request follows (carried in the action URL's query). */
@@ -40,7 +48,7 @@ export type VoiceDecision =
   | { kind: 'dial-client'; identity: string; timeout: number }
   | { kind: 'dial-emergency'; callerId: string; number: string; timeout: number }
   | { kind: 'ring-group'; callerId?: string; identities: string[]; timeout: number }
-  /** Nobody in the ring group is available: straight to what follows an unanswered ring. */
+  /** Nobody in the ring group is available, or it is outside business hours: straight to what follows an unanswered ring. */
   | { kind: 'nobody-available'; then: AfterDialDecision }
   | { kind: 'refuse'; reason: RefuseReason; message: string };
 
@@ -106,6 +114,11 @@ export function decideVoice(params: Params, ctx: VoiceContext): VoiceDecision {
 
   if (asE164(to) === ctx.teamNumber) {
     const callerId = asE164(from);
+    const vm = ctx.voicemail;
+    if (vm?.businessHours && !isOpen(ctx.now ?? new Date(), vm.businessHours)) {
+      const afterHours = { ...vm, greeting: vm.afterHoursGreeting ?? vm.greeting };
+      return { kind: 'nobody-available', then: decideAfterDial({ DialCallStatus: 'no-answer' }, 'inbound', afterHours) };
+    }
     const identities = ctx.ringGroup.filter((name) => ctx.available.has(name));
     if (identities.length === 0) return { kind: 'nobody-available', then: decideAfterDial({ DialCallStatus: 'no-answer' }, 'inbound', ctx.voicemail) };
     return {

@@ -30,6 +30,12 @@ export function withHeard(v: SharedVoicemail, user: string): Voicemail {
 }
 
 export const voicemailEvent = (v: SharedVoicemail): NewEvent => ({ type: 'voicemail', audience: null, payload: { voicemail: v } });
+const deletedEvent = (id: string): NewEvent => ({ type: 'voicemail-deleted', audience: null, payload: { id } });
+
+/** How long a deleted voicemail can be restored before its recording is removed at Twilio. */
+export const UNDO_MS = 10_000;
+
+export type Restored = { kind: 'restored'; voicemail: Voicemail } | { kind: 'missing' } | { kind: 'too-late' };
 
 /** The voicemails with their call's caller and history id (null while the call's record is not known yet). */
 function shared(db: Kysely<Schema>) {
@@ -87,6 +93,73 @@ export class VoicemailRepository {
   async recordingOf(id: string): Promise<string | undefined> {
     const row = await this.db.selectFrom('voicemails').select('recording_sid').where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
     return row?.recording_sid;
+  }
+
+  /**
+   * Deletes it for the whole team: hidden at once (announced live), its recording removed at Twilio by the
+   * purge job once `undoMs` has passed. Returns when it can be restored until; undefined when there is no such
+   * voicemail (or it is deleted already).
+   */
+  async remove(id: string, undoMs = UNDO_MS): Promise<{ id: string; restorableUntil: Date } | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('voicemails')
+        .set({ deleted_at: sql<Date>`now()`, purge_after: sql<Date>`now() + make_interval(secs => ${undoMs / 1000})`, purge_attempts: 0, purge_error: null })
+        .where('id', '=', id)
+        .where('deleted_at', 'is', null)
+        .returning(['id', 'purge_after'])
+        .executeTakeFirst();
+      if (!row) return undefined;
+      await appendEvents(trx, [deletedEvent(String(row.id)), ...(await unseenCounts(trx)).map(unseenEvent)]);
+      return { id: String(row.id), restorableUntil: row.purge_after! };
+    });
+  }
+
+  /** Undoes a delete while the purge has not started; announced live like a new message. */
+  async restore(user: string, id: string): Promise<Restored> {
+    return this.db.transaction().execute(async (trx) => {
+      const updated = await trx
+        .updateTable('voicemails')
+        .set({ deleted_at: null, purge_after: null, purge_attempts: 0, purge_error: null })
+        .where('id', '=', id)
+        .where('deleted_at', 'is not', null)
+        .where('purged_at', 'is', null)
+        // Once the purge job has claimed it (an attempt counted), the recording may be gone at Twilio.
+        .where('purge_attempts', '=', 0)
+        .where(sql<boolean>`purge_after > now()`)
+        .returning('id')
+        .executeTakeFirst();
+      const row = await shared(trx).where('v.id', '=', id).executeTakeFirst();
+      if (!updated) {
+        if (row) return { kind: 'restored', voicemail: withHeard(toShared(row), user) };
+        const known = await trx.selectFrom('voicemails').select('id').where('id', '=', id).executeTakeFirst();
+        return known ? { kind: 'too-late' } : { kind: 'missing' };
+      }
+      const voicemail = toShared(row!);
+      await appendEvents(trx, [voicemailEvent(voicemail), ...(await unseenCounts(trx)).map(unseenEvent)]);
+      return { kind: 'restored', voicemail: withHeard(voicemail, user) };
+    });
+  }
+
+  /** Retention: voicemails older than `days` are deleted, their recordings due for removal at once. */
+  async expire(days: number): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const gone = await trx
+        .updateTable('voicemails')
+        .set({ deleted_at: sql<Date>`now()`, purge_after: sql<Date>`now()`, purge_attempts: 0, purge_error: null })
+        .where('deleted_at', 'is', null)
+        .where('created_at', '<', sql<Date>`now() - make_interval(days => ${days})`)
+        .returning('id')
+        .execute();
+      if (gone.length > 0) await appendEvents(trx, [...gone.map((r) => deletedEvent(String(r.id))), ...(await unseenCounts(trx)).map(unseenEvent)]);
+      return gone.length;
+    });
+  }
+
+  /** Purged rows (tombstones) older than `days`: by then no callback or heal can bring their message back. */
+  async forgetPurged(days: number): Promise<number> {
+    const gone = await this.db.deleteFrom('voicemails').where('purged_at', '<', sql<Date>`now() - make_interval(days => ${days})`).executeTakeFirst();
+    return Number(gone.numDeletedRows);
   }
 
   /** Marks it heard by `user` (once; again changes nothing); undefined when there is no such voicemail. */

@@ -5,13 +5,12 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../config';
 import type { Store } from '../store/store';
-import type { MediaResult, RecordingMedia } from './media';
+import type { RecordingMedia } from './media';
 import { JSON_HEADERS, signedInCookie, testApp } from '../../test-support/app-requests';
 import { testStore } from '../../test-support/database';
-import { ACCOUNT_SID, AUTH_TOKEN, PASSWORDS, PUBLIC_BASE_URL, TEAM_NUMBER, form, sign, twilioConfig } from '../../test-support/server-fixtures';
+import { ACCOUNT_SID, PASSWORDS, TEAM_NUMBER, twilioConfig } from '../../test-support/server-fixtures';
+import { bufferMedia, CALLER, recordingParams as recording, sid, voicemailCalls } from '../../test-support/voicemail-calls';
 
-const CALLER = '+12025550199';
-const sid = (prefix: string, digit: number) => `${prefix}${String(digit).repeat(32)}`;
 /** 1000 bytes that differ, so a wrong slice shows. */
 const AUDIO = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 251));
 
@@ -20,14 +19,12 @@ let store: Store & { database: { url: string } };
 let app: FastifyInstance;
 let alice: string;
 let bob: string;
+let post: ReturnType<typeof voicemailCalls>['post'];
+let signed: ReturnType<typeof voicemailCalls>['signed'];
+let unansweredCall: ReturnType<typeof voicemailCalls>['unansweredCall'];
 const fetched: string[] = [];
 
-const media: RecordingMedia = {
-  async fetch(recordingSid): Promise<MediaResult> {
-    fetched.push(recordingSid);
-    return recordingSid === sid('RE', 1) ? { kind: 'audio', body: AUDIO, contentType: 'audio/wav' } : { kind: 'gone' };
-  },
-};
+const media: RecordingMedia = bufferMedia({ [sid('RE', 1)]: AUDIO }, { honoursRange: false }, fetched);
 
 beforeAll(async () => {
   config = await twilioConfig();
@@ -36,43 +33,15 @@ beforeAll(async () => {
   await app.ready();
   alice = await signedInCookie(app, 'alice', PASSWORDS.alice!);
   bob = await signedInCookie(app, 'bob', PASSWORDS.bob!);
+  ({ post, signed, unansweredCall } = voicemailCalls(app, store));
 });
 afterAll(async () => {
   await app.close();
   await store.close();
 });
 
-const post = (path: string, params: Record<string, string>, signature?: string) =>
-  app.inject({
-    method: 'POST',
-    url: path,
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(signature === undefined ? {} : { 'x-twilio-signature': signature }) },
-    payload: form(params),
-  });
-const signed = (path: string, params: Record<string, string>) => post(path, params, sign(AUTH_TOKEN, `${PUBLIC_BASE_URL}${path}`, params));
 const get = (url: string, cookie: string | undefined, headers: Record<string, string> = {}) =>
   app.inject({ method: 'GET', url, headers: { ...headers, ...(cookie === undefined ? {} : { cookie }) } });
-
-/** A phone calls the team number and nobody answers: the call's webhooks up to the recording. */
-async function unansweredCall(n: number): Promise<string> {
-  const call = { CallSid: sid('CA', n), AccountSid: ACCOUNT_SID, From: CALLER, To: TEAM_NUMBER, Direction: 'inbound' };
-  expect((await signed('/handle_calls', call)).statusCode).toBe(200);
-  const afterDial = await signed('/handle_calls/after-dial?leg=inbound', { ...call, DialCallStatus: 'no-answer' });
-  expect(afterDial.body).toContain('<Record ');
-  await store.background.idle();
-  return call.CallSid;
-}
-
-const recording = (callSid: string, recordingSid: string, status: string, duration?: number) => ({
-  AccountSid: ACCOUNT_SID,
-  CallSid: callSid,
-  RecordingSid: recordingSid,
-  RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/${ACCOUNT_SID}/Recordings/${recordingSid}`,
-  RecordingStatus: status,
-  RecordingChannels: '1',
-  RecordingSource: 'RecordVerb',
-  ...(duration === undefined ? {} : { RecordingDuration: String(duration) }),
-});
 
 const listOf = async (cookie: string) => (await get('/api/voicemails', cookie)).json().items as { id: string; callId: string | null; from: string; durationSeconds: number; heard: boolean; heardBy: string[] }[];
 const outcomeOf = async (callSid: string) => (await store.history.get(callSid))?.outcome;
@@ -191,6 +160,22 @@ describe('the audio', () => {
     const res = await get(await audioUrl(), bob, { range });
     expect(res.statusCode).toBe(416);
     expect(res.headers['content-range']).toBe('bytes */1000');
+  });
+
+  it('passes an upstream that honours Range straight through, 416 included', async () => {
+    const { app: other } = await testApp(config, { store, recordings: bufferMedia({ [sid('RE', 1)]: AUDIO }, { honoursRange: true }) });
+    try {
+      const url = await audioUrl();
+      const part = await other.inject({ method: 'GET', url, headers: { cookie: bob, range: 'bytes=500-' } });
+      expect(part.statusCode).toBe(206);
+      expect(part.headers['content-range']).toBe('bytes 500-999/1000');
+      expect(Buffer.compare(part.rawPayload, AUDIO.subarray(500))).toBe(0);
+      const past = await other.inject({ method: 'GET', url, headers: { cookie: bob, range: 'bytes=5000-' } });
+      expect(past.statusCode).toBe(416);
+      expect(past.headers['content-range']).toBe('bytes */1000');
+    } finally {
+      await other.close();
+    }
   });
 
   it('an unknown id, or a recording gone at Twilio, is a 404', async () => {

@@ -42,6 +42,8 @@ const controller = new PhoneController({
     missedBody: (peer) => t('recents.missedNotifyBody', { name: peerName(peer) }),
     textTitle: (peer) => t('messages.notifyTitle', { name: peerName(peer) }),
     textBody: (body) => body.slice(0, 120),
+    voicemailTitle: (peer) => t('voicemail.notifyTitle', { name: peerName(peer) }),
+    voicemailBody: (seconds) => t('voicemail.notifyBody', { duration: `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}` }),
   },
 });
 

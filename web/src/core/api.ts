@@ -1,7 +1,7 @@
 import type {
   Availability, CallList, CallListQuery, ConversationList, ErrorBody, MessageList, Presence, PresenceList, ReplyBody, RequestBody, RouteContract,
   SentMessage, Unseen, callListRoute, callsSeenRoute, configRoute, conversationListRoute, conversationMessagesRoute, conversationReadRoute,
-  currentSessionRoute, presenceListRoute, sendMessageRoute, setAvailabilityRoute, signInRoute, signOutRoute, tokenRoute, unseenRoute, Voicemail, VoicemailList, voicemailHeardRoute, voicemailListRoute,
+  currentSessionRoute, presenceListRoute, sendMessageRoute, setAvailabilityRoute, signInRoute, signOutRoute, tokenRoute, unseenRoute, Voicemail, VoicemailDeleted, VoicemailList, voicemailDeleteRoute, voicemailHeardRoute, voicemailListRoute, voicemailRestoreRoute,
 } from '../../../contracts/api';
 import type { AppConfig, Session, TokenGrant } from './types';
 
@@ -40,6 +40,9 @@ export interface Api {
   voicemails(): Promise<VoicemailList>;
   /** Marks a voicemail heard by the signed-in user, on every device; the voicemail as it now is. */
   markVoicemailHeard(id: string): Promise<Voicemail>;
+  /** Deletes it for the whole team; it can be restored until `restorableUntil`. */
+  deleteVoicemail(id: string): Promise<VoicemailDeleted>;
+  restoreVoicemail(id: string): Promise<Voicemail>;
 }
 
 /** Where the browser plays a voicemail from: this server's proxy, never Twilio. */
@@ -120,5 +123,8 @@ export function createApi(fetchImpl: Fetch = (input, init) => fetch(input, init)
     voicemails: () => request<typeof voicemailListRoute>({ method: 'GET', url: '/api/voicemails' }, undefined),
     markVoicemailHeard: (id) =>
       request<typeof voicemailHeardRoute>({ method: 'POST', url: `/api/voicemails/${encodeURIComponent(id)}/heard` as '/api/voicemails/:id/heard' }, {}),
+    deleteVoicemail: (id) => request<typeof voicemailDeleteRoute>({ method: 'DELETE', url: `/api/voicemails/${encodeURIComponent(id)}` as '/api/voicemails/:id' }, undefined),
+    restoreVoicemail: (id) =>
+      request<typeof voicemailRestoreRoute>({ method: 'POST', url: `/api/voicemails/${encodeURIComponent(id)}/restore` as '/api/voicemails/:id/restore' }, {}),
   };
 }

@@ -190,6 +190,47 @@ describe('LiveData: voicemail', () => {
     expect(await t.controller.live.markVoicemailHeard('9')).toMatch(/no such voicemail/);
   });
 
+  it('deletes a voicemail at once, back if the server refuses; undo restores it; a live delete drops it', async () => {
+    const api = new FakeApi();
+    api.voicemailItems = [message('1', 1), message('2', 2)];
+    const t = await signedIn({ api });
+    await flush();
+    const { voicemails } = t.controller.live;
+    const pending = t.controller.live.deleteVoicemail('2');
+    expect(voicemails.getItems().map((v) => v.id)).toEqual(['1']);
+    expect(await pending).toHaveProperty('restorableUntil');
+    expect(await t.controller.live.restoreVoicemail('2')).toBeNull();
+    expect(voicemails.getItems().map((v) => v.id)).toEqual(['2', '1']);
+    expect(await t.controller.live.restoreVoicemail('2')).toMatch(/too late/);
+
+    api.liveError = new Error('offline');
+    expect(await t.controller.live.deleteVoicemail('1')).toEqual({ error: 'offline' });
+    expect(voicemails.getItems().map((v) => v.id)).toEqual(['2', '1']);
+
+    t.events.push({ type: 'voicemail-deleted', id: '2' });
+    expect(voicemails.getItems().map((v) => v.id)).toEqual(['1']);
+    t.events.push({ type: 'voicemail-deleted', id: '2' });
+    expect(voicemails.getItems().map((v) => v.id)).toEqual(['1']);
+  });
+
+  it('notifies a new voicemail once while hidden, in place of its missed call; not one already listed, heard, or when visible', async () => {
+    const api = new FakeApi();
+    api.voicemailItems = [message('1', 1)];
+    const t = await signedIn({ api });
+    await flush();
+    t.env.permission = 'granted';
+    t.env.hidden = true;
+    t.events.push({ type: 'voicemail', voicemail: message('1', 1) });
+    t.events.push({ type: 'voicemail', voicemail: message('3', 3, ['bob']) });
+    const fresh = message('2', 2);
+    t.events.push({ type: 'voicemail', voicemail: fresh });
+    t.events.push({ type: 'voicemail', voicemail: message('2', 2, ['bob']) });
+    expect(t.env.notifications).toEqual([{ title: `Voicemail from ${fresh.from}`, body: '3 s', closed: false }]);
+    t.env.hidden = false;
+    t.events.push({ type: 'voicemail', voicemail: message('4', 4) });
+    expect(t.env.notifications).toHaveLength(1);
+  });
+
   it('a voicemail row left unseen in Recents is marked seen though no missed call is counted', async () => {
     const api = new FakeApi();
     api.history = [callRecord('c1', { outcome: 'voicemail' })];

@@ -6,7 +6,7 @@
  * resume, and kept current by its events. Nothing here polls.
  */
 import type { Api } from './api';
-import type { Availability, CallRecord, MessageRecord, ServerEvent, Unseen } from '../../../contracts/api';
+import type { Availability, CallRecord, MessageRecord, ServerEvent, Unseen, Voicemail } from '../../../contracts/api';
 import type { NotificationHandle, PhoneEnv } from './env';
 import { EventStream, type StreamTransport } from './event-stream';
 import { HistoryStore, isMissed, type HistoryFilter } from './history-store';
@@ -30,6 +30,9 @@ export interface MissedCallTexts {
   /** A text message arrived: from whom, and what it says. */
   textTitle(peer: string): string;
   textBody(body: string): string;
+  /** A caller left a message: from whom, and how long it is. */
+  voicemailTitle(peer: string): string;
+  voicemailBody(seconds: number): string;
 }
 
 export interface LiveDataDeps {
@@ -171,6 +174,34 @@ export class LiveData {
     }
   }
 
+  /**
+   * Deletes it for the whole team, gone from the list at once; back if the server refuses. Returns until
+   * when it can be undone, or why it failed.
+   */
+  async deleteVoicemail(id: string): Promise<{ restorableUntil: string } | { error: string }> {
+    const before = this.voicemails.getItems().find((v) => v.id === id);
+    this.voicemails.remove(id);
+    try {
+      const { restorableUntil } = await this.deps.api.deleteVoicemail(id);
+      return { restorableUntil };
+    } catch (error) {
+      if (before) this.voicemails.upsert(before);
+      this.deps.log.add(`Could not delete the voicemail: ${messageOf(error)}`);
+      return { error: messageOf(error) };
+    }
+  }
+
+  /** Undo: brings a voicemail deleted moments ago back for everyone. Returns why it failed, or null. */
+  async restoreVoicemail(id: string): Promise<string | null> {
+    try {
+      this.voicemails.upsert(await this.deps.api.restoreVoicemail(id));
+      return null;
+    } catch (error) {
+      this.deps.log.add(`Could not restore the voicemail: ${messageOf(error)}`);
+      return messageOf(error);
+    }
+  }
+
   /** Available or Do not disturb; shown at once, undone if the server refuses. Returns why it failed, or null. */
   async setAvailability(availability: Availability): Promise<string | null> {
     const user = this.identity;
@@ -210,7 +241,11 @@ export class LiveData {
         this.messages.upsertMessage(event.message);
         break;
       case 'voicemail':
+        if (leader) this.notifyVoicemail(event.voicemail);
         this.voicemails.upsert(event.voicemail);
+        break;
+      case 'voicemail-deleted':
+        this.voicemails.remove(event.id);
         break;
       case 'reset':
         this.deps.log.add('Live updates: events were missed; reloading the lists');
@@ -231,6 +266,22 @@ export class LiveData {
     const handle = env.notify(texts.textTitle(message.peer), texts.textBody(message.body), `softphone-text-${message.id}`, () => {
       void this.messages.open(message.conversationId);
     });
+    if (handle) this.notifications.push(handle);
+  }
+
+  /**
+   * Like missed calls: once per new message, by the tab that holds the stream, while it is hidden. It takes
+   * the place of its call's missed-call notification (same tag): the message says more.
+   */
+  private notifyVoicemail(voicemail: Voicemail): void {
+    const key = `voicemail-${voicemail.id}`;
+    // One somebody has heard already is not news (a restore, or a replay after a reconnect).
+    if (voicemail.heardBy.length > 0 || this.notified.has(key) || this.voicemails.getItems().some((v) => v.id === voicemail.id)) return;
+    this.notified.add(key);
+    const { env, texts } = this.deps;
+    if (!env.isHidden() || !texts?.voicemailTitle || !texts.voicemailBody) return;
+    const tag = voicemail.callId === null ? `softphone-${key}` : `softphone-missed-${voicemail.callId}`;
+    const handle = env.notify(texts.voicemailTitle(voicemail.from), texts.voicemailBody(voicemail.durationSeconds), tag, () => undefined);
     if (handle) this.notifications.push(handle);
   }
 

@@ -1,6 +1,6 @@
 /**
  * The team's voicemails as this tab shows them: loaded with the other lists, kept current by `voicemail`
- * events (a new message, or someone heard one). Newest first.
+ * events (a new message, someone heard one, one deleted or restored). Newest first.
  */
 import type { Voicemail } from '../../../contracts/api';
 
@@ -34,6 +34,13 @@ export class VoicemailStore {
   upsert(voicemail: Voicemail): void {
     const rest = this.items.filter((v) => v.id !== voicemail.id);
     this.items = [...rest, voicemail].sort(newerFirst);
+    this.notify();
+  }
+
+  /** Deleted, here or by someone else (a live event). */
+  remove(id: string): void {
+    if (!this.items.some((v) => v.id === id)) return;
+    this.items = this.items.filter((v) => v.id !== id);
     this.notify();
   }
 

@@ -1,4 +1,4 @@
-import { memo, useRef, useState } from 'react';
+import { memo, useCallback, useRef, useState } from 'react';
 import type { Voicemail } from '../../../contracts/api';
 import { voicemailAudioUrl } from '../core/api';
 import type { PhoneSnapshot } from '../core/controller';
@@ -10,12 +10,18 @@ import { VoicemailBadge } from './MissedBadge';
 import { usePhone } from './phone-context';
 import { formatCallTime } from './recent-call';
 import { useVoicemails, useVoicemailStatus } from './use-live';
+import { VoicemailUndo } from './VoicemailUndo';
+import type { UndoState } from './VoicemailUndo';
 import { defaultCountryOf, peerText, usePhoneLib } from './use-phone-lib';
 
 const selectCanCall = (s: PhoneSnapshot) => s.phone.status === 'ready';
 const selectConfig = (s: PhoneSnapshot) => s.config;
 const selectRegistered = (s: PhoneSnapshot) => s.phone.registration === 'registered';
 const SPEEDS = [1, 1.5, 2] as const;
+/** The undo window the server grants (10 s), as far as a skewed clock is believed. */
+const UNDO_MIN_MS = 3_000;
+const UNDO_MAX_MS = 10_000;
+const heading = () => document.getElementById('voicemail-heading');
 
 /**
  * Messages callers left when nobody answered, newest first, with a player each. The audio comes from
@@ -29,13 +35,38 @@ export function Voicemails() {
   const lib = usePhoneLib(registered);
   const items = useVoicemails();
   const status = useVoicemailStatus();
+  const [undo, setUndo] = useState<UndoState>(null);
+  const done = useCallback(() => setUndo(null), []);
+  const remove = useCallback(
+    async (id: string, name: string) => {
+      const result = await phone.live.deleteVoicemail(id);
+      if ('error' in result) {
+        setUndo({ kind: 'failed', text: t('voicemail.deleteFailed', { reason: result.error }) });
+        return;
+      }
+      // The server's deadline, read on this browser's clock, which may be off by a little or a lot.
+      const left = Math.min(UNDO_MAX_MS, Math.max(UNDO_MIN_MS, Date.parse(result.restorableUntil) - Date.now()));
+      setUndo({ kind: 'deleted', id, name, until: Date.now() + left });
+    },
+    [phone],
+  );
+  const restore = useCallback(
+    async (id: string) => {
+      const error = await phone.live.restoreVoicemail(id);
+      setUndo(error === null ? null : { kind: 'failed', text: t('voicemail.undoFailed', { reason: error }) });
+    },
+    [phone],
+  );
 
   return (
     <section className="card voicemails" aria-labelledby="voicemail-heading">
       <div className="recents-head">
-        <h2 id="voicemail-heading">{t('voicemail.title')}</h2>
+        <h2 id="voicemail-heading" tabIndex={-1}>
+          {t('voicemail.title')}
+        </h2>
         <VoicemailBadge />
       </div>
+      <VoicemailUndo state={undo} onUndo={(id) => void restore(id)} onDone={done} fallback={heading} />
       {items.length === 0 ? (
         <p className="hint">{status === 'error' ? t('voicemail.loadError') : status === 'ready' ? t('voicemail.empty') : t('voicemail.loading')}</p>
       ) : (
@@ -51,6 +82,7 @@ export function Voicemails() {
                 canCall={canCall}
                 onCallBack={(target) => void phone.dial(target)}
                 onHeard={(id) => void phone.live.markVoicemailHeard(id)}
+                onDelete={(id, name) => void remove(id, name)}
               />
             ))}
           </ul>
@@ -68,9 +100,10 @@ interface RowProps {
   canCall: boolean;
   onCallBack: (target: string) => void;
   onHeard: (id: string) => void;
+  onDelete: (id: string, name: string) => void;
 }
 
-const VoicemailRow = memo(function VoicemailRow({ voicemail: v, country, lib, locale, canCall, onCallBack, onHeard }: RowProps) {
+const VoicemailRow = memo(function VoicemailRow({ voicemail: v, country, lib, locale, canCall, onCallBack, onHeard, onDelete }: RowProps) {
   const audio = useRef<HTMLAudioElement>(null);
   const [speed, setSpeed] = useState<(typeof SPEEDS)[number]>(1);
   const name = v.from ? peerText(describePeer(v.from, country, lib)) : t('recents.unknownCaller');
@@ -123,6 +156,9 @@ const VoicemailRow = memo(function VoicemailRow({ voicemail: v, country, lib, lo
           aria-label={t('recents.callBackName', { name })}
         >
           <span aria-hidden="true">✆</span> <span className="btn-callback-text">{t('recents.callBack')}</span>
+        </button>
+        <button type="button" className="btn btn-ghost" onClick={() => onDelete(v.id, name)} aria-label={t('voicemail.deleteName', { name })}>
+          {t('voicemail.delete')}
         </button>
       </div>
     </li>

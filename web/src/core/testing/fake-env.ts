@@ -1,4 +1,4 @@
-import type { Availability, CallList, CallListQuery, CallRecord, Conversation, ConversationList, MessageList, MessageRecord, Presence, PresenceList, SentMessage, Unseen, Voicemail, VoicemailList } from '../../../../contracts/api';
+import type { Availability, CallList, CallListQuery, CallRecord, Conversation, ConversationList, MessageList, MessageRecord, Presence, PresenceList, SentMessage, Unseen, Voicemail, VoicemailDeleted, VoicemailList } from '../../../../contracts/api';
 import { callCursor, callCursorParts } from '../../../../contracts/api/history-cursor';
 import type { Api } from '../api';
 import { ApiError } from '../api';
@@ -148,6 +148,24 @@ export class FakeApi implements Api {
     const updated = { ...found, heardBy, heard: true };
     this.voicemailItems = this.voicemailItems.map((v) => (v.id === id ? updated : v));
     return updated;
+  }
+  /** Deleted voicemails that can still be restored. */
+  deletedVoicemails: Voicemail[] = [];
+  async deleteVoicemail(id: string): Promise<VoicemailDeleted> {
+    if (this.liveError) throw this.liveError;
+    const found = this.voicemailItems.find((v) => v.id === id);
+    if (!found) throw new ApiError('There is no such voicemail; it may have been deleted.', 404, 'not_found');
+    this.voicemailItems = this.voicemailItems.filter((v) => v.id !== id);
+    this.deletedVoicemails.push(found);
+    return { id, restorableUntil: new Date(Date.now() + 10_000).toISOString() };
+  }
+  async restoreVoicemail(id: string): Promise<Voicemail> {
+    if (this.liveError) throw this.liveError;
+    const found = this.deletedVoicemails.find((v) => v.id === id);
+    if (!found) throw new ApiError('It is too late to undo: the recording has been removed.', 409, 'too_late');
+    this.deletedVoicemails = this.deletedVoicemails.filter((v) => v.id !== id);
+    this.voicemailItems = [...this.voicemailItems, found];
+    return found;
   }
 }
 

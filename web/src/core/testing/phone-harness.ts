@@ -31,6 +31,8 @@ export function setup(opts: { env?: FakeEnv; api?: FakeApi; events?: FakeEventSe
       missedBody: (p) => `${p} called the team`,
       textTitle: (p) => `Text from ${p}`,
       textBody: (b) => b,
+      voicemailTitle: (p) => `Voicemail from ${p}`,
+      voicemailBody: (s) => `${s} s`,
     },
   });
   const status = () => controller.getSnapshot().phone.status;
