@@ -21,6 +21,7 @@ import { historyRoutes } from './routes/history';
 import { messagesRoutes } from './routes/messages';
 import { openApiRoutes } from './routes/openapi';
 import { presenceRoutes } from './routes/presence';
+import { restCallRoutes } from './routes/rest-calls';
 import { sessionRoutes } from './routes/session';
 import { smsRoutes } from './routes/sms';
 import { soundRoutes } from './routes/sounds';
@@ -142,5 +143,6 @@ export function buildApp(config: AppConfig, opts: BuildOptions): FastifyInstance
 
   app.register(voiceRoutes, { config, store: opts.store, emergency });
   app.register(smsRoutes, { config, store: opts.store });
+  app.register(restCallRoutes, { config });
   return app;
 }

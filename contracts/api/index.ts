@@ -17,6 +17,7 @@ import { callListRoute, callsSeenRoute, unseenRoute } from './history';
 import { conversationListRoute, conversationMessagesRoute, conversationReadRoute, sendMessageRoute } from './messages';
 import { openApiRoute } from './openapi';
 import { presenceListRoute, setAvailabilityRoute } from './presence';
+import { sayWebhookRoute } from './rest-calls';
 import { currentSessionRoute, signInRoute, signOutRoute } from './session';
 import { tokenRoute } from './token';
 import { voicemailAudioRoute, voicemailHeardRoute, voicemailListRoute } from './voicemails';
@@ -32,6 +33,7 @@ export * from './messages';
 export * from './history-cursor';
 export * from './openapi';
 export * from './presence';
+export * from './rest-calls';
 export * from './route';
 export * from './session';
 export * from './token';
@@ -67,4 +69,5 @@ export const API_ROUTES = [
   smsStatusWebhookRoute,
   voicemailDoneWebhookRoute,
   recordingCallbackRoute,
+  sayWebhookRoute,
 ] as const;

@@ -37,7 +37,7 @@ const SIGNED_IN = [
 ];
 const SIGNED_BY_TWILIO = [
   'POST /handle_calls', 'POST /handle_calls/after-dial', 'POST /handle_calls/status', 'POST /handle_calls/voicemail-done', 'POST /handle_calls/recording',
-  'POST /handle_sms', 'POST /handle_sms/status',
+  'POST /handle_sms', 'POST /handle_sms/status', 'POST /handle_calls/say',
 ];
 const STATE_CHANGING = [
   'POST /api/session', 'DELETE /api/session', 'POST /api/token', 'POST /api/calls/seen', 'PUT /api/presence/me', 'POST /api/messages', 'POST /api/conversations/:id/read',
