@@ -18,12 +18,14 @@ import { conversationListRoute, conversationMessagesRoute, conversationReadRoute
 import { openApiRoute } from './openapi';
 import { presenceListRoute, setAvailabilityRoute } from './presence';
 import { sayWebhookRoute } from './rest-calls';
+import { clickToCallAnswerWebhookRoute, clickToCallConnectWebhookRoute, clickToCallHangupRoute, clickToCallRoute, clickToCallStatusWebhookRoute, personalNumberRoute, setPersonalNumberRoute } from './click-to-call';
 import { currentSessionRoute, signInRoute, signOutRoute } from './session';
 import { tokenRoute } from './token';
 import { voicemailAudioRoute, voicemailHeardRoute, voicemailListRoute } from './voicemails';
 import { afterDialWebhookRoute, smsStatusWebhookRoute, smsWebhookRoute, recordingCallbackRoute, statusCallbackRoute, voicemailDoneWebhookRoute, voiceWebhookRoute } from './webhooks';
 
 export * from './call-control';
+export * from './click-to-call';
 export * from './config';
 export * from './errors';
 export * from './events';
@@ -70,4 +72,11 @@ export const API_ROUTES = [
   voicemailDoneWebhookRoute,
   recordingCallbackRoute,
   sayWebhookRoute,
+  personalNumberRoute,
+  setPersonalNumberRoute,
+  clickToCallRoute,
+  clickToCallHangupRoute,
+  clickToCallAnswerWebhookRoute,
+  clickToCallConnectWebhookRoute,
+  clickToCallStatusWebhookRoute,
 ] as const;

@@ -128,6 +128,13 @@ export interface VoicemailsTable {
   deleted_at: NullableTimestamp;
 }
 
+/** The phone "Call via my phone" rings first, per user (click-to-call/repository.ts). */
+export interface PersonalNumbersTable {
+  user_name: string;
+  number: string;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
 export interface Schema {
   call_facts: CallFactsTable;
   calls: CallsTable;
@@ -139,4 +146,5 @@ export interface Schema {
   message_statuses: MessageStatusesTable;
   conversation_reads: ConversationReadsTable;
   voicemails: VoicemailsTable;
+  personal_numbers: PersonalNumbersTable;
 }
