@@ -8,6 +8,7 @@
 import type { Api } from './api';
 import type { Availability, CallRecord, MessageRecord, ServerEvent, Unseen } from '../../../contracts/api';
 import type { NotificationHandle, PhoneEnv } from './env';
+import { ClickToCall } from './click-to-call';
 import { EventStream, type StreamTransport } from './event-stream';
 import { HistoryStore, isMissed, type HistoryFilter } from './history-store';
 import { MessagesStore } from './messages-store';
@@ -46,6 +47,8 @@ export class LiveData {
   readonly presence = new PresenceStore();
   readonly messages: MessagesStore;
   readonly voicemails = new VoicemailStore();
+  /** "Call via my phone": the personal number and the call in progress. */
+  readonly clickToCall: ClickToCall;
   private stream: SharedEventStream | null = null;
   private identity = '';
   private loaded = false;
@@ -63,6 +66,7 @@ export class LiveData {
     private readonly signedOut: () => void,
   ) {
     this.history = new HistoryStore((query) => deps.api.calls(query));
+    this.clickToCall = new ClickToCall(deps.api, deps.env.storage);
     this.messages = new MessagesStore({
       api: deps.api,
       isHidden: () => deps.env.isHidden(),
@@ -108,6 +112,7 @@ export class LiveData {
     this.presence.clear();
     this.messages.clear();
     this.voicemails.clear();
+    this.clickToCall.clear();
   }
 
   /** The lists again, from the server (after a gap in the stream, or on request). */
@@ -121,6 +126,7 @@ export class LiveData {
       settle('the missed-call count', api.unseen(), (unseen) => this.unseen.set(unseen)),
       settle('the team’s availability', api.presence(), (list) => this.presence.replaceAll(list.items)),
       this.messages.load(),
+      this.clickToCall.load(),
       api.voicemails().then(
         (list) => this.voicemails.replaceAll(list.items),
         (error: unknown) => {
@@ -211,6 +217,9 @@ export class LiveData {
         break;
       case 'voicemail':
         this.voicemails.upsert(event.voicemail);
+        break;
+      case 'click-to-call':
+        this.clickToCall.apply(event.progress);
         break;
       case 'reset':
         this.deps.log.add('Live updates: events were missed; reloading the lists');

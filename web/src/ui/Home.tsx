@@ -1,5 +1,6 @@
 import type { PhoneSnapshot } from '../core/controller';
 import { t } from '../i18n';
+import { ClickToCallPanel } from './ClickToCallPanel';
 import { PresenceLabel } from './PresenceLabel';
 import { Messages } from './Messages';
 import { Recents } from './Recents';
@@ -22,6 +23,7 @@ export function Home({ onNewCall }: { onNewCall: () => void }) {
 
   return (
     <div className="home">
+      <ClickToCallPanel />
       <section className="card dial-card" aria-labelledby="new-call-heading">
         <h2 id="new-call-heading" className="visually-hidden">
           {t('home.newCall')}
