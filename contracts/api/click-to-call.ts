@@ -6,7 +6,7 @@
  */
 import { Type } from 'typebox';
 import type { Static } from 'typebox';
-import { COMMON_ERRORS, JSON_BODY_ERRORS, STATE_CHANGE_ERRORS, errorReply } from './errors';
+import { COMMON_ERRORS, JSON_BODY_ERRORS, errorReply } from './errors';
 import { SIGNED_IN, SIGNED_BY_TWILIO, defineRoute } from './route';
 import { TWIML_WEBHOOK, StatusCallback, VoiceWebhook } from './webhooks';
 
@@ -108,13 +108,14 @@ export const clickToCallHangupRoute = defineRoute({
     tags: ['Calls'],
     security: SIGNED_IN,
     params: ClickToCallParams,
+    body: Type.Object({}, { description: 'Nothing to say: an empty JSON object.' }),
     response: {
       204: Type.Null({ description: 'Ended (or already over).' }),
       401: SIGNED_OUT,
       404: errorReply('No such call to your phone (not_found).'),
       502: errorReply('Twilio refused (twilio_refused).'),
       503: errorReply('Placing calls is not set up on this server (calling_unavailable).'),
-      ...STATE_CHANGE_ERRORS,
+      ...JSON_BODY_ERRORS,
     },
   },
 });

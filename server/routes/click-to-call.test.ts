@@ -58,7 +58,7 @@ const put = (cookie: string, personalNumber: string | null) =>
   app.inject({ method: 'PUT', url: '/api/me/personal-number', headers: { ...JSON_HEADERS, cookie }, payload: { personalNumber } });
 const get = (cookie: string) => app.inject({ method: 'GET', url: '/api/me/personal-number', headers: { cookie } });
 const dial = (cookie: string, to: string) => app.inject({ method: 'POST', url: '/api/click-to-call', headers: { ...JSON_HEADERS, cookie }, payload: { to } });
-const hangup = (cookie: string, sid: string) => app.inject({ method: 'POST', url: `/api/click-to-call/${sid}/hangup`, headers: { ...JSON_HEADERS, cookie } });
+const hangup = (cookie: string, sid: string) => app.inject({ method: 'POST', url: `/api/click-to-call/${sid}/hangup`, headers: { ...JSON_HEADERS, cookie }, payload: {} });
 function webhook(url: string, params: Record<string, string>) {
   const signature = sign(AUTH_TOKEN, `${PUBLIC_BASE_URL}${url}`, params);
   return app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, payload: form(params) });

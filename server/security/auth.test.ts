@@ -59,7 +59,7 @@ const STREAMING = ['GET /api/events'];
 /** What a signed-in request sends to each route that takes a body. */
 const BODIES: Record<string, unknown> = {
   'PUT /api/presence/me': { availability: 'available' }, 'POST /api/messages': { to: '+14155550123', body: 'Hello' },
-  'PUT /api/me/personal-number': { personalNumber: null }, 'POST /api/click-to-call': { to: '+14155550123' },
+  'PUT /api/me/personal-number': { personalNumber: null }, 'POST /api/click-to-call': { to: '+14155550123' }, 'POST /api/click-to-call/:sid/hangup': {},
 };
 
 const key = (r: RouteEntry) => `${r.method === 'HEAD' ? 'GET' : r.method} ${r.url}`;

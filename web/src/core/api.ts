@@ -134,7 +134,7 @@ export function createApi(fetchImpl: Fetch = (input, init) => fetch(input, init)
       (await request<typeof setPersonalNumberRoute>({ method: 'PUT', url: '/api/me/personal-number' }, { personalNumber })).personalNumber,
     clickToCall: (to) => request<typeof clickToCallRoute>({ method: 'POST', url: '/api/click-to-call' }, { to }),
     hangUpClickToCall: async (callSid) => {
-      await request<typeof clickToCallHangupRoute>({ method: 'POST', url: `/api/click-to-call/${encodeURIComponent(callSid)}/hangup` as '/api/click-to-call/:sid/hangup' }, undefined);
+      await request<typeof clickToCallHangupRoute>({ method: 'POST', url: `/api/click-to-call/${encodeURIComponent(callSid)}/hangup` as '/api/click-to-call/:sid/hangup' }, {});
     },
   };
 }
