@@ -69,7 +69,7 @@ describe('fuzzing /handle_sms', () => {
         expect(res.statusCode).toBeLessThan(500);
         if (!signed) {
           expect(res.statusCode).toBe(403);
-          unsignedMarks.push(params.Body);
+          unsignedMarks.push(params.Body!);
         } else if (res.statusCode === 200) {
           expect(res.body).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
         } else {

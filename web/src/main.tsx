@@ -16,6 +16,7 @@ import { App } from './ui/App';
 import { AppServicesProvider, type AppServices } from './ui/app-services';
 import { setBaseTitle } from './ui/page-title';
 import { PhoneProvider } from './ui/phone-context';
+import { refusalWords } from './ui/refusal-words';
 import { describePeer } from './core/dial-target';
 import './styles.css';
 
@@ -42,6 +43,7 @@ const controller = new PhoneController({
     missedBody: (peer) => t('recents.missedNotifyBody', { name: peerName(peer) }),
     textTitle: (peer) => t('messages.notifyTitle', { name: peerName(peer) }),
     textBody: (body) => body.slice(0, 120),
+    refusal: refusalWords,
   },
 });
 

@@ -15,6 +15,7 @@ import { MessagesStore } from './messages-store';
 import type { LogStore } from './log';
 import { PresenceStore } from './presence-store';
 import { messageOf } from './reasons';
+import type { Refusal } from './refusal';
 import { SharedEventStream, type TabsPort } from './shared-stream';
 import { ValueStore } from './value-store';
 import { VoicemailStore } from './voicemail-store';
@@ -31,6 +32,8 @@ export interface MissedCallTexts {
   /** A text message arrived: from whom, and what it says. */
   textTitle(peer: string): string;
   textBody(body: string): string;
+  /** Why a text was not sent, in the app's language. */
+  refusal(refusal: Refusal): string;
 }
 
 export interface LiveDataDeps {
@@ -72,6 +75,7 @@ export class LiveData {
       isHidden: () => deps.env.isHidden(),
       log: (line) => deps.log.add(line),
       unseen: (unseen) => this.mergeUnseen(unseen),
+      refusal: (refusal) => deps.texts?.refusal?.(refusal) ?? refusal.text,
     });
   }
 

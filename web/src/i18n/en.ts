@@ -262,6 +262,16 @@ export const en = {
   'myPhone.ended.refused': 'That number may not be called from the team number.',
   'myPhone.hangUp': 'Hang up',
   'myPhone.dismiss': 'Close',
+  'messages.refused.21211': 'Twilio says this is not a valid phone number (error 21211).',
+  'messages.refused.21408': 'The team number may not send texts to this country (error 21408).',
+  'messages.refused.21610': 'This number replied STOP: it gets no texts from the team until it texts START (error 21610).',
+  'messages.refused.21612': 'Twilio cannot route texts between the team number and this number (error 21612).',
+  'messages.refused.21614': 'This number cannot receive text messages, for example a landline (error 21614).',
+  'messages.refused.30034': 'The team number is not registered for US A2P 10DLC messaging, so carriers refuse its texts (error 30034).',
+  'messages.refused.not_allowed': 'Texts to that number are not allowed from the team number (its country, or a premium rate).',
+  'messages.refused.rate_limited': 'Too many texts in a short time: wait a minute and try again.',
+  'messages.refused.sending_unavailable': 'Sending texts is not set up on this server.',
+  'messages.refused.network': 'The server could not be reached. Check your connection.',
 } as const;
 
 export type MessageKey = keyof typeof en;
