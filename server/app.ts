@@ -21,6 +21,7 @@ import { historyRoutes } from './routes/history';
 import { messagesRoutes } from './routes/messages';
 import { openApiRoutes } from './routes/openapi';
 import { presenceRoutes } from './routes/presence';
+import { restCallRoutes } from './routes/rest-calls';
 import { sessionRoutes } from './routes/session';
 import { smsRoutes } from './routes/sms';
 import { soundRoutes } from './routes/sounds';
@@ -30,6 +31,8 @@ import { voiceRoutes } from './routes/voice';
 import { voicemailRoutes } from './routes/voicemails';
 import type { Store } from './store/store';
 import type { MessageSender } from './messages/sender';
+import type { CallPlacer } from './click-to-call/placer';
+import { clickToCallRoutes } from './routes/click-to-call';
 import { createUserDirectory } from './users';
 import { EmergencyCalling } from './voice/emergency';
 import { TWILIO_REST_ORIGIN, twilioRecordingMedia } from './voicemail/media';
@@ -52,6 +55,8 @@ export interface BuildOptions {
   emergency?: EmergencyCalling;
   /** Sends text messages through Twilio (or the local stand-in); without it the app cannot send texts. */
   sender?: MessageSender;
+  /** Places calls through Twilio's REST API ("Call via my phone"); without it that is unavailable. */
+  placer?: CallPlacer;
   /** Where voicemail audio comes from. Default: Twilio's REST API (or TWILIO_TEST_ENDPOINT) with the account's API key. */
   recordings?: RecordingMedia;
 }
@@ -134,6 +139,7 @@ export function buildApp(config: AppConfig, opts: BuildOptions): FastifyInstance
     await api.register(tokenRoutes, { config, users, limits });
     await api.register(historyRoutes, { store: opts.store, users });
     await api.register(messagesRoutes, { config, store: opts.store, users, sender: opts.sender, limits });
+    await api.register(clickToCallRoutes, { config, store: opts.store, users, placer: opts.placer });
     await api.register(presenceRoutes, { store: opts.store, users });
     await api.register(eventsRoutes, { store: opts.store, users });
     const media = opts.recordings ?? twilioRecordingMedia({ account: config.account, origin: config.twilioTestEndpoint ?? TWILIO_REST_ORIGIN });
@@ -142,5 +148,6 @@ export function buildApp(config: AppConfig, opts: BuildOptions): FastifyInstance
 
   app.register(voiceRoutes, { config, store: opts.store, emergency });
   app.register(smsRoutes, { config, store: opts.store });
+  app.register(restCallRoutes, { config, store: opts.store });
   return app;
 }

@@ -14,6 +14,7 @@ import { emulatorRequestClient } from '../local-setup/twilio-client';
 import { twilioCallLog } from './history/heal';
 import { twilioRecordingRemover } from './voicemail/purge';
 import { twilioSender } from './messages/sender';
+import { twilioPlacer } from './click-to-call/placer';
 import { resolveLocalConfig } from './local-mode';
 import { openStore } from './store/store';
 import type { Store } from './store/store';
@@ -99,9 +100,11 @@ async function main(): Promise<void> {
     // Healing reads the local stand-in's call log, as it would read Twilio's.
     store = await open(config, { origin: config.emulatorOrigin ?? config.publicBaseUrl, ca: local.tls.cert });
     // Texts go out through the local stand-in's REST API, and voicemail audio comes from its Recordings, as they would through Twilio's.
-    const sender = twilioSender(config.account, emulatorRequestClient(config.emulatorOrigin ?? config.publicBaseUrl, local.tls.cert));
+    const restClient = emulatorRequestClient(config.emulatorOrigin ?? config.publicBaseUrl, local.tls.cert);
+    const sender = twilioSender(config.account, restClient);
+    const placer = twilioPlacer(config.account, restClient);
     const recordings = twilioRecordingMedia({ account: config.account, origin: config.emulatorOrigin ?? config.publicBaseUrl, ca: local.tls.cert });
-    app = buildApp(config, { https: local.tls, loggerInstance: logger, store, emergency, sender, recordings });
+    app = buildApp(config, { https: local.tls, loggerInstance: logger, store, emergency, sender, placer, recordings });
     // With EMULATOR_ORIGIN the stand-in runs on its own, so this server can restart under live calls.
     if (config.emulatorOrigin === undefined) {
       // The one import of the emulator from the server: its plugin, the entry point it offers its hosts.
@@ -117,8 +120,10 @@ async function main(): Promise<void> {
   } else {
     config = parsed;
     store = await open(config);
-    const sender = twilioSender(config.account, config.twilioTestEndpoint === undefined ? undefined : emulatorRequestClient(config.twilioTestEndpoint));
-    app = buildApp(config, { loggerInstance: logger, store, emergency, sender });
+    const restClient = config.twilioTestEndpoint === undefined ? undefined : emulatorRequestClient(config.twilioTestEndpoint);
+    const sender = twilioSender(config.account, restClient);
+    const placer = twilioPlacer(config.account, restClient);
+    app = buildApp(config, { loggerInstance: logger, store, emergency, sender, placer });
     host = '0.0.0.0';
     if (config.twilioTestEndpoint !== undefined) {
       // Loudly: every REST call and every browser's signaling, credentials included, goes elsewhere.

@@ -9,6 +9,7 @@ import { Type } from 'typebox';
 import type { Static } from 'typebox';
 import { COMMON_ERRORS, errorReply } from './errors';
 import { LiveCall } from './call-control';
+import { ClickToCallProgress } from './click-to-call';
 import { CallRecord, Unseen } from './history';
 import { Conversation, MessageRecord } from './messages';
 import { Presence } from './presence';
@@ -35,9 +36,13 @@ export const LiveCallEvent = Type.Object(
   { type: Type.Literal('live-call'), liveCall: LiveCall },
   { description: 'A call the signed-in user is in changed (held, resumed, parties, transfer), or ended for them (ended: true).' },
 );
+export const ClickToCallEvent = Type.Object(
+  { type: Type.Literal('click-to-call'), progress: ClickToCallProgress },
+  { description: 'A call placed via your own phone moved on: your phone rings, press 1, the destination rings, connected, ended.' },
+);
 export const ResetEvent = Type.Object({ type: Type.Literal('reset') }, { description: 'Events were missed and cannot be replayed: reload the lists.' });
 
-export const ServerEvent = Type.Union([CallEvent, LiveCallEvent, PresenceEvent, UnseenEvent, MessageEvent, ConversationEvent, VoicemailEvent, VoicemailDeletedEvent, ResetEvent]);
+export const ServerEvent = Type.Union([CallEvent, LiveCallEvent, PresenceEvent, UnseenEvent, MessageEvent, ConversationEvent, VoicemailEvent, VoicemailDeletedEvent, ClickToCallEvent, ResetEvent]);
 export type ServerEvent = Static<typeof ServerEvent>;
 export type ServerEventType = ServerEvent['type'];
 

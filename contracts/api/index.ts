@@ -17,12 +17,15 @@ import { callListRoute, callsSeenRoute, unseenRoute } from './history';
 import { conversationListRoute, conversationMessagesRoute, conversationReadRoute, sendMessageRoute } from './messages';
 import { openApiRoute } from './openapi';
 import { presenceListRoute, setAvailabilityRoute } from './presence';
+import { sayWebhookRoute } from './rest-calls';
+import { clickToCallAnswerWebhookRoute, clickToCallConnectWebhookRoute, clickToCallHangupRoute, clickToCallRoute, clickToCallStatusWebhookRoute, personalNumberRoute, setPersonalNumberRoute } from './click-to-call';
 import { currentSessionRoute, signInRoute, signOutRoute } from './session';
 import { tokenRoute } from './token';
 import { voicemailAudioRoute, voicemailDeleteRoute, voicemailHeardRoute, voicemailListRoute, voicemailRestoreRoute } from './voicemails';
 import { afterDialWebhookRoute, smsStatusWebhookRoute, smsWebhookRoute, recordingCallbackRoute, statusCallbackRoute, voicemailDoneWebhookRoute, voiceWebhookRoute } from './webhooks';
 
 export * from './call-control';
+export * from './click-to-call';
 export * from './config';
 export * from './errors';
 export * from './events';
@@ -32,6 +35,7 @@ export * from './messages';
 export * from './history-cursor';
 export * from './openapi';
 export * from './presence';
+export * from './rest-calls';
 export * from './route';
 export * from './session';
 export * from './token';
@@ -69,4 +73,12 @@ export const API_ROUTES = [
   smsStatusWebhookRoute,
   voicemailDoneWebhookRoute,
   recordingCallbackRoute,
+  sayWebhookRoute,
+  personalNumberRoute,
+  setPersonalNumberRoute,
+  clickToCallRoute,
+  clickToCallHangupRoute,
+  clickToCallAnswerWebhookRoute,
+  clickToCallConnectWebhookRoute,
+  clickToCallStatusWebhookRoute,
 ] as const;

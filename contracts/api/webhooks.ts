@@ -88,7 +88,7 @@ const TWIML: MediaResponse = {
 const BAD_SIGNATURE = errorReply('X-Twilio-Signature is missing or does not match this URL and these parameters (bad_signature). No TwiML.');
 
 /** A webhook whose answer a caller hears: signed form in, TwiML out. */
-const TWIML_WEBHOOK = {
+export const TWIML_WEBHOOK = {
   tags: ['Twilio webhooks'],
   security: SIGNED_BY_TWILIO,
   consumes: FORM,

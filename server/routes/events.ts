@@ -46,6 +46,8 @@ export function shapeFor(event: HubEvent, seenUpTo: Date | null, user: string): 
       return { type: 'message', message: event.payload.message as Extract<ServerEvent, { type: 'message' }>['message'] };
     case 'conversation':
       return { type: 'conversation', conversation: event.payload.conversation as Extract<ServerEvent, { type: 'conversation' }>['conversation'] };
+    case 'click-to-call':
+      return { type: 'click-to-call', progress: event.payload.progress as Extract<ServerEvent, { type: 'click-to-call' }>['progress'] };
     default:
       return undefined;
   }

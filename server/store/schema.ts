@@ -133,6 +133,13 @@ export interface VoicemailsTable {
   purged_at: NullableTimestamp;
 }
 
+/** The phone "Call via my phone" rings first, per user (click-to-call/repository.ts). */
+export interface PersonalNumbersTable {
+  user_name: string;
+  number: string;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
 export interface Schema {
   call_facts: CallFactsTable;
   calls: CallsTable;
@@ -144,4 +151,5 @@ export interface Schema {
   message_statuses: MessageStatusesTable;
   conversation_reads: ConversationReadsTable;
   voicemails: VoicemailsTable;
+  personal_numbers: PersonalNumbersTable;
 }

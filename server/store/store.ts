@@ -11,6 +11,7 @@
 import type pg from 'pg';
 import { EventHub } from '../events/hub';
 import { BackgroundWrites } from '../history/background-writes';
+import { ClickToCallRepository } from '../click-to-call/repository';
 import { purgeEvents } from '../events/outbox';
 import { Healer } from '../history/heal';
 import type { CallLog } from '../history/heal';
@@ -57,6 +58,8 @@ export interface Store {
   /** Text messages and conversations. */
   messages: MessagesRepository;
   voicemails: VoicemailRepository;
+  /** Personal numbers and the progress of calls placed via them. */
+  clickToCall: ClickToCallRepository;
   /** Writes the call path does not wait for. */
   background: BackgroundWrites;
   team: Team;
@@ -130,6 +133,7 @@ export async function openStore(config: StoreConfig, options: StoreOptions): Pro
     history,
     messages,
     voicemails,
+    clickToCall: new ClickToCallRepository(database.db),
     background,
     team,
     events,

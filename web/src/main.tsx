@@ -16,6 +16,7 @@ import { App } from './ui/App';
 import { AppServicesProvider, type AppServices } from './ui/app-services';
 import { setBaseTitle } from './ui/page-title';
 import { PhoneProvider } from './ui/phone-context';
+import { refusalWords } from './ui/refusal-words';
 import { describePeer } from './core/dial-target';
 import './styles.css';
 
@@ -44,6 +45,7 @@ const controller = new PhoneController({
     textBody: (body) => body.slice(0, 120),
     voicemailTitle: (peer) => t('voicemail.notifyTitle', { name: peerName(peer) }),
     voicemailBody: (seconds) => t('voicemail.notifyBody', { duration: `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}` }),
+    refusal: refusalWords,
   },
 });
 

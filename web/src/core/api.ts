@@ -1,4 +1,7 @@
 import type {
+  ClickToCallProgress, clickToCallHangupRoute, clickToCallRoute, personalNumberRoute, setPersonalNumberRoute,
+} from '../../../contracts/api/click-to-call';
+import type {
   Availability, CallList, CallListQuery, ConversationList, ErrorBody, MessageList, Presence, PresenceList, ReplyBody, RequestBody, RouteContract,
   SentMessage, Unseen, callListRoute, callsSeenRoute, configRoute, conversationListRoute, conversationMessagesRoute, conversationReadRoute,
   currentSessionRoute, presenceListRoute, sendMessageRoute, setAvailabilityRoute, signInRoute, signOutRoute, tokenRoute, unseenRoute, Voicemail, VoicemailDeleted, VoicemailList, voicemailDeleteRoute, voicemailHeardRoute, voicemailListRoute, voicemailRestoreRoute,
@@ -43,6 +46,12 @@ export interface Api {
   /** Deletes it for the whole team; it can be restored until `restorableUntil`. */
   deleteVoicemail(id: string): Promise<VoicemailDeleted>;
   restoreVoicemail(id: string): Promise<Voicemail>;
+  /** "Call via my phone": the signed-in user's own number (null: none kept). */
+  personalNumber(): Promise<string | null>;
+  setPersonalNumber(personalNumber: string | null): Promise<string | null>;
+  /** Rings the user's own phone, which then calls `to` once they press 1. */
+  clickToCall(to: string): Promise<ClickToCallProgress>;
+  hangUpClickToCall(callSid: string): Promise<void>;
 }
 
 /** Where the browser plays a voicemail from: this server's proxy, never Twilio. */
@@ -126,5 +135,12 @@ export function createApi(fetchImpl: Fetch = (input, init) => fetch(input, init)
     deleteVoicemail: (id) => request<typeof voicemailDeleteRoute>({ method: 'DELETE', url: `/api/voicemails/${encodeURIComponent(id)}` as '/api/voicemails/:id' }, undefined),
     restoreVoicemail: (id) =>
       request<typeof voicemailRestoreRoute>({ method: 'POST', url: `/api/voicemails/${encodeURIComponent(id)}/restore` as '/api/voicemails/:id/restore' }, {}),
+    personalNumber: async () => (await request<typeof personalNumberRoute>({ method: 'GET', url: '/api/me/personal-number' }, undefined)).personalNumber,
+    setPersonalNumber: async (personalNumber) =>
+      (await request<typeof setPersonalNumberRoute>({ method: 'PUT', url: '/api/me/personal-number' }, { personalNumber })).personalNumber,
+    clickToCall: (to) => request<typeof clickToCallRoute>({ method: 'POST', url: '/api/click-to-call' }, { to }),
+    hangUpClickToCall: async (callSid) => {
+      await request<typeof clickToCallHangupRoute>({ method: 'POST', url: `/api/click-to-call/${encodeURIComponent(callSid)}/hangup` as '/api/click-to-call/:sid/hangup' }, {});
+    },
   };
 }

@@ -8,12 +8,14 @@
 import type { Api } from './api';
 import type { Availability, CallRecord, MessageRecord, ServerEvent, Unseen, Voicemail } from '../../../contracts/api';
 import type { NotificationHandle, PhoneEnv } from './env';
+import { ClickToCall } from './click-to-call';
 import { EventStream, type StreamTransport } from './event-stream';
 import { HistoryStore, isMissed, type HistoryFilter } from './history-store';
 import { MessagesStore } from './messages-store';
 import type { LogStore } from './log';
 import { PresenceStore } from './presence-store';
 import { messageOf } from './reasons';
+import type { Refusal } from './refusal';
 import { SharedEventStream, type TabsPort } from './shared-stream';
 import { ValueStore } from './value-store';
 import { VoicemailStore } from './voicemail-store';
@@ -33,6 +35,8 @@ export interface MissedCallTexts {
   /** A caller left a message: from whom, and how long it is. */
   voicemailTitle(peer: string): string;
   voicemailBody(seconds: number): string;
+  /** Why a text was not sent, in the app's language. */
+  refusal(refusal: Refusal): string;
 }
 
 export interface LiveDataDeps {
@@ -49,6 +53,8 @@ export class LiveData {
   readonly presence = new PresenceStore();
   readonly messages: MessagesStore;
   readonly voicemails = new VoicemailStore();
+  /** "Call via my phone": the personal number and the call in progress. */
+  readonly clickToCall: ClickToCall;
   private stream: SharedEventStream | null = null;
   private identity = '';
   private loaded = false;
@@ -66,11 +72,13 @@ export class LiveData {
     private readonly signedOut: () => void,
   ) {
     this.history = new HistoryStore((query) => deps.api.calls(query));
+    this.clickToCall = new ClickToCall(deps.api, deps.env.storage);
     this.messages = new MessagesStore({
       api: deps.api,
       isHidden: () => deps.env.isHidden(),
       log: (line) => deps.log.add(line),
       unseen: (unseen) => this.mergeUnseen(unseen),
+      refusal: (refusal) => deps.texts?.refusal?.(refusal) ?? refusal.text,
     });
   }
 
@@ -111,6 +119,7 @@ export class LiveData {
     this.presence.clear();
     this.messages.clear();
     this.voicemails.clear();
+    this.clickToCall.clear();
   }
 
   /** The lists again, from the server (after a gap in the stream, or on request). */
@@ -124,6 +133,7 @@ export class LiveData {
       settle('the missed-call count', api.unseen(), (unseen) => this.unseen.set(unseen)),
       settle('the team’s availability', api.presence(), (list) => this.presence.replaceAll(list.items)),
       this.messages.load(),
+      this.clickToCall.load(),
       api.voicemails().then(
         (list) => this.voicemails.replaceAll(list.items),
         (error: unknown) => {
@@ -246,6 +256,9 @@ export class LiveData {
         break;
       case 'voicemail-deleted':
         this.voicemails.remove(event.id);
+        break;
+      case 'click-to-call':
+        this.clickToCall.apply(event.progress);
         break;
       case 'reset':
         this.deps.log.add('Live updates: events were missed; reloading the lists');

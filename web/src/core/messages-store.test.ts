@@ -83,4 +83,27 @@ describe('MessagesStore', () => {
     api.sendError = new ApiError('This number replied STOP.', 409, 'opted_out');
     expect(await store.send('+14155550123', 'x')).toBe('This number replied STOP.');
   });
+
+  it('keeps a refused text in the open conversation as a failed bubble, with Twilio’s code, until a retry replaces it', async () => {
+    const { api, store } = setup();
+    api.conversationList = [conversation('1', { peer: '+14155550123' })];
+    api.texts['1'] = [textRecord('5', { peer: '+14155550123', body: 'earlier' })];
+    await store.load();
+    await store.open('1');
+    api.sendError = new ApiError('Twilio says this is not a valid phone number (error 21211).', 502, 'twilio_refused');
+    expect(await store.send('+14155550123', 'see you at 5')).toBe('Twilio says this is not a valid phone number (error 21211).');
+    const thread = store.getView().thread;
+    expect(thread.map((m) => m.body)).toEqual(['earlier', 'see you at 5']);
+    expect(thread[1]).toMatchObject({ id: 'local-1', direction: 'outbound', status: 'failed', errorCode: 21211 });
+    api.sendError = undefined;
+    expect(await store.send('+14155550123', 'see you at 5', 'local-1')).toBeNull();
+    expect(store.getView().thread.map((m) => [m.body, m.status])).toEqual([['earlier', 'received'], ['see you at 5', 'queued']]);
+  });
+
+  it('puts a refusal in the words the app is given', async () => {
+    const api = new FakeApi();
+    const store = new MessagesStore({ api, isHidden: () => false, log: () => undefined, unseen: () => undefined, refusal: (r) => `${r.code}/${r.twilioCode}` });
+    api.sendError = new ApiError('This number replied STOP.', 409, 'opted_out');
+    expect(await store.send('+14155550123', 'x')).toBe('opted_out/21610');
+  });
 });

@@ -7,6 +7,7 @@
 import type { Conversation, MessageRecord, Unseen } from '../../../contracts/api';
 import type { Api } from './api';
 import { messageOf } from './reasons';
+import { refusalOf, type Refusal } from './refusal';
 
 export interface MessagesView {
   conversations: readonly Conversation[];
@@ -25,12 +26,19 @@ export interface MessagesDeps {
   log(line: string): void;
   /** The counts after a read, for the badges. */
   unseen(unseen: Unseen): void;
+  /** A refused send in the app's language (default: the server's sentence). */
+  refusal?(refusal: Refusal): string;
 }
+
+/** Ids of bubbles for texts the server refused: they were never stored, so they have no id of its own. */
+const LOCAL = 'local-';
 
 const INITIAL: MessagesView = { conversations: [], status: 'idle', error: null, open: null, thread: [], threadStatus: 'idle' };
 
 const recentFirst = (a: Conversation, b: Conversation) => (a.lastAt !== b.lastAt ? (a.lastAt < b.lastAt ? 1 : -1) : Number(b.id) - Number(a.id));
-const oldestFirst = (a: MessageRecord, b: MessageRecord) => Number(a.id) - Number(b.id);
+/** Stored messages by id; a refused one (never stored) after them, in the order they were tried. */
+const order = (id: string) => (id.startsWith(LOCAL) ? Number.MAX_SAFE_INTEGER / 2 + Number(id.slice(LOCAL.length)) : Number(id));
+const oldestFirst = (a: MessageRecord, b: MessageRecord) => order(a.id) - order(b.id);
 
 export class MessagesStore {
   private view: MessagesView = INITIAL;
@@ -97,8 +105,14 @@ export class MessagesStore {
     return Promise.resolve();
   }
 
-  /** Sends a text; returns why it failed, in the server's words, or null. */
-  async send(to: string, body: string): Promise<string | null> {
+  private refused = 0;
+
+  /**
+   * Sends a text; returns why it failed, in words, or null. A refused text stays in the open conversation
+   * as a failed bubble with Retry; retrying it (`replaces`, its id) takes its place.
+   */
+  async send(to: string, body: string, replaces?: string): Promise<string | null> {
+    if (replaces?.startsWith(LOCAL)) this.set({ thread: this.view.thread.filter((m) => m.id !== replaces) });
     try {
       const sent = await this.deps.api.sendMessage(to, body);
       const message = sent.message;
@@ -108,7 +122,17 @@ export class MessagesStore {
       this.upsertMessage(message);
       return null;
     } catch (error) {
-      return messageOf(error);
+      const refusal = refusalOf(error);
+      const open = this.view.open;
+      if (open && open.peer === to) {
+        this.refused += 1;
+        const bubble: MessageRecord = {
+          id: `${LOCAL}${this.refused}`, conversationId: open.id ?? '', direction: 'outbound', peer: to, body, mediaCount: 0,
+          status: 'failed', errorCode: refusal.twilioCode, sentBy: null, at: new Date().toISOString(),
+        };
+        this.set({ thread: mergeMessages(this.view.thread, [bubble]) });
+      }
+      return this.deps.refusal ? this.deps.refusal(refusal) : refusal.text;
     }
   }
 

@@ -5,6 +5,7 @@ import { t } from '../i18n';
 import { Dialog } from './Dialog';
 import { HeadsetSettings } from './HeadsetSettings';
 import { Meter } from './Meter';
+import { MyPhoneSettings } from './MyPhoneSettings';
 import { usePhone } from './phone-context';
 
 const selectAudioVersion = (s: PhoneSnapshot) => s.audioVersion;
@@ -68,6 +69,7 @@ export default function AudioSettings({ onClose }: { onClose: () => void }) {
         <p className="hint">{t('settings.noOutputSelection')}</p>
       )}
       <HeadsetSettings />
+      <MyPhoneSettings />
       <div className="dialog-actions">
         <button type="button" className="btn" onClick={() => void phone.testSpeaker()}>
           {t('settings.test')}

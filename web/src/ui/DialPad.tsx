@@ -96,6 +96,12 @@ export function DialPad({ onClose, initial = '' }: { onClose: () => void; initia
     event?.preventDefault();
     const loaded: PhoneLib = lib ?? (await loadPhoneLib());
     const result = checkDialInput(value, rules, loaded);
+    if (result.kind === 'number' && phone.live.clickToCall.active) {
+      // "Call via my phone": the server rings the user's own phone, which then calls the number.
+      onClose();
+      void phone.live.clickToCall.call(result.target);
+      return;
+    }
     if (result.kind === 'number' || result.kind === 'colleague') {
       onClose();
       void phone.dial(result.target);

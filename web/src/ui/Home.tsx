@@ -1,6 +1,7 @@
 import { lazy, Suspense } from 'react';
 import type { PhoneSnapshot } from '../core/controller';
 import { t } from '../i18n';
+import { ClickToCallPanel } from './ClickToCallPanel';
 import { PresenceLabel } from './PresenceLabel';
 import { Recents } from './Recents';
 import { usePhone } from './phone-context';
@@ -27,6 +28,7 @@ export function Home({ onNewCall }: { onNewCall: () => void }) {
 
   return (
     <div className="home">
+      <ClickToCallPanel />
       <section className="card dial-card" aria-labelledby="new-call-heading">
         <h2 id="new-call-heading" className="visually-hidden">
           {t('home.newCall')}

@@ -145,7 +145,7 @@ function Thread({ name }: { name: string }) {
               {m.sentBy && <span>{t('messages.sentBy', { name: m.sentBy })}</span>}
               {m.direction === 'outbound' && <span data-testid="message-status">{statusWords(m)}</span>}
               {(m.status === 'failed' || m.status === 'undelivered') && !optedOut && (
-                <RetryButton peer={open.peer} body={m.body} />
+                <RetryButton peer={open.peer} body={m.body} id={m.id} />
               )}
             </p>
           </li>
@@ -157,7 +157,7 @@ function Thread({ name }: { name: string }) {
   );
 }
 
-function RetryButton({ peer, body }: { peer: string; body: string }) {
+function RetryButton({ peer, body, id }: { peer: string; body: string; id: string }) {
   const [, phone] = usePhone(selectCanCall);
   const [busy, setBusy] = useState(false);
   return (
@@ -167,7 +167,7 @@ function RetryButton({ peer, body }: { peer: string; body: string }) {
       disabled={busy}
       onClick={() => {
         setBusy(true);
-        void phone.live.messages.send(peer, body).finally(() => setBusy(false));
+        void phone.live.messages.send(peer, body, id).finally(() => setBusy(false));
       }}
     >
       {t('messages.retrySend')}

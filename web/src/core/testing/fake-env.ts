@@ -1,4 +1,5 @@
 import type { Availability, CallList, CallListQuery, CallRecord, Conversation, ConversationList, MessageList, MessageRecord, Presence, PresenceList, SentMessage, Unseen, Voicemail, VoicemailDeleted, VoicemailList } from '../../../../contracts/api';
+import type { ClickToCallProgress } from '../../../../contracts/api/click-to-call';
 import { callCursor, callCursorParts } from '../../../../contracts/api/history-cursor';
 import type { Api } from '../api';
 import { ApiError } from '../api';
@@ -166,6 +167,30 @@ export class FakeApi implements Api {
     this.deletedVoicemails = this.deletedVoicemails.filter((v) => v.id !== id);
     this.voicemailItems = [...this.voicemailItems, found];
     return found;
+  }
+
+  // ---- "Call via my phone", in memory ----
+
+  personal: string | null = null;
+  clickToCalls: string[] = [];
+  hungUp: string[] = [];
+  async personalNumber(): Promise<string | null> {
+    return this.personal;
+  }
+  async setPersonalNumber(personalNumber: string | null): Promise<string | null> {
+    if (personalNumber !== null && !/^\+\d{8,15}$/.test(personalNumber)) {
+      throw new ApiError('That is not a valid phone number. Check it and try again.', 400, 'bad_request');
+    }
+    this.personal = personalNumber;
+    return personalNumber;
+  }
+  async clickToCall(to: string): Promise<ClickToCallProgress> {
+    if (this.personal === null) throw new ApiError('Add your phone number in Settings first.', 409, 'no_personal_number');
+    this.clickToCalls.push(to);
+    return { callSid: `CA${String(this.clickToCalls.length).padStart(32, '0')}`, to, via: this.personal, stage: 'calling-you', reason: null };
+  }
+  async hangUpClickToCall(callSid: string): Promise<void> {
+    this.hungUp.push(callSid);
   }
 }
 
