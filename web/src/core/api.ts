@@ -3,6 +3,9 @@ import type {
   SentMessage, Unseen, callListRoute, callsSeenRoute, configRoute, conversationListRoute, conversationMessagesRoute, conversationReadRoute,
   currentSessionRoute, presenceListRoute, sendMessageRoute, setAvailabilityRoute, signInRoute, signOutRoute, tokenRoute, unseenRoute, Voicemail, VoicemailList, voicemailHeardRoute, voicemailListRoute,
 } from '../../../contracts/api';
+import type {
+  CallTarget, LiveCall, LiveCallList, TransferRequest, addPartyRoute, cancelTransferRoute, completeTransferRoute, holdRoute, liveCallListRoute, resumeRoute, transferRoute,
+} from '../../../contracts/api';
 import type { AppConfig, Session, TokenGrant } from './types';
 
 /** An error from our server: `message` is the server's sentence, `code` its machine code. */
@@ -40,7 +43,25 @@ export interface Api {
   voicemails(): Promise<VoicemailList>;
   /** Marks a voicemail heard by the signed-in user, on every device; the voicemail as it now is. */
   markVoicemailHeard(id: string): Promise<Voicemail>;
+  /** The calls the signed-in user is in, with their parties and the CallSids of their own legs. */
+  liveCalls(): Promise<LiveCallList>;
+  /** Call control by history id; each answers the call as it now is. */
+  holdCall(id: string): Promise<LiveCall>;
+  resumeCall(id: string): Promise<LiveCall>;
+  transferCall(id: string, to: string, mode: TransferRequest['mode']): Promise<LiveCall>;
+  completeTransfer(id: string): Promise<LiveCall>;
+  cancelTransfer(id: string): Promise<LiveCall>;
+  addParty(id: string, to: string): Promise<LiveCall>;
 }
+
+/**
+ * The call-control contract adds its body schema conditionally, which hides it from RequestBody; this
+ * names it again for the two routes that take one.
+ */
+type WithBody<R extends RouteContract, S> = Omit<R, 'schema'> & { schema: Omit<R['schema'], 'body'> & { body: S } };
+
+/** A call-control route's path with the history id filled in. */
+const callPath = <U extends string>(id: string, tail: string) => `/api/calls/${encodeURIComponent(id)}${tail}` as U;
 
 /** Where the browser plays a voicemail from: this server's proxy, never Twilio. */
 export const voicemailAudioUrl = (id: string) => `/api/voicemails/${encodeURIComponent(id)}/audio`;
@@ -120,5 +141,12 @@ export function createApi(fetchImpl: Fetch = (input, init) => fetch(input, init)
     voicemails: () => request<typeof voicemailListRoute>({ method: 'GET', url: '/api/voicemails' }, undefined),
     markVoicemailHeard: (id) =>
       request<typeof voicemailHeardRoute>({ method: 'POST', url: `/api/voicemails/${encodeURIComponent(id)}/heard` as '/api/voicemails/:id/heard' }, {}),
+    liveCalls: () => request<typeof liveCallListRoute>({ method: 'GET', url: '/api/calls/live' }, undefined),
+    holdCall: (id) => request<typeof holdRoute>({ method: 'POST', url: callPath(id, '/hold') }, undefined),
+    resumeCall: (id) => request<typeof resumeRoute>({ method: 'POST', url: callPath(id, '/resume') }, undefined),
+    transferCall: (id, to, mode) => request<WithBody<typeof transferRoute, typeof TransferRequest>>({ method: 'POST', url: callPath(id, '/transfer') }, { to, mode }),
+    completeTransfer: (id) => request<typeof completeTransferRoute>({ method: 'POST', url: callPath(id, '/transfer/complete') }, undefined),
+    cancelTransfer: (id) => request<typeof cancelTransferRoute>({ method: 'POST', url: callPath(id, '/transfer/cancel') }, undefined),
+    addParty: (id, to) => request<WithBody<typeof addPartyRoute, typeof CallTarget>>({ method: 'POST', url: callPath(id, '/add') }, { to }),
   };
 }
