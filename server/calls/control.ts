@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { LiveCall } from '../../contracts/api/call-control';
-import { dialed, ended, joined, left, partyOf, plainCall, plan, audience } from './plan';
+import { audience, dialed, ended, joined, left, notDialed, partyOf, plainCall, plan } from './plan';
 import type { Action, CallState, PlanContext, Request } from './plan';
 import type { LiveCallStore, PlainCall } from './repository';
 import { TwilioRefusedError } from './twilio-conferences';
@@ -144,7 +144,16 @@ export class CallControl {
           await this.deps.api.hold(await this.conferenceSid(room), action.callSid, action.hold);
           break;
         case 'dial': {
-          const callSid = await this.deps.api.dialIn(room, { to: action.to, from: action.from, label: action.label, timeout: this.deps.ringSeconds });
+          let callSid: string;
+          try {
+            callSid = await this.deps.api.dialIn(room, { to: action.to, from: action.from, label: action.label, timeout: this.deps.ringSeconds });
+          } catch (err) {
+            // Nobody rings: the call goes on as if they had not answered (a blind transfer comes back, a consult resumes).
+            const out = notDialed(this.calls.get(id)!, action.party, this.ctx);
+            this.remember(out.state);
+            await this.run(id, out.actions).catch(() => undefined);
+            throw err;
+          }
           this.remember(dialed(this.calls.get(id)!, action.party, callSid));
           break;
         }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dialed, ended, joined, left, plainCall, plan, TRANSFER_PARAMS } from './plan';
+import { dialed, ended, joined, left, notDialed, plainCall, plan, TRANSFER_PARAMS } from './plan';
 import type { Action, CallState, Request } from './plan';
 import { liveCallFor } from './view';
 
@@ -166,5 +166,14 @@ describe('plan: callbacks', () => {
     expect(left(once, 'CAbob', ctx).state).toBe(once);
     expect(plan(ended(s), 'alice', { kind: 'hold' }, ctx).ok).toBe(false);
     expect(liveCallFor(ended(s), 'bob').ended).toBe(true);
+  });
+
+  it('a participant Twilio would not dial: an add is forgotten, a consult resumes the caller, a blind transfer comes back', () => {
+    const add = ok(inbound(), 'alice', { kind: 'add', to: { kind: 'phone', name: '+12025550111' } }).state;
+    expect(states(notDialed(add, 'p3', ctx).state)).toEqual({ '+12025550199': 'connected', alice: 'connected', '+12025550111': 'left' });
+    const consult = ok(inbound(), 'alice', { kind: 'transfer', to: { kind: 'user', name: 'bob' }, mode: 'consult' }).state;
+    expect(notDialed(consult, 'p3', ctx).actions).toEqual([{ kind: 'hold', callSid: 'CAparent', hold: false }]);
+    const blind = ok(inbound(), 'alice', { kind: 'transfer', to: { kind: 'user', name: 'bob' }, mode: 'blind' }).state;
+    expect(notDialed(blind, 'p3', ctx).state.recall).toBe('p4');
   });
 });

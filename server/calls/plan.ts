@@ -258,7 +258,15 @@ export function joined(state: CallState, callSid: string): { state: CallState; a
  * are left with nobody ringing, or when the last team member hangs up on outside callers.
  */
 export function left(state: CallState, callSid: string, ctx: PlanContext): { state: CallState; actions: Action[] } {
-  const party = state.parties.find((p) => p.callSid === callSid);
+  return leftParty(state, state.parties.find((p) => p.callSid === callSid), ctx);
+}
+
+/** Twilio would not dial a participant: as if it rang out. */
+export function notDialed(state: CallState, partyId: string, ctx: PlanContext): { state: CallState; actions: Action[] } {
+  return leftParty(state, state.parties.find((p) => p.id === partyId), ctx);
+}
+
+function leftParty(state: CallState, party: Party | undefined, ctx: PlanContext): { state: CallState; actions: Action[] } {
   if (!party || party.state === 'left' || state.over) return { state, actions: [] };
   const wasRinging = party.state === 'ringing';
   let parties = setParty(state.parties, party.id, { state: 'left' });
