@@ -13,6 +13,7 @@ import { loadLocalSetup, localTwilioAccount } from '../local-setup/setup';
 import { emulatorRequestClient } from '../local-setup/twilio-client';
 import { twilioCallLog } from './history/heal';
 import { twilioSender } from './messages/sender';
+import { conferenceUrls, restLogin, twilioConferences } from './calls/twilio-conferences';
 import { resolveLocalConfig } from './local-mode';
 import { openStore } from './store/store';
 import type { Store } from './store/store';
@@ -97,7 +98,8 @@ async function main(): Promise<void> {
     // Texts go out through the local stand-in's REST API, and voicemail audio comes from its Recordings, as they would through Twilio's.
     const sender = twilioSender(config.account, emulatorRequestClient(config.emulatorOrigin ?? config.publicBaseUrl, local.tls.cert));
     const recordings = twilioRecordingMedia({ account: config.account, origin: config.emulatorOrigin ?? config.publicBaseUrl, ca: local.tls.cert });
-    app = buildApp(config, { https: local.tls, loggerInstance: logger, store, emergency, sender, recordings });
+    const conferences = twilioConferences(restLogin(config), conferenceUrls(config.publicBaseUrl), emulatorRequestClient(config.emulatorOrigin ?? config.publicBaseUrl, local.tls.cert));
+    app = buildApp(config, { https: local.tls, loggerInstance: logger, store, emergency, sender, recordings, conferences });
     // With EMULATOR_ORIGIN the stand-in runs on its own, so this server can restart under live calls.
     if (config.emulatorOrigin === undefined) {
       // The one import of the emulator from the server: its plugin, the entry point it offers its hosts.
@@ -114,7 +116,8 @@ async function main(): Promise<void> {
     config = parsed;
     store = await open(config);
     const sender = twilioSender(config.account, config.twilioTestEndpoint === undefined ? undefined : emulatorRequestClient(config.twilioTestEndpoint));
-    app = buildApp(config, { loggerInstance: logger, store, emergency, sender });
+    const conferences = twilioConferences(restLogin(config), conferenceUrls(config.publicBaseUrl), config.twilioTestEndpoint === undefined ? undefined : emulatorRequestClient(config.twilioTestEndpoint));
+    app = buildApp(config, { loggerInstance: logger, store, emergency, sender, conferences });
     host = '0.0.0.0';
     if (config.twilioTestEndpoint !== undefined) {
       // Loudly: every REST call and every browser's signaling, credentials included, goes elsewhere.

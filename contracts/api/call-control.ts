@@ -83,7 +83,15 @@ export type TransferRequest = Static<typeof TransferRequest>;
 
 const BAD_TARGET = errorReply('A number that is not valid or not allowed (country, premium rate), or no such colleague (bad_request, not_allowed, unknown_user).');
 
-function action<const U extends string>(url: U, summary: string, description: string, body?: typeof CallTarget | typeof TransferRequest) {
+const ACTION_RESPONSES = {
+  401: SIGNED_OUT,
+  404: NOT_FOUND,
+  409: WRONG_STATE,
+  502: TWILIO_REFUSED,
+  503: errorReply('The call store is unavailable (store_unavailable).'),
+} as const;
+
+function action<const U extends string>(url: U, summary: string, description: string) {
   return defineRoute({
     method: 'POST',
     url,
@@ -93,17 +101,23 @@ function action<const U extends string>(url: U, summary: string, description: st
       tags: ['Calls'],
       security: SIGNED_IN,
       params: LiveCallParams,
-      ...(body ? { body } : {}),
-      response: {
-        200: LiveCall,
-        400: body ? BAD_TARGET : errorReply('A malformed id (bad_request).'),
-        401: SIGNED_OUT,
-        404: NOT_FOUND,
-        409: WRONG_STATE,
-        502: TWILIO_REFUSED,
-        503: errorReply('The call store is unavailable (store_unavailable).'),
-        ...(body ? JSON_BODY_ERRORS : STATE_CHANGE_ERRORS),
-      },
+      response: { 200: LiveCall, 400: errorReply('A malformed id (bad_request).'), ...ACTION_RESPONSES, ...STATE_CHANGE_ERRORS },
+    },
+  });
+}
+
+function actionWithTarget<const U extends string, B extends typeof CallTarget | typeof TransferRequest>(url: U, summary: string, description: string, body: B) {
+  return defineRoute({
+    method: 'POST',
+    url,
+    schema: {
+      summary,
+      description,
+      tags: ['Calls'],
+      security: SIGNED_IN,
+      params: LiveCallParams,
+      body,
+      response: { 200: LiveCall, 400: BAD_TARGET, ...ACTION_RESPONSES, ...JSON_BODY_ERRORS },
     },
   });
 }
@@ -122,7 +136,7 @@ export const liveCallListRoute = defineRoute({
 
 export const holdRoute = action('/api/calls/:id/hold', 'Hold', 'The other parties hear hold music and are not heard; the call keeps its timer.');
 export const resumeRoute = action('/api/calls/:id/resume', 'Resume', 'Brings the held parties back, with audio both ways.');
-export const transferRoute = action(
+export const transferRoute = actionWithTarget(
   '/api/calls/:id/transfer',
   'Transfer',
   'blind: the target rings showing who is transferred and by whom; when they answer the caller talks to them and your leg ends; ' +
@@ -131,7 +145,7 @@ export const transferRoute = action(
 );
 export const completeTransferRoute = action('/api/calls/:id/transfer/complete', 'Complete transfer', 'Joins the caller and the consulted target, and drops you.');
 export const cancelTransferRoute = action('/api/calls/:id/transfer/cancel', 'Cancel transfer', 'Drops the target (or stops its ringing) and brings you back to the caller.');
-export const addPartyRoute = action('/api/calls/:id/add', 'Add person', 'Calls a colleague or a number into the call: everyone hears everyone.', CallTarget);
+export const addPartyRoute = actionWithTarget('/api/calls/:id/add', 'Add person', 'Calls a colleague or a number into the call: everyone hears everyone.', CallTarget);
 
 export const CALL_CONTROL_ROUTES = [
   liveCallListRoute,

@@ -10,6 +10,8 @@
  * the OpenAPI document (GET /api/openapi.json) lists the route, and server/routes/openapi.test.ts checks
  * that every contract is served with its own schema and documented.
  */
+import { addPartyRoute, cancelTransferRoute, completeTransferRoute, holdRoute, liveCallListRoute, resumeRoute, transferRoute } from './call-control';
+import { conferenceCallbackRoute, conferenceLegCallbackRoute } from './conference-webhooks';
 import { configRoute } from './config';
 import { eventsRoute } from './events';
 import { healthRoute } from './health';
@@ -23,6 +25,7 @@ import { voicemailAudioRoute, voicemailHeardRoute, voicemailListRoute } from './
 import { afterDialWebhookRoute, smsStatusWebhookRoute, smsWebhookRoute, recordingCallbackRoute, statusCallbackRoute, voicemailDoneWebhookRoute, voiceWebhookRoute } from './webhooks';
 
 export * from './call-control';
+export * from './conference-webhooks';
 export * from './config';
 export * from './errors';
 export * from './events';
@@ -67,4 +70,13 @@ export const API_ROUTES = [
   smsStatusWebhookRoute,
   voicemailDoneWebhookRoute,
   recordingCallbackRoute,
+  liveCallListRoute,
+  holdRoute,
+  resumeRoute,
+  transferRoute,
+  completeTransferRoute,
+  cancelTransferRoute,
+  addPartyRoute,
+  conferenceCallbackRoute,
+  conferenceLegCallbackRoute,
 ] as const;

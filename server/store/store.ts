@@ -15,6 +15,8 @@ import { purgeEvents } from '../events/outbox';
 import { Healer } from '../history/heal';
 import type { CallLog } from '../history/heal';
 import { HistoryRepository } from '../history/repository';
+import { LiveCallRepository } from '../calls/repository';
+import type { LiveCallStore } from '../calls/repository';
 import { MessagesRepository } from '../messages/repository';
 import { Team } from '../presence/team';
 import { VoicemailRepository } from '../voicemail/repository';
@@ -51,6 +53,8 @@ export interface Store {
   /** Text messages and conversations. */
   messages: MessagesRepository;
   voicemails: VoicemailRepository;
+  /** Live calls as the history knows them, and their live-call events (call control). */
+  liveCalls: LiveCallStore;
   /** Writes the call path does not wait for. */
   background: BackgroundWrites;
   team: Team;
@@ -121,6 +125,7 @@ export async function openStore(config: StoreConfig, options: StoreOptions): Pro
     history,
     messages,
     voicemails,
+    liveCalls: new LiveCallRepository(database.db),
     background,
     team,
     events,
