@@ -31,6 +31,7 @@ export const MODULES: Record<string, () => Promise<BenchModule>> = {
   pwa: () => import('./pwa'),
   'emulator-memory': () => import('./emulator-memory'),
   conferences: () => import('./conferences'),
+  'call-control': () => import('./call-control'),
 };
 
 export interface BenchReport {

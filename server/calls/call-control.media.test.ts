@@ -76,10 +76,10 @@ describe('call control through a conference, with media', { timeout: 120_000 }, 
     await eventually(() => only(legHears(aliceLeg), [HZ.caller], []), 'alice hears the caller', 15_000);
 
     // The tab finds its call's history id through its leg.
-    const live = await eventually(async () => {
+    const live = (await eventually(async () => {
       const list = await alice.json<{ items: LiveCall[] }>('GET', '/api/calls/live');
       return list.body.items.find((c) => c.legs.includes(aliceSid));
-    }, 'the live call with alice\'s leg', 15_000);
+    }, 'the live call with alice\'s leg', 15_000))!;
     expect(live).toMatchObject({ conference: false, transfer: null, ended: false });
     expect(live.parties.map((p) => [p.kind, p.name, p.state])).toEqual([['phone', CALLER, 'connected'], ['user', 'alice', 'connected']]);
     // bob is not in it: he cannot act on it, and it is not his.
@@ -120,10 +120,10 @@ describe('call control through a conference, with media', { timeout: 120_000 }, 
     const bobLeg = await bobDevice.answer(bobSid, HZ.bob);
     await eventually(async () => only(await phoneHears(CALLER), [HZ.bob], [HZ.alice, ...MUSIC]), 'the caller hears bob', 20_000);
     await eventually(() => only(legHears(bobLeg), [HZ.caller], []), 'bob hears the caller');
-    const bobLive = await eventually(async () => {
+    const bobLive = (await eventually(async () => {
       const items = (await bob.json<{ items: LiveCall[] }>('GET', '/api/calls/live')).body.items;
       return items.find((c) => c.id === live.id && c.transfer === null && c.legs.includes(bobSid));
-    }, 'bob\'s live call');
+    }, 'bob\'s live call'))!;
     expect(bobLive.parties.map((p) => [p.name, p.state])).toEqual([[CALLER, 'connected'], ['alice', 'left'], ['bob', 'connected']]);
     expect((await alice.json<{ items: LiveCall[] }>('GET', '/api/calls/live')).body.items).toEqual([]);
     await streams[1]!.next((e) => e.event === 'live-call' && (e.data as { liveCall: LiveCall }).liveCall.legs.includes(bobSid), 10_000, 'bob\'s live-call event');
