@@ -4,7 +4,7 @@ import type {
   currentSessionRoute, presenceListRoute, sendMessageRoute, setAvailabilityRoute, signInRoute, signOutRoute, tokenRoute, unseenRoute, Voicemail, VoicemailList, voicemailHeardRoute, voicemailListRoute,
 } from '../../../contracts/api';
 import type {
-  CallTarget, LiveCall, LiveCallList, TransferRequest, addPartyRoute, cancelTransferRoute, completeTransferRoute, holdRoute, liveCallListRoute, resumeRoute, transferRoute,
+  LiveCall, LiveCallList, TransferRequest, addPartyRoute, cancelTransferRoute, completeTransferRoute, holdRoute, liveCallListRoute, resumeRoute, transferRoute,
 } from '../../../contracts/api';
 import type { AppConfig, Session, TokenGrant } from './types';
 
@@ -53,12 +53,6 @@ export interface Api {
   cancelTransfer(id: string): Promise<LiveCall>;
   addParty(id: string, to: string): Promise<LiveCall>;
 }
-
-/**
- * The call-control contract adds its body schema conditionally, which hides it from RequestBody; this
- * names it again for the two routes that take one.
- */
-type WithBody<R extends RouteContract, S> = Omit<R, 'schema'> & { schema: Omit<R['schema'], 'body'> & { body: S } };
 
 /** A call-control route's path with the history id filled in. */
 const callPath = <U extends string>(id: string, tail: string) => `/api/calls/${encodeURIComponent(id)}${tail}` as U;
@@ -144,9 +138,9 @@ export function createApi(fetchImpl: Fetch = (input, init) => fetch(input, init)
     liveCalls: () => request<typeof liveCallListRoute>({ method: 'GET', url: '/api/calls/live' }, undefined),
     holdCall: (id) => request<typeof holdRoute>({ method: 'POST', url: callPath(id, '/hold') }, undefined),
     resumeCall: (id) => request<typeof resumeRoute>({ method: 'POST', url: callPath(id, '/resume') }, undefined),
-    transferCall: (id, to, mode) => request<WithBody<typeof transferRoute, typeof TransferRequest>>({ method: 'POST', url: callPath(id, '/transfer') }, { to, mode }),
+    transferCall: (id, to, mode) => request<typeof transferRoute>({ method: 'POST', url: callPath(id, '/transfer') }, { to, mode }),
     completeTransfer: (id) => request<typeof completeTransferRoute>({ method: 'POST', url: callPath(id, '/transfer/complete') }, undefined),
     cancelTransfer: (id) => request<typeof cancelTransferRoute>({ method: 'POST', url: callPath(id, '/transfer/cancel') }, undefined),
-    addParty: (id, to) => request<WithBody<typeof addPartyRoute, typeof CallTarget>>({ method: 'POST', url: callPath(id, '/add') }, { to }),
+    addParty: (id, to) => request<typeof addPartyRoute>({ method: 'POST', url: callPath(id, '/add') }, { to }),
   };
 }

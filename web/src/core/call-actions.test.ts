@@ -180,8 +180,8 @@ describe('call waiting', () => {
   it('shows who is transferring a ringing call', async () => {
     const t = await signedIn();
     const call = new FakeCall({ CallSid: 'CA5', From: 'client:bob' });
-    Object.assign(call, { customParameters: new Map([['TransferredBy', 'bob'], ['TransferredCaller', '+12025550123']]) });
+    Object.assign(call, { customParameters: new Map([['transferredBy', 'bob'], ['transferredCaller', '+12025550123']]) });
     t.device().emit('incoming', call);
-    expect(phone(t).call?.offer).toEqual({ by: 'bob', caller: '+12025550123' });
+    expect(phone(t).call?.offer).toEqual({ by: 'bob', caller: '+12025550123', recalledFrom: null });
   });
 });

@@ -53,8 +53,10 @@ describe('liveCallOf', () => {
 
 describe('transferOffer', () => {
   it.each([
-    [new Map([['TransferredBy', 'alice'], ['TransferredCaller', '+12025550123']]), { by: 'alice', caller: '+12025550123' }],
-    [new Map([['TransferredBy', 'alice']]), null],
+    [new Map([['transferredBy', 'alice'], ['transferredCaller', '+12025550123'], ['transferMode', 'blind']]), { by: 'alice', caller: '+12025550123', recalledFrom: null }],
+    [new Map([['recalledFrom', 'bob'], ['transferredCaller', '+12025550123']]), { by: null, caller: '+12025550123', recalledFrom: 'bob' }],
+    [new Map([['transferredBy', 'alice']]), null],
+    [new Map([['transferredCaller', '+12025550123']]), null],
     [new Map<string, string>(), null],
     [undefined, null],
   ])('%#', (params, offer) => {

@@ -42,16 +42,22 @@ export function liveCallOf(calls: readonly LiveCall[], callSid: string): LiveCal
   return callSid ? calls.find((c) => c.legs.includes(callSid)) : undefined;
 }
 
-/** Who is handing a ringing call over, from the invite's custom parameters (set by the server's transfer). */
+/**
+ * Why a call rings here, when a transfer is the reason: from the invite's custom parameters, which the
+ * server sets (server/calls/plan.ts, TRANSFER_PARAMS).
+ */
 export interface TransferOffer {
-  /** The person being transferred: a number or a user name. */
+  /** The person being handed over: a number or a user name (several, comma-separated, for a call that comes back). */
   caller: string;
-  /** The colleague transferring them. */
-  by: string;
+  /** The colleague transferring them to this person. */
+  by: string | null;
+  /** A transfer this person started that nobody answered: the call comes back to them from this target. */
+  recalledFrom: string | null;
 }
 
 export function transferOffer(params: ReadonlyMap<string, string> | undefined): TransferOffer | null {
-  const by = params?.get('TransferredBy');
-  const caller = params?.get('TransferredCaller');
-  return by && caller ? { caller, by } : null;
+  const caller = params?.get('transferredCaller');
+  const by = params?.get('transferredBy') || null;
+  const recalledFrom = params?.get('recalledFrom') || null;
+  return caller && (by || recalledFrom) ? { caller, by, recalledFrom } : null;
 }

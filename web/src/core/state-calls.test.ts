@@ -76,7 +76,7 @@ describe('two calls at once', () => {
   });
 
   it('carries a transfer offer on the ringing call', () => {
-    const next = reduce(phone('ready'), { type: 'incoming', id: 'c1', peer: 'client:alice', offer: { caller: '+12025550123', by: 'alice' } });
-    expect(next.call?.offer).toEqual({ caller: '+12025550123', by: 'alice' });
+    const next = reduce(phone('ready'), { type: 'incoming', id: 'c1', peer: 'client:alice', offer: { caller: '+12025550123', by: 'alice', recalledFrom: null } });
+    expect(next.call?.offer).toEqual({ caller: '+12025550123', by: 'alice', recalledFrom: null });
   });
 });

@@ -101,6 +101,7 @@ export const en = {
   'waiting.holdAccept': 'Hold & accept',
   'waiting.decline': 'Decline',
   'incoming.transfer': '{by} is transferring {name} to you',
+  'incoming.recalled': '{name} did not answer: the call is back with you',
 
   'warning.high-rtt': 'high latency',
   'warning.low-mos': 'poor sound',

@@ -102,6 +102,7 @@ export const ja: Messages = {
   'waiting.holdAccept': '保留して応答',
   'waiting.decline': '拒否',
   'incoming.transfer': '{by} が {name} をあなたに転送しています',
+  'incoming.recalled': '{name} が応答しませんでした。通話があなたに戻りました',
 
   'warning.high-rtt': '遅延が大きい',
   'warning.low-mos': '音質が悪い',

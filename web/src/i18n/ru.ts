@@ -102,6 +102,7 @@ export const ru: Messages = {
   'waiting.holdAccept': 'Удержать и ответить',
   'waiting.decline': 'Отклонить',
   'incoming.transfer': '{by} переводит к вам {name}',
+  'incoming.recalled': '{name} не ответил(а): звонок вернулся к вам',
 
   'warning.high-rtt': 'большая задержка',
   'warning.low-mos': 'плохой звук',

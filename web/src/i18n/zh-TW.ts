@@ -102,6 +102,7 @@ export const zhTW: Messages = {
   'waiting.holdAccept': '保留並接聽',
   'waiting.decline': '拒接',
   'incoming.transfer': '{by} 正在將 {name} 轉接給您',
+  'incoming.recalled': '{name} 未接聽：通話已轉回給您',
 
   'warning.high-rtt': '延遲偏高',
   'warning.low-mos': '音質不佳',

@@ -124,9 +124,18 @@ describe('a transferred call ringing', () => {
   it('says who is transferring whom', async () => {
     const t = await renderApp();
     const call = new FakeCall({ CallSid: 'CA5', From: 'client:bob', To: 'client:alice' });
-    Object.assign(call, { customParameters: new Map([['TransferredBy', 'bob'], ['TransferredCaller', '+12025550123']]) });
+    Object.assign(call, { customParameters: new Map([['transferredBy', 'bob'], ['transferredCaller', '+12025550123']]) });
     act(() => void t.device().emit('incoming', call));
     const dialog = screen.getByRole('alertdialog', { name: 'Incoming call' });
     await waitFor(() => expect(within(dialog).getByTestId('transfer-offer')).toHaveTextContent('bob is transferring (202) 555-0123 to you'));
+  });
+
+  it('says a transfer nobody answered has come back', async () => {
+    const t = await renderApp();
+    const call = new FakeCall({ CallSid: 'CA6', From: '+12025550123', To: 'client:alice' });
+    Object.assign(call, { customParameters: new Map([['recalledFrom', 'bob'], ['transferredCaller', '+12025550123']]) });
+    act(() => void t.device().emit('incoming', call));
+    const dialog = screen.getByRole('alertdialog', { name: 'Incoming call' });
+    expect(within(dialog).getByTestId('transfer-offer')).toHaveTextContent('bob did not answer: the call is back with you');
   });
 });

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { PhoneSnapshot } from '../core/controller';
 import { t } from '../i18n';
 import { usePhone } from './phone-context';
+import { offerText } from './transfer-offer';
 import { peerText, usePeer } from './use-phone-lib';
 
 const selectPhone = (s: PhoneSnapshot) => s.phone;
@@ -37,7 +38,7 @@ export function CallWaiting() {
             {waiting.offer && (
               <>
                 {' · '}
-                {t('incoming.transfer', { by: waiting.offer.by, name: waiting.offer.caller })}
+                {offerText(waiting.offer, waiting.offer.caller)}
               </>
             )}
           </span>

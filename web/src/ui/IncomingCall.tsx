@@ -3,6 +3,7 @@ import type { PhoneSnapshot } from '../core/controller';
 import { t } from '../i18n';
 import { Dialog } from './Dialog';
 import { usePhone } from './phone-context';
+import { offerText } from './transfer-offer';
 import { peerText, usePeer } from './use-phone-lib';
 
 const selectCall = (s: PhoneSnapshot) => s.phone.call;
@@ -35,7 +36,7 @@ export function IncomingCall() {
         <p className="caller-kind">{peer.kind === 'colleague' ? t('incoming.colleague') : t('incoming.phone')}</p>
         {call.offer && (
           <p className="transfer-offer" data-testid="transfer-offer">
-            {t('incoming.transfer', { by: call.offer.by, name: peerText(offered) })}
+            {offerText(call.offer, peerText(offered))}
           </p>
         )}
       </div>
