@@ -77,12 +77,14 @@ export function createApi(fetchImpl: Fetch = (input, init) => fetch(input, init)
    */
   async function request<R extends RouteContract>(route: Pick<R, 'method' | 'url'>, body: RequestBody<R>, query = ''): Promise<ReplyBody<R>> {
     let response: Response;
+    // The server takes state changes only as JSON (server/plugins/csrf.ts), so a POST with nothing to say sends {}.
+    const payload = body === undefined && route.method === 'POST' ? {} : body;
     try {
       response = await fetchImpl(route.url + query, {
         method: route.method,
         credentials: 'same-origin',
-        headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: payload === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+        body: payload === undefined ? undefined : JSON.stringify(payload),
       });
     } catch (cause) {
       throw new ApiError('The server could not be reached. Check your connection.', 0, 'network');
