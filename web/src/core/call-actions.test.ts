@@ -78,6 +78,22 @@ describe('call control', () => {
     expect(t.api.control.requests).toEqual(['transfer h1 bob consult', 'cancel h1', 'transfer h1 +12025550142 blind']);
   });
 
+  it('the headset’s Flash holds, resumes, and swaps when there are two calls', async () => {
+    const t = await signedIn();
+    await inCall(t);
+    await t.controller.control.holdOrSwap();
+    expect(phone(t).call?.control?.held).toBe(true);
+    await t.controller.control.holdOrSwap();
+    expect(phone(t).call?.control?.held).toBe(false);
+    const second = waitingCall(t);
+    await t.controller.control.holdAndAccept();
+    second.emit('accept', second);
+    await flush();
+    await t.controller.control.holdOrSwap();
+    expect(phone(t).call?.control?.historyId).toBe('h1');
+    expect(t.api.control.requests).toEqual(['hold h1', 'resume h1', 'hold h1', 'hold h2', 'resume h1']);
+  });
+
   it('adds a person, who shows among the parties', async () => {
     const t = await signedIn();
     await inCall(t);

@@ -68,6 +68,13 @@ export class CallActions {
     return null;
   }
 
+  /** The headset's Flash button: swap between two calls, else hold or resume the one in focus. */
+  holdOrSwap(): Promise<string | null> {
+    const { call, background } = this.host.phone();
+    if (background) return this.swap();
+    return call?.control?.held ? this.resume() : this.hold();
+  }
+
   /** Turns the waiting call down; the call in progress goes on as it was. */
   declineWaiting(): void {
     const { waiting } = this.host.phone();

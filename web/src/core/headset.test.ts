@@ -66,6 +66,14 @@ describe('lightsFor', () => {
   ] as const)('%s (muted %s)', (status, muted, lights) => {
     expect(lightsFor({ ...phone(status, muted), registration: 'registered', problem: null, waiting: null, background: null })).toEqual(lights);
   });
+
+  it('lights Hold while this person holds the call in focus or the other of two', () => {
+    const base = { ...phone('inCall'), registration: 'registered' as const, problem: null, waiting: null, background: null };
+    const held = { historyId: 'h1', parties: [], transfer: null, held: true, onHold: false };
+    expect(lightsFor({ ...base, call: { ...base.call!, control: held } }).hold).toBe(true);
+    expect(lightsFor({ ...base, background: { ...base.call!, id: 'c2' } }).hold).toBe(true);
+    expect(lightsFor({ ...base, call: { ...base.call!, control: { ...held, held: false, onHold: true } } }).hold).toBe(false);
+  });
 });
 
 async function withHeadset(fixture: string, shared: { hid?: FakeHid; device?: FakeHidDevice; hub?: ChannelHub; locks?: FakeLocks } = {}) {
