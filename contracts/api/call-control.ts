@@ -81,6 +81,21 @@ export const TransferRequest = Type.Object({
 });
 export type TransferRequest = Static<typeof TransferRequest>;
 
+/**
+ * The custom parameters a browser rung by a transfer (or rung again when nobody took a blind transfer)
+ * receives on its SDK call (`call.customParameters`). `From` is the outside caller's number when there is one.
+ */
+export const TRANSFER_PARAMS = {
+  /** The user who transferred the call. */
+  by: 'transferredBy',
+  /** The other parties: numbers or user names, comma-separated. */
+  caller: 'transferredCaller',
+  /** blind or consult. */
+  mode: 'transferMode',
+  /** On a recall after a blind transfer nobody answered: the target who did not answer. */
+  recall: 'recalledFrom',
+} as const;
+
 const BAD_TARGET = errorReply('A number that is not valid or not allowed (country, premium rate), or no such colleague (bad_request, not_allowed, unknown_user).');
 
 const ACTION_RESPONSES = {
@@ -140,7 +155,9 @@ export const transferRoute = actionWithTarget(
   '/api/calls/:id/transfer',
   'Transfer',
   'blind: the target rings showing who is transferred and by whom; when they answer the caller talks to them and your leg ends; ' +
-    'if nobody answers within the ring time the call comes back to you, ringing. consult: the caller is held while you talk to the target.',
+    'if nobody answers within the ring time the call comes back to you, ringing. consult: the caller is held while you talk to the target. ' +
+    'The target\'s browser gets custom parameters (call.customParameters): transferredBy (the user), transferredCaller (the other parties, ' +
+    'comma-separated), transferMode (blind or consult); a browser rung again after an unanswered blind transfer gets recalledFrom (the target).',
   TransferRequest,
 );
 export const completeTransferRoute = action('/api/calls/:id/transfer/complete', 'Complete transfer', 'Joins the caller and the consulted target, and drops you.');

@@ -7,6 +7,7 @@
  * into one (`move`). Who may ask what: only a party still in the call (the route answers 404 otherwise);
  * a request the state does not allow is `wrong_state` (409).
  */
+import { TRANSFER_PARAMS } from '../../contracts/api/call-control';
 
 export type PartyKind = 'user' | 'phone';
 export type PartyState = 'ringing' | 'connected' | 'held' | 'left';
@@ -47,6 +48,8 @@ export interface CallState {
   over: boolean;
   /** Party ids handed out so far. */
   seq: number;
+  /** Counts the changes (control.ts): a replica adopts another's state only when it is newer. */
+  version: number;
 }
 
 /** Where a transfer or an added person goes, already checked against the dialing rules. */
@@ -79,13 +82,12 @@ export interface PlanContext {
   teamNumber: string;
 }
 
-/** The custom parameters a transferred call's browser receives (`call.customParameters`). */
-export const TRANSFER_PARAMS = { by: 'transferredBy', caller: 'transferredCaller', mode: 'transferMode', recall: 'recalledFrom' } as const;
+export { TRANSFER_PARAMS };
 
 /** A plain two-party call as the history knows it: its parent leg and the leg that answered. */
 export function plainCall(id: string, room: string, caller: Omit<Party, 'id' | 'state'>, callee: Omit<Party, 'id' | 'state'>): CallState {
   return {
-    id, callSid: caller.callSid!, room, conference: false, transfer: null, recall: null, over: false, seq: 2,
+    id, callSid: caller.callSid!, room, conference: false, transfer: null, recall: null, over: false, seq: 2, version: 0,
     parties: [{ ...caller, id: 'p1', state: 'connected' }, { ...callee, id: 'p2', state: 'connected' }],
   };
 }

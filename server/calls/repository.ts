@@ -9,6 +9,7 @@ import type { Db } from '../store/database';
 import { LIVE_CALL_HOURS } from '../history/team-state';
 import type { CallRow } from '../history/records';
 import type { LiveCall } from '../../contracts/api/call-control';
+import type { CallState } from './plan';
 
 export interface LegOf {
   kind: 'user' | 'phone';
@@ -28,8 +29,11 @@ export interface LiveCallStore {
   plainCall(id: string): Promise<PlainCall | undefined>;
   /** Open answered calls the user placed or answered. */
   openCallsOf(user: string): Promise<PlainCall[]>;
-  /** Announces each user's view of a call; committed before it resolves. */
-  publish(liveCalls: Record<string, LiveCall>): Promise<void>;
+  /**
+   * Announces each user's view of a call, with the call's whole state for the other replicas (streams
+   * only ever send a user their own view); committed before it resolves.
+   */
+  publish(liveCalls: Record<string, LiveCall>, state: CallState): Promise<void>;
 }
 
 const ID = /^\d{1,18}$/;
@@ -87,9 +91,9 @@ export class LiveCallRepository implements LiveCallStore {
     return calls.filter((c): c is PlainCall => c !== undefined);
   }
 
-  async publish(liveCalls: Record<string, LiveCall>): Promise<void> {
+  async publish(liveCalls: Record<string, LiveCall>, state: CallState): Promise<void> {
     const audience = Object.keys(liveCalls);
     if (audience.length === 0) return;
-    await this.db.transaction().execute((trx) => appendEvents(trx, [{ type: 'live-call', audience, payload: { liveCalls } }]));
+    await this.db.transaction().execute((trx) => appendEvents(trx, [{ type: 'live-call', audience, payload: { liveCalls, state } }]));
   }
 }
