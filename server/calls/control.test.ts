@@ -27,6 +27,9 @@ function replicas() {
   const store: LiveCallStore = {
     plainCall: async (callId) => (callId === PLAIN.id ? PLAIN : undefined),
     openCallsOf: async (user) => (user === 'alice' ? [PLAIN] : []),
+    async recordHandover(_callSid, user) {
+      done.push(`answered by ${user}`);
+    },
     async publish(liveCalls, state: CallState) {
       seen.push(liveCalls);
       const event: HubEvent = { id: ++id, type: 'live-call', audience: Object.keys(liveCalls), payload: { liveCalls, state } };
@@ -76,7 +79,7 @@ describe('call control across replicas', () => {
     await b.conferenceEvent({ FriendlyName: room, StatusCallbackEvent: 'participant-join', CallSid: 'CAbob' });
     expect(await a.live('bob')).toMatchObject([{ transfer: { state: 'consulting' }, legs: ['CAbob'] }]);
     expect(await a.request('alice', '41', { kind: 'complete' })).toMatchObject({ ok: true, liveCall: { ended: true } });
-    done.splice(0);
+    expect(done.splice(0)).toEqual(['A hold CAparent', 'A unhold CAparent', 'A remove CAchild', 'answered by bob']);
     await b.conferenceEvent({ FriendlyName: room, StatusCallbackEvent: 'participant-leave', CallSid: 'CAparent' });
     expect(done).toEqual(['B end']);
     expect(await a.live('bob')).toEqual([]);

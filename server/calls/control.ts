@@ -187,6 +187,9 @@ export class CallControl implements HubObserver {
         case 'remove':
           await this.deps.api.remove(await this.conferenceSid(room), action.callSid);
           break;
+        case 'handover':
+          await this.deps.store.recordHandover(state.callSid, action.user, action.callSid);
+          break;
         case 'end':
           await this.deps.api.end(await this.conferenceSid(room)).catch((err: unknown) => {
             this.deps.log.warn({ event: 'conference-end-failed', room, reason: (err as Error).message }, 'could not end a conference');

@@ -66,7 +66,9 @@ export type Action =
   /** Dial a new participant into the room; its CallSid comes back to `dialed`. */
   | { kind: 'dial'; party: string; to: string; from: string; label: string }
   | { kind: 'remove'; callSid: string }
-  | { kind: 'end' };
+  | { kind: 'end' }
+  /** A transfer handed the call to a colleague: the history's answeredBy becomes theirs. */
+  | { kind: 'handover'; user: string; callSid: string };
 
 export type Outcome = { ok: true; state: CallState; actions: Action[] } | { ok: false; error: 'wrong_state'; message: string };
 
@@ -202,6 +204,7 @@ export function plan(state: CallState, user: string, request: Request, ctx: Plan
         actions.push({ kind: 'hold', callSid: p.callSid!, hold: false });
       }
       actions.push({ kind: 'remove', callSid: me.callSid! });
+      actions.push(...handover(state.parties.find((p) => p.id === t.target)!));
       return { ok: true, state: update(state, parties, { transfer: null }), actions };
     }
     case 'cancel': {
@@ -224,6 +227,8 @@ export function dialed(state: CallState, party: string, callSid: string): CallSt
   return update(state, setParty(state.parties, party, { callSid }));
 }
 
+const handover = (party: Party): Action[] => (party.kind === 'user' ? [{ kind: 'handover', user: party.name, callSid: party.callSid! }] : []);
+
 /** Takes the held parties off hold. */
 function unholdAll(parties: Party[]): { parties: Party[]; actions: Action[] } {
   const actions: Action[] = [];
@@ -244,7 +249,7 @@ export function joined(state: CallState, callSid: string): { state: CallState; a
   if (t && t.target === party.id) {
     if (t.mode === 'consult') return { state: update(state, parties, { transfer: { ...t, state: 'consulting' } }), actions: [] };
     const back = unholdAll(parties);
-    return { state: update(state, back.parties, { transfer: null }), actions: back.actions };
+    return { state: update(state, back.parties, { transfer: null }), actions: [...back.actions, ...handover(party)] };
   }
   if (state.recall === party.id) {
     const back = unholdAll(parties);

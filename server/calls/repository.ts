@@ -10,6 +10,8 @@ import { LIVE_CALL_HOURS } from '../history/team-state';
 import type { CallRow } from '../history/records';
 import type { LiveCall } from '../../contracts/api/call-control';
 import type { CallState } from './plan';
+import { handoverFact } from '../history/facts';
+import type { HistoryRepository } from '../history/repository';
 
 export interface LegOf {
   kind: 'user' | 'phone';
@@ -34,6 +36,8 @@ export interface LiveCallStore {
    * only ever send a user their own view); committed before it resolves.
    */
   publish(liveCalls: Record<string, LiveCall>, state: CallState): Promise<void>;
+  /** In the call's history: a transfer handed it to `user` (their leg), so they answered it. */
+  recordHandover(callSid: string, user: string, leg: string): Promise<void>;
 }
 
 const ID = /^\d{1,18}$/;
@@ -46,7 +50,15 @@ function legOf(address: string, callSid: string): LegOf {
 }
 
 export class LiveCallRepository implements LiveCallStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly history: Pick<HistoryRepository, 'record'>,
+  ) {}
+
+  async recordHandover(callSid: string, user: string, leg: string): Promise<void> {
+    const fact = handoverFact(callSid, user, leg, new Date());
+    if (fact) await this.history.record([fact]);
+  }
 
   private open() {
     return this.db

@@ -151,6 +151,9 @@ describe('call control routes', () => {
     expect(done.json()).toMatchObject({ ended: true, legs: [] });
     expect(calls.splice(0)).toEqual([`unhold ${PARENT}`, `remove ${CHILD}`]);
     expect(await liveOf(alice)).toEqual([]);
+    // In the history the call was answered by the colleague who took it.
+    const history = (await app.inject({ method: 'GET', url: '/api/calls', headers: { cookie: bob } })).json().items as { id: string; answeredBy: string | null }[];
+    expect(history.find((c) => c.id === id)).toMatchObject({ answeredBy: 'bob' });
     // The caller hangs up: bob is alone, the conference ends.
     await webhook('/handle_calls/conference', { FriendlyName: room, StatusCallbackEvent: 'participant-leave', CallSid: PARENT });
     expect(calls.splice(0)).toEqual(['end']);
