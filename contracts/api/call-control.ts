@@ -106,35 +106,18 @@ const ACTION_RESPONSES = {
   503: errorReply('The call store is unavailable (store_unavailable).'),
 } as const;
 
+/** What every action route shares: signed in, the call's history id in the path. */
+const actionSchema = (summary: string, description: string) =>
+  ({ summary, description, tags: ['Calls'], security: SIGNED_IN, params: LiveCallParams }) as const;
+
 function action<const U extends string>(url: U, summary: string, description: string) {
-  return defineRoute({
-    method: 'POST',
-    url,
-    schema: {
-      summary,
-      description,
-      tags: ['Calls'],
-      security: SIGNED_IN,
-      params: LiveCallParams,
-      response: { 200: LiveCall, 400: errorReply('A malformed id (bad_request).'), ...ACTION_RESPONSES, ...STATE_CHANGE_ERRORS },
-    },
-  });
+  const response = { 200: LiveCall, 400: errorReply('A malformed id (bad_request).'), ...ACTION_RESPONSES, ...STATE_CHANGE_ERRORS };
+  return defineRoute({ method: 'POST', url, schema: { ...actionSchema(summary, description), response } });
 }
 
 function actionWithTarget<const U extends string, B extends typeof CallTarget | typeof TransferRequest>(url: U, summary: string, description: string, body: B) {
-  return defineRoute({
-    method: 'POST',
-    url,
-    schema: {
-      summary,
-      description,
-      tags: ['Calls'],
-      security: SIGNED_IN,
-      params: LiveCallParams,
-      body,
-      response: { 200: LiveCall, 400: BAD_TARGET, ...ACTION_RESPONSES, ...JSON_BODY_ERRORS },
-    },
-  });
+  const response = { 200: LiveCall, 400: BAD_TARGET, ...ACTION_RESPONSES, ...JSON_BODY_ERRORS };
+  return defineRoute({ method: 'POST', url, schema: { ...actionSchema(summary, description), body, response } });
 }
 
 export const liveCallListRoute = defineRoute({
