@@ -110,6 +110,7 @@ export function buildApp(config: AppConfig, opts: BuildOptions): FastifyInstance
     joinTwiml: (room) => renderJoinRoom(room, rooms),
     log: app.log,
   });
+  opts.store.events.observe(control);
 
   app.register(shared(async (root: FastifyInstance) => registerSecurityHeaders(root, config)));
   // Before any route: it collects the route schemas the OpenAPI document is made from.

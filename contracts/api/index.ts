@@ -10,7 +10,7 @@
  * the OpenAPI document (GET /api/openapi.json) lists the route, and server/routes/openapi.test.ts checks
  * that every contract is served with its own schema and documented.
  */
-import { addPartyRoute, cancelTransferRoute, completeTransferRoute, holdRoute, liveCallListRoute, resumeRoute, transferRoute } from './call-control';
+import { CALL_CONTROL_ROUTES } from './call-control';
 import { conferenceCallbackRoute, conferenceLegCallbackRoute } from './conference-webhooks';
 import { configRoute } from './config';
 import { eventsRoute } from './events';
@@ -70,13 +70,7 @@ export const API_ROUTES = [
   smsStatusWebhookRoute,
   voicemailDoneWebhookRoute,
   recordingCallbackRoute,
-  liveCallListRoute,
-  holdRoute,
-  resumeRoute,
-  transferRoute,
-  completeTransferRoute,
-  cancelTransferRoute,
-  addPartyRoute,
+  ...CALL_CONTROL_ROUTES,
   conferenceCallbackRoute,
   conferenceLegCallbackRoute,
 ] as const;

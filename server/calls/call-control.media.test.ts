@@ -139,5 +139,50 @@ describe('call control through a conference, with media', { timeout: 120_000 }, 
     bobDevice.hangup(bobSid);
     await eventually(async () => (await phoneView(server.origin, CALLER)).state === 'idle' && (await phoneView(server.origin, ADDED)).state === 'idle', 'both phones hung up', 20_000);
     for (const s of streams) s.close();
+    for (const d of devices.splice(0)) await d.close();
+  });
+
+  it('consult then cancel; a blind transfer nobody answers comes back to the user, ringing', async () => {
+    const alice = await signIn(server.origin, 'alice', DEMO_PASSWORD);
+    const bob = await signIn(server.origin, 'bob', DEMO_PASSWORD);
+    const aliceDevice = await device(alice, 'alice');
+    const bobDevice = await device(bob, 'bob');
+    await eventually(async () => (await phoneView(server.origin, CALLER)).state === 'idle', 'the caller is idle');
+    await emulator(server.origin, 'POST', `/phones/${encodeURIComponent(CALLER)}/call`, { to: LOCAL_TEAM_NUMBER, toneHz: HZ.caller });
+    await eventually(() => aliceDevice.invites().length === 1, 'alice is rung', 15_000);
+    const aliceSid = aliceDevice.invites()[0]!.callsid as string;
+    const aliceLeg = await aliceDevice.answer(aliceSid, HZ.alice);
+    const live = (await eventually(async () => (await alice.json<{ items: LiveCall[] }>('GET', '/api/calls/live')).body.items.find((c) => c.legs.includes(aliceSid)), 'the live call', 15_000))!;
+
+    // Consult: the caller hears music while alice and bob talk.
+    expect((await alice.json('POST', `/api/calls/${live.id}/transfer`, { to: 'bob', mode: 'consult' })).status).toBe(200);
+    await eventually(() => bobDevice.invites().length === 1, 'bob is rung', 15_000);
+    const consult = bobDevice.invites()[0]!;
+    expect(new URLSearchParams(consult.parameters.Params as string).get('transferMode')).toBe('consult');
+    const bobLeg = await bobDevice.answer(consult.callsid as string, HZ.bob);
+    await eventually(() => only(legHears(aliceLeg), [HZ.bob], [HZ.caller]), 'alice hears bob, not the caller', 20_000);
+    await eventually(() => only(legHears(bobLeg), [HZ.alice], [HZ.caller]), 'bob hears alice, not the caller');
+    await eventually(async () => music(await phoneHears(CALLER)) && only(await phoneHears(CALLER), [], [HZ.alice, HZ.bob]), 'the caller hears music only');
+    const consulting = await alice.json<{ items: LiveCall[] }>('GET', '/api/calls/live');
+    expect(consulting.body.items[0]!.transfer).toMatchObject({ mode: 'consult', to: 'bob', state: 'consulting' });
+
+    // Cancel: bob is dropped, alice and the caller talk again.
+    expect((await alice.json('POST', `/api/calls/${live.id}/transfer/cancel`)).status).toBe(200);
+    await eventually(() => bobDevice.frames.some((f) => f.type === 'hangup' && f.payload.callsid === consult.callsid), 'bob\'s leg ends');
+    await eventually(async () => only(await phoneHears(CALLER), [HZ.alice], [HZ.bob, ...MUSIC]), 'the caller hears alice again', 20_000);
+
+    // Blind transfer to bob, who does not answer: alice is rung again after the ring time, and takes the caller back.
+    expect((await alice.json('POST', `/api/calls/${live.id}/transfer`, { to: 'bob', mode: 'blind' })).status).toBe(200);
+    await eventually(() => bobDevice.invites().length === 2, 'bob is rung again', 15_000);
+    await eventually(() => aliceDevice.invites().length === 2, 'alice is rung back', 30_000);
+    const recall = aliceDevice.invites()[1]!;
+    expect(new URLSearchParams(recall.parameters.Params as string).get('recalledFrom')).toBe('bob');
+    const backLeg = await aliceDevice.answer(recall.callsid as string, HZ.alice);
+    await eventually(async () => only(await phoneHears(CALLER), [HZ.alice], MUSIC), 'the caller hears alice once more', 20_000);
+    await eventually(() => only(legHears(backLeg), [HZ.caller], []), 'alice hears the caller');
+    expect((await alice.json<{ items: LiveCall[] }>('GET', '/api/calls/live')).body.items[0]).toMatchObject({ id: live.id, legs: [recall.callsid], transfer: null });
+
+    aliceDevice.hangup(recall.callsid as string);
+    await eventually(async () => (await phoneView(server.origin, CALLER)).state === 'idle', 'the caller is hung up', 20_000);
   });
 });

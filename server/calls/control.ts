@@ -4,12 +4,13 @@
  * the state a decision starts from is the one the last decision left.
  *
  * A call is found by its history id: before its first hold, transfer or add it is a plain two-party call
- * read from the history (so any replica can act on it); from then on its conference state lives in the
- * memory of the replica that moved it, which also receives the conference's callbacks for it only if they
- * reach it (docs/architecture.md says what that means with several replicas).
+ * read from the history (so any replica can act on it); from then on its conference state is kept in
+ * memory, and every change goes out in the live-call event, whose copy of the state every replica adopts
+ * (docs/call-control.md says what that does and does not cover).
  */
 import { randomBytes } from 'node:crypto';
 import type { LiveCall } from '../../contracts/api/call-control';
+import type { HubEvent, HubObserver } from '../events/hub';
 import { audience, dialed, ended, joined, left, notDialed, partyOf, plainCall, plan } from './plan';
 import type { Action, CallState, PlanContext, Request } from './plan';
 import type { LiveCallStore, PlainCall } from './repository';
@@ -41,7 +42,7 @@ const NOT_FOUND = { ok: false, status: 404, code: 'not_found', message: 'No live
 /** How long a finished call's state is kept, so late callbacks and repeated requests find it. */
 const KEEP_ENDED_MS = 60_000;
 
-export class CallControl {
+export class CallControl implements HubObserver {
   private readonly calls = new Map<string, CallState>();
   private readonly rooms = new Map<string, string>();
   /** Parent legs whose <Dial> action must put them in a room (the call is being moved). */
@@ -66,9 +67,29 @@ export class CallControl {
     return next;
   }
 
-  /** The room a parent leg's <Dial> action must join, while its call is being moved. */
+  /**
+   * The room a parent leg's <Dial> action must join, while its call is being moved (by this replica, or by
+   * another one whose state came in as an event).
+   */
   roomForParent(parentSid: string): string | undefined {
-    return this.joining.get(parentSid);
+    const here = this.joining.get(parentSid);
+    if (here !== undefined) return here;
+    for (const state of this.calls.values()) if (state.callSid === parentSid && state.conference && !state.over) return state.room;
+    return undefined;
+  }
+
+  /** Another replica's change to a call (its live-call event carries the whole state): adopted when newer. */
+  event(event: HubEvent): void {
+    if (event.type !== 'live-call') return;
+    const state = event.payload.state as CallState | undefined;
+    if (!state || typeof state.id !== 'string' || typeof state.version !== 'number') return;
+    const known = this.calls.get(state.id);
+    if (known && known.version >= state.version) return;
+    this.adopt(state);
+  }
+
+  async resync(): Promise<void> {
+    // Live calls are short; a missed change shows up with the call's next one.
   }
 
   private fromPlain(call: PlainCall): CallState {
@@ -90,6 +111,8 @@ export class CallControl {
       if (!out.ok) return { ok: false, status: 409, code: 'wrong_state', message: out.message };
       this.remember(out.state);
       this.deps.log.info({ event: 'call-control', call: id, user, request: request.kind, actions: out.actions.map((a) => a.kind) }, 'call control');
+      // Before the move: a replica that receives the caller's <Dial> action must know where it goes.
+      if (out.actions.some((a) => a.kind === 'move')) await this.announce(this.calls.get(id)!);
       try {
         await this.run(out.state.id, out.actions);
       } catch (err) {
@@ -104,7 +127,11 @@ export class CallControl {
     });
   }
 
-  private remember(state: CallState): void {
+  private remember(next: CallState): void {
+    this.adopt({ ...next, version: Math.max(next.version, this.calls.get(next.id)?.version ?? 0) + 1 });
+  }
+
+  private adopt(state: CallState): void {
     this.calls.set(state.id, state);
     this.rooms.set(state.room, state.id);
     if (state.over) {
@@ -160,6 +187,9 @@ export class CallControl {
         case 'remove':
           await this.deps.api.remove(await this.conferenceSid(room), action.callSid);
           break;
+        case 'handover':
+          await this.deps.store.recordHandover(state.callSid, action.user, action.callSid);
+          break;
         case 'end':
           await this.deps.api.end(await this.conferenceSid(room)).catch((err: unknown) => {
             this.deps.log.warn({ event: 'conference-end-failed', room, reason: (err as Error).message }, 'could not end a conference');
@@ -170,7 +200,7 @@ export class CallControl {
   }
 
   private async announce(state: CallState): Promise<void> {
-    await this.deps.store.publish(liveCallsByUser(state, audience(state)));
+    await this.deps.store.publish(liveCallsByUser(state, audience(state)), state);
   }
 
   /** A conference status callback; resolves once its change is announced (committed). */

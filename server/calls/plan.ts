@@ -7,6 +7,7 @@
  * into one (`move`). Who may ask what: only a party still in the call (the route answers 404 otherwise);
  * a request the state does not allow is `wrong_state` (409).
  */
+import { TRANSFER_PARAMS } from '../../contracts/api/call-control';
 
 export type PartyKind = 'user' | 'phone';
 export type PartyState = 'ringing' | 'connected' | 'held' | 'left';
@@ -47,6 +48,8 @@ export interface CallState {
   over: boolean;
   /** Party ids handed out so far. */
   seq: number;
+  /** Counts the changes (control.ts): a replica adopts another's state only when it is newer. */
+  version: number;
 }
 
 /** Where a transfer or an added person goes, already checked against the dialing rules. */
@@ -63,7 +66,9 @@ export type Action =
   /** Dial a new participant into the room; its CallSid comes back to `dialed`. */
   | { kind: 'dial'; party: string; to: string; from: string; label: string }
   | { kind: 'remove'; callSid: string }
-  | { kind: 'end' };
+  | { kind: 'end' }
+  /** A transfer handed the call to a colleague: the history's answeredBy becomes theirs. */
+  | { kind: 'handover'; user: string; callSid: string };
 
 export type Outcome = { ok: true; state: CallState; actions: Action[] } | { ok: false; error: 'wrong_state'; message: string };
 
@@ -79,13 +84,12 @@ export interface PlanContext {
   teamNumber: string;
 }
 
-/** The custom parameters a transferred call's browser receives (`call.customParameters`). */
-export const TRANSFER_PARAMS = { by: 'transferredBy', caller: 'transferredCaller', mode: 'transferMode', recall: 'recalledFrom' } as const;
+export { TRANSFER_PARAMS };
 
 /** A plain two-party call as the history knows it: its parent leg and the leg that answered. */
 export function plainCall(id: string, room: string, caller: Omit<Party, 'id' | 'state'>, callee: Omit<Party, 'id' | 'state'>): CallState {
   return {
-    id, callSid: caller.callSid!, room, conference: false, transfer: null, recall: null, over: false, seq: 2,
+    id, callSid: caller.callSid!, room, conference: false, transfer: null, recall: null, over: false, seq: 2, version: 0,
     parties: [{ ...caller, id: 'p1', state: 'connected' }, { ...callee, id: 'p2', state: 'connected' }],
   };
 }
@@ -200,6 +204,7 @@ export function plan(state: CallState, user: string, request: Request, ctx: Plan
         actions.push({ kind: 'hold', callSid: p.callSid!, hold: false });
       }
       actions.push({ kind: 'remove', callSid: me.callSid! });
+      actions.push(...handover(state.parties.find((p) => p.id === t.target)!));
       return { ok: true, state: update(state, parties, { transfer: null }), actions };
     }
     case 'cancel': {
@@ -222,6 +227,8 @@ export function dialed(state: CallState, party: string, callSid: string): CallSt
   return update(state, setParty(state.parties, party, { callSid }));
 }
 
+const handover = (party: Party): Action[] => (party.kind === 'user' ? [{ kind: 'handover', user: party.name, callSid: party.callSid! }] : []);
+
 /** Takes the held parties off hold. */
 function unholdAll(parties: Party[]): { parties: Party[]; actions: Action[] } {
   const actions: Action[] = [];
@@ -242,7 +249,7 @@ export function joined(state: CallState, callSid: string): { state: CallState; a
   if (t && t.target === party.id) {
     if (t.mode === 'consult') return { state: update(state, parties, { transfer: { ...t, state: 'consulting' } }), actions: [] };
     const back = unholdAll(parties);
-    return { state: update(state, back.parties, { transfer: null }), actions: back.actions };
+    return { state: update(state, back.parties, { transfer: null }), actions: [...back.actions, ...handover(party)] };
   }
   if (state.recall === party.id) {
     const back = unholdAll(parties);

@@ -9,6 +9,9 @@ import type { Db } from '../store/database';
 import { LIVE_CALL_HOURS } from '../history/team-state';
 import type { CallRow } from '../history/records';
 import type { LiveCall } from '../../contracts/api/call-control';
+import type { CallState } from './plan';
+import { handoverFact } from '../history/facts';
+import type { HistoryRepository } from '../history/repository';
 
 export interface LegOf {
   kind: 'user' | 'phone';
@@ -28,8 +31,13 @@ export interface LiveCallStore {
   plainCall(id: string): Promise<PlainCall | undefined>;
   /** Open answered calls the user placed or answered. */
   openCallsOf(user: string): Promise<PlainCall[]>;
-  /** Announces each user's view of a call; committed before it resolves. */
-  publish(liveCalls: Record<string, LiveCall>): Promise<void>;
+  /**
+   * Announces each user's view of a call, with the call's whole state for the other replicas (streams
+   * only ever send a user their own view); committed before it resolves.
+   */
+  publish(liveCalls: Record<string, LiveCall>, state: CallState): Promise<void>;
+  /** In the call's history: a transfer handed it to `user` (their leg), so they answered it. */
+  recordHandover(callSid: string, user: string, leg: string): Promise<void>;
 }
 
 const ID = /^\d{1,18}$/;
@@ -42,7 +50,15 @@ function legOf(address: string, callSid: string): LegOf {
 }
 
 export class LiveCallRepository implements LiveCallStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly history: Pick<HistoryRepository, 'record'>,
+  ) {}
+
+  async recordHandover(callSid: string, user: string, leg: string): Promise<void> {
+    const fact = handoverFact(callSid, user, leg, new Date());
+    if (fact) await this.history.record([fact]);
+  }
 
   private open() {
     return this.db
@@ -87,9 +103,9 @@ export class LiveCallRepository implements LiveCallStore {
     return calls.filter((c): c is PlainCall => c !== undefined);
   }
 
-  async publish(liveCalls: Record<string, LiveCall>): Promise<void> {
+  async publish(liveCalls: Record<string, LiveCall>, state: CallState): Promise<void> {
     const audience = Object.keys(liveCalls);
     if (audience.length === 0) return;
-    await this.db.transaction().execute((trx) => appendEvents(trx, [{ type: 'live-call', audience, payload: { liveCalls } }]));
+    await this.db.transaction().execute((trx) => appendEvents(trx, [{ type: 'live-call', audience, payload: { liveCalls, state } }]));
   }
 }

@@ -30,30 +30,40 @@ const OPEN: Record<string, string> = {
   'POST /api/session': 'sign-in itself',
   'DELETE /api/session': 'sign-out (works signed out too)',
 };
+const CALL_ACTIONS = [
+  'POST /api/calls/:id/hold', 'POST /api/calls/:id/resume', 'POST /api/calls/:id/transfer', 'POST /api/calls/:id/transfer/complete',
+  'POST /api/calls/:id/transfer/cancel', 'POST /api/calls/:id/add',
+];
 const SIGNED_IN = [
   'GET /api/session', 'POST /api/token', 'GET /api/calls', 'POST /api/calls/seen', 'GET /api/unseen', 'GET /api/presence', 'PUT /api/presence/me',
   'GET /api/events', 'POST /api/messages', 'GET /api/conversations', 'GET /api/conversations/:id/messages', 'POST /api/conversations/:id/read',
   'GET /api/voicemails', 'GET /api/voicemails/:id/audio', 'POST /api/voicemails/:id/heard',
+  'GET /api/calls/live', ...CALL_ACTIONS,
 ];
 const SIGNED_BY_TWILIO = [
   'POST /handle_calls', 'POST /handle_calls/after-dial', 'POST /handle_calls/status', 'POST /handle_calls/voicemail-done', 'POST /handle_calls/recording',
-  'POST /handle_sms', 'POST /handle_sms/status',
+  'POST /handle_sms', 'POST /handle_sms/status', 'POST /handle_calls/conference', 'POST /handle_calls/conference-leg',
 ];
 const STATE_CHANGING = [
   'POST /api/session', 'DELETE /api/session', 'POST /api/token', 'POST /api/calls/seen', 'PUT /api/presence/me', 'POST /api/messages', 'POST /api/conversations/:id/read',
-  'POST /api/voicemails/:id/heard',
+  'POST /api/voicemails/:id/heard', ...CALL_ACTIONS,
 ];
 /** Signed-in answers other than 200: created; conversation 1 is there once the send has run, not before. */
 const ACCEPTED: Record<string, number[]> = {
   'POST /api/messages': [201],
   // No voicemail has the id the request fills in: refused as malformed or not found.
   'GET /api/voicemails/:id/audio': [400, 404], 'POST /api/voicemails/:id/heard': [400, 404],
-  'GET /api/conversations/:id/messages': [200, 404], 'POST /api/conversations/:id/read': [200, 404] };
+  'GET /api/conversations/:id/messages': [200, 404], 'POST /api/conversations/:id/read': [200, 404],
+  // No live call has the id the request fills in.
+  ...Object.fromEntries(CALL_ACTIONS.map((r) => [r, [404]])) };
 /** Endless answers: read as a stream, then let go. */
 const STREAMING = ['GET /api/events'];
 /** What a signed-in request gets from routes that name a resource: the made-up id is refused, the session is not. */
 /** What a signed-in request sends to each route that takes a body. */
-const BODIES: Record<string, unknown> = { 'PUT /api/presence/me': { availability: 'available' }, 'POST /api/messages': { to: '+14155550123', body: 'Hello' } };
+const BODIES: Record<string, unknown> = {
+  'PUT /api/presence/me': { availability: 'available' }, 'POST /api/messages': { to: '+14155550123', body: 'Hello' },
+  'POST /api/calls/:id/transfer': { to: 'bob', mode: 'blind' }, 'POST /api/calls/:id/add': { to: 'bob' },
+};
 
 const key = (r: RouteEntry) => `${r.method === 'HEAD' ? 'GET' : r.method} ${r.url}`;
 

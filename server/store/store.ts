@@ -125,7 +125,7 @@ export async function openStore(config: StoreConfig, options: StoreOptions): Pro
     history,
     messages,
     voicemails,
-    liveCalls: new LiveCallRepository(database.db),
+    liveCalls: new LiveCallRepository(database.db, history),
     background,
     team,
     events,
