@@ -3,7 +3,7 @@
  * `live-call` event, every hold/transfer/add reply) turned into what the in-call dialog shows. Pure
  * functions, so the rules are tested as tables (call-control.test.ts).
  */
-import type { LiveCall, Party, TransferState } from '../../../contracts/api';
+import type { LiveCall, Party, TRANSFER_PARAMS, TransferState } from '../../../contracts/api';
 
 export type { LiveCall, Party, TransferState };
 
@@ -42,10 +42,7 @@ export function liveCallOf(calls: readonly LiveCall[], callSid: string): LiveCal
   return callSid ? calls.find((c) => c.legs.includes(callSid)) : undefined;
 }
 
-/**
- * Why a call rings here, when a transfer is the reason: from the invite's custom parameters, which the
- * server sets (server/calls/plan.ts, TRANSFER_PARAMS).
- */
+/** Why a call rings here, when a transfer is the reason: from the invite's custom parameters (TRANSFER_PARAMS). */
 export interface TransferOffer {
   /** The person being handed over: a number or a user name (several, comma-separated, for a call that comes back). */
   caller: string;
@@ -55,9 +52,12 @@ export interface TransferOffer {
   recalledFrom: string | null;
 }
 
+/** The contract's names, checked against it by type only, so no schema code reaches the bundle. */
+const PARAM = { by: 'transferredBy', caller: 'transferredCaller', mode: 'transferMode', recall: 'recalledFrom' } as const satisfies typeof TRANSFER_PARAMS;
+
 export function transferOffer(params: ReadonlyMap<string, string> | undefined): TransferOffer | null {
-  const caller = params?.get('transferredCaller');
-  const by = params?.get('transferredBy') || null;
-  const recalledFrom = params?.get('recalledFrom') || null;
+  const caller = params?.get(PARAM.caller);
+  const by = params?.get(PARAM.by) || null;
+  const recalledFrom = params?.get(PARAM.recall) || null;
   return caller && (by || recalledFrom) ? { caller, by, recalledFrom } : null;
 }
