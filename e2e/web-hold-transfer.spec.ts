@@ -4,6 +4,7 @@
  * from what it hears, a browser from what the emulator mixes for its conference participant.
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expectNoSeriousA11yFindings } from '../test-support/a11y';
 import { TEAM_NUMBER } from '../test-support/emulator-api';
 import { callDialog, callFrom, expectPhoneHears, expectUserHears, HOLD_MUSIC, tonePhone } from '../test-support/call-control-ui';
 import { expectMediaBothWays } from '../test-support/page-instrumentation';
@@ -16,7 +17,8 @@ const ADDED = '+12025550173';
 const HZ = { caller: 500, second: 620, added: 440 } as const;
 
 async function user(browser: Browser, name: string) {
-  const { context, page } = await newPhonePage(browser);
+  // Without animations axe measures the settled colours, not a dialog halfway through fading in.
+  const { context, page } = await newPhonePage(browser, { reducedMotion: 'reduce' });
   await signIn(page, name);
   return { context, page };
 }
@@ -91,6 +93,7 @@ test.describe('web: hold, transfer, three-way calls and call waiting', () => {
     await ringing.getByRole('button', { name: 'Accept' }).click();
     await expect(dialog.getByTestId('transfer-status')).toHaveText('Talking to bob; the caller is on hold.', { timeout: 15_000 });
     await expectPhoneHears(request, CALLER, { anyOf: HOLD_MUSIC });
+    await expectNoSeriousA11yFindings(alice.page, 'consulting');
 
     await dialog.getByRole('button', { name: 'Complete transfer' }).click();
     await expect(dialog).toBeHidden({ timeout: 15_000 });
@@ -104,6 +107,7 @@ test.describe('web: hold, transfer, three-way calls and call waiting', () => {
     const alice = await user(browser, 'alice');
     const dialog = await answerTeamCall(alice.page, CALLER, HZ.caller, request);
     await dialog.getByRole('button', { name: 'Add person' }).click();
+    await expectNoSeriousA11yFindings(alice.page, 'add person form');
     await dialog.getByLabel('Colleague or number').fill(ADDED);
     await dialog.getByRole('button', { name: 'Add to call' }).click();
     await expect(dialog.getByTestId('call-parties')).toContainText('(202) 555-0173', { timeout: 15_000 });
@@ -123,8 +127,12 @@ test.describe('web: hold, transfer, three-way calls and call waiting', () => {
     const banner = dialog.getByTestId('call-waiting');
     await expect(banner).toContainText('Call waiting: (202) 555-0172', { timeout: 15_000 });
     await expect(alice.page.getByRole('alertdialog')).toBeHidden();
-
-    await banner.getByRole('button', { name: 'Hold & accept' }).click();
+    await expectNoSeriousA11yFindings(alice.page, 'call waiting');
+    // By keyboard: Tab reaches the banner's button inside the call dialog, Enter presses it.
+    const holdAccept = banner.getByRole('button', { name: 'Hold & accept' });
+    for (let i = 0; i < 25 && !(await holdAccept.evaluate((el) => el === document.activeElement)); i++) await alice.page.keyboard.press('Tab');
+    await expect(holdAccept).toBeFocused();
+    await alice.page.keyboard.press('Enter');
     await expect(dialog.getByTestId('background-call')).toHaveText(/On hold: \(202\) 555-0171/, { timeout: 15_000 });
     await expectPhoneHears(request, CALLER, { anyOf: HOLD_MUSIC });
     await expectPhoneHears(request, SECOND, { not: HOLD_MUSIC });
