@@ -78,20 +78,14 @@ describe('call control', () => {
     expect(t.api.control.requests).toEqual(['transfer h1 bob consult', 'cancel h1', 'transfer h1 +12025550142 blind']);
   });
 
-  it('the headset’s Flash holds, resumes, and swaps when there are two calls', async () => {
+  it('the headset’s Flash holds and resumes', async () => {
     const t = await signedIn();
     await inCall(t);
-    await t.controller.control.holdOrSwap();
+    await t.controller.control.holdOrResume();
     expect(phone(t).call?.control?.held).toBe(true);
-    await t.controller.control.holdOrSwap();
+    await t.controller.control.holdOrResume();
     expect(phone(t).call?.control?.held).toBe(false);
-    const second = waitingCall(t);
-    await t.controller.control.holdAndAccept();
-    second.emit('accept', second);
-    await flush();
-    await t.controller.control.holdOrSwap();
-    expect(phone(t).call?.control?.historyId).toBe('h1');
-    expect(t.api.control.requests).toEqual(['hold h1', 'resume h1', 'hold h1', 'hold h2', 'resume h1']);
+    expect(t.api.control.requests).toEqual(['hold h1', 'resume h1']);
   });
 
   it('adds a person, who shows among the parties', async () => {
@@ -123,29 +117,19 @@ describe('call waiting', () => {
     expect(second.actions).toEqual([]);
   });
 
-  it('Hold & accept holds the call in progress, then answers the waiting one', async () => {
+  it('End & accept hangs up the call in progress, then answers the waiting one', async () => {
     const t = await signedIn();
     const first = await inCall(t);
     const second = waitingCall(t);
-    expect(await t.controller.control.holdAndAccept()).toBeNull();
-    expect(t.api.control.requests).toEqual(['hold h1']);
+    t.controller.control.endAndAccept();
+    await flush();
+    expect(first.actions).toEqual(['accept', 'disconnect']);
     expect(second.actions).toEqual(['accept']);
     second.emit('accept', second);
     await flush();
+    expect(phone(t)).toMatchObject({ status: 'inCall', waiting: null, background: null });
     expect(phone(t).call?.peer).toBe('+12025550199');
     expect(phone(t).call?.control?.historyId).toBe('h2');
-    expect(phone(t).background?.control?.held).toBe(true);
-    expect(first.actions).toEqual(['accept']);
-  });
-
-  it('does not answer the waiting call when the hold fails', async () => {
-    const t = await signedIn();
-    await inCall(t);
-    const second = waitingCall(t);
-    t.api.control.error = new ApiError('No live call with this id that you are in.', 404, 'not_found');
-    expect(await t.controller.control.holdAndAccept()).toMatch(/No live call/);
-    expect(second.actions).toEqual([]);
-    expect(phone(t).waiting?.id).toBeTruthy();
   });
 
   it('Decline rejects the waiting call and keeps the one in progress', async () => {
@@ -156,32 +140,6 @@ describe('call waiting', () => {
     expect(second.actions).toEqual(['reject']);
     expect(phone(t).waiting).toBeNull();
     expect(phone(t).call?.peer).toBe('+12025550123');
-  });
-
-  it('Swap holds the call in focus and resumes the other', async () => {
-    const t = await signedIn();
-    await inCall(t);
-    const second = waitingCall(t);
-    await t.controller.control.holdAndAccept();
-    second.emit('accept', second);
-    await flush();
-    expect(await t.controller.control.swap()).toBeNull();
-    expect(t.api.control.requests).toEqual(['hold h1', 'hold h2', 'resume h1']);
-    expect(phone(t).call?.control).toMatchObject({ historyId: 'h1', held: false });
-    expect(phone(t).background?.control).toMatchObject({ historyId: 'h2', held: true });
-  });
-
-  it('brings the held call back into focus when the other one ends', async () => {
-    const t = await signedIn();
-    await inCall(t);
-    const second = waitingCall(t);
-    await t.controller.control.holdAndAccept();
-    second.emit('accept', second);
-    await flush();
-    second.emit('disconnect', second);
-    await flush();
-    expect(phone(t)).toMatchObject({ status: 'inCall', background: null });
-    expect(phone(t).call?.control).toMatchObject({ historyId: 'h1', held: true });
   });
 
   it('ignores a third call', async () => {

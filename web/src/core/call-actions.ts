@@ -55,24 +55,24 @@ export class CallActions {
   cancelTransfer = (): Promise<string | null> => this.onFocused('Cancelling the transfer', (api, id) => api.cancelTransfer(id));
   addPerson = (to: string): Promise<string | null> => this.onFocused(`Adding ${to} to the call`, (api, id) => api.addParty(id, to));
 
-  /** Call waiting's answer: the call in progress goes on hold, then the waiting one is answered. */
-  async holdAndAccept(): Promise<string | null> {
+  /**
+   * Call waiting's answer: the call in progress ends and the waiting one is answered. The Voice SDK
+   * keeps one active call per Device and hangs up the active one when another is accepted, so holding
+   * the first call while talking on the second needs the server to park it (not built yet).
+   */
+  endAndAccept(): void {
     const { call, waiting } = this.host.phone();
     const session = waiting && this.host.session(waiting.id);
-    if (!call || !session) return null;
-    if (!call.control?.held) {
-      const failed = await this.act(call, 'Holding the call to answer the waiting one', (api, id) => api.holdCall(id));
-      if (failed) return failed;
-    }
-    await this.host.acceptWaiting(session);
-    return null;
+    const current = call && this.host.session(call.id);
+    if (!session) return;
+    this.host.log.add('Ending the call to answer the waiting one');
+    current?.hangUp();
+    void this.host.acceptWaiting(session);
   }
 
-  /** The headset's Flash button: swap between two calls, else hold or resume the one in focus. */
-  holdOrSwap(): Promise<string | null> {
-    const { call, background } = this.host.phone();
-    if (background) return this.swap();
-    return call?.control?.held ? this.resume() : this.hold();
+  /** The headset's Flash button: hold or resume the call in focus. */
+  holdOrResume(): Promise<string | null> {
+    return this.host.phone().call?.control?.held ? this.resume() : this.hold();
   }
 
   /** Turns the waiting call down; the call in progress goes on as it was. */
@@ -82,18 +82,6 @@ export class CallActions {
     if (!session) return;
     this.host.log.add('Declining the waiting call');
     session.reject();
-  }
-
-  /** Holds the call in focus and resumes the held one, which takes the focus. */
-  async swap(): Promise<string | null> {
-    const { call, background } = this.host.phone();
-    if (!call || !background) return null;
-    if (!call.control?.held) {
-      const failed = await this.act(call, 'Holding the call to swap', (api, id) => api.holdCall(id));
-      if (failed) return failed;
-    }
-    this.host.dispatch({ type: 'swap' });
-    return background.control?.held ? this.act(background, 'Resuming the other call', (api, id) => api.resumeCall(id)) : null;
   }
 
   private onFocused(what: string, request: (api: Api, historyId: string) => Promise<LiveCall>): Promise<string | null> {

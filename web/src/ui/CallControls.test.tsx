@@ -106,17 +106,16 @@ describe('call waiting', () => {
     expect(within(dialog).queryByTestId('call-waiting')).not.toBeInTheDocument();
   });
 
-  it('Hold & accept, then Swap back and forth', async () => {
-    const { dialog, user, second, api } = await withWaiting();
-    await user.click(within(dialog).getByRole('button', { name: 'Hold & accept' }));
-    await waitFor(() => expect(second.actions).toEqual(['accept']));
+  it('End & accept ends the call in progress and answers the waiting one', async () => {
+    const { dialog, user, second, call } = await withWaiting();
+    await user.click(within(dialog).getByRole('button', { name: 'End & accept' }));
+    expect(call.actions).toEqual(['accept', 'disconnect']);
+    expect(second.actions).toEqual(['accept']);
     act(() => void second.emit('accept', second));
     await flush();
     const current = screen.getByRole('dialog', { name: /Call with/ });
-    await waitFor(() => expect(within(current).getByTestId('background-call')).toHaveTextContent('On hold: (202) 555-0123'));
-    await user.click(within(current).getByRole('button', { name: 'Swap' }));
-    await waitFor(() => expect(within(current).getByTestId('background-call')).toHaveTextContent('On hold: (202) 555-0199'));
-    expect(api.control.requests).toEqual(['hold h1', 'hold h2', 'resume h1']);
+    await waitFor(() => expect(current).toHaveAccessibleName('Call with (202) 555-0199'));
+    expect(within(current).queryByTestId('call-waiting')).not.toBeInTheDocument();
   });
 });
 
