@@ -54,11 +54,11 @@ export interface PhoneDeps {
  *                     snapshot), loaded over HTTP and kept current by the event stream that the
  *                     person's tabs share (shared-stream.ts over event-stream.ts)
  *
- * - call-actions.ts   hold, resume, transfer, add a person, call waiting and swap (`control`): requests
+ * - call-actions.ts   hold, resume, transfer, add a person, call waiting (`control`): requests
  *                     to the server, whose answers and `live-call` events say what each call now is
  *
- * Two calls at once (call waiting, then one held while the other is in focus) are two CallSessions
- * in `calls`; the state machine says which is in focus, which waits and which is held.
+ * Two calls at once (one in progress, one waiting) are two CallSessions in `calls`; the state machine
+ * says which is in focus and which waits.
  *
  * Where the next features go:
  * - Headset buttons and lights (WebHID): headset.ts beside this file (report parsing as pure
@@ -73,14 +73,14 @@ export class PhoneController {
   readonly log: LogStore;
   /** History, unseen counts and presence, each a store the UI subscribes to on its own. */
   readonly live: LiveData;
-  /** Hold, transfer, add a person, call waiting and swap, for the calls in this tab. */
+  /** Hold, transfer, add a person and call waiting, for the calls in this tab. */
   readonly control: CallActions;
   private snapshot: PhoneSnapshot;
   private readonly listeners = new Set<() => void>();
   private readonly levels: LevelFeed;
   private readonly registration: DeviceRegistration;
   private readonly audio: AudioDeviceControl;
-  /** The calls the SDK has given us or we are placing, by local id: at most two (call waiting, swap). */
+  /** The calls the SDK has given us or we are placing, by local id: at most two (one of them waiting). */
   private readonly calls = new Map<string, CallSession>();
   private readonly callHost: CallHost;
   private tabs: TabCoordinator | null = null;
