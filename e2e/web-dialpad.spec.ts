@@ -1,8 +1,14 @@
 /** Dial pad validation and accessibility of every screen (axe-core: no serious or critical findings). */
-import { expect, test } from '@playwright/test';
-import { expectNoSeriousA11yFindings } from '../test-support/a11y';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
 import { expectPhoneState, phoneAction, phoneCalls, PHONES, TEAM_NUMBER } from '../test-support/emulator-api';
 import { dial, newPhonePage, openDialPad, signIn } from '../test-support/phone-ui';
+
+async function expectNoSeriousA11yFindings(page: Page, what: string) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${what}: ${v.id} ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+}
 
 test.describe('web: dial pad', () => {
   test('says why before dialing an invalid or disallowed number, and places nothing', async ({ browser }) => {

@@ -1,4 +1,4 @@
-/** Accessibility checks for the browser tests: axe-core, failing on serious or critical findings. */
+/** Accessibility checks for the browser tests: axe-core, failing on serious or critical findings (web-dialpad keeps its own copy for now). */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
 
