@@ -32,6 +32,7 @@ export const MODULES: Record<string, () => Promise<BenchModule>> = {
   'emulator-memory': () => import('./emulator-memory'),
   conferences: () => import('./conferences'),
   voicemail: () => import('./voicemail'),
+  'call-control': () => import('./call-control'),
 };
 
 export interface BenchReport {

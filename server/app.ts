@@ -29,6 +29,11 @@ import { staticRoutes } from './routes/static';
 import { tokenRoutes } from './routes/token';
 import { voiceRoutes } from './routes/voice';
 import { voicemailRoutes } from './routes/voicemails';
+import { callControlRoutes } from './routes/call-control';
+import { conferenceHookRoutes } from './routes/conference-hooks';
+import { CallControl } from './calls/control';
+import { conferenceUrls, renderJoinRoom, restLogin, twilioConferences } from './calls/twilio-conferences';
+import type { ConferenceApi } from './calls/twilio-conferences';
 import type { Store } from './store/store';
 import type { MessageSender } from './messages/sender';
 import type { CallPlacer } from './click-to-call/placer';
@@ -59,6 +64,8 @@ export interface BuildOptions {
   placer?: CallPlacer;
   /** Where voicemail audio comes from. Default: Twilio's REST API (or TWILIO_TEST_ENDPOINT) with the account's API key. */
   recordings?: RecordingMedia;
+  /** Conferences and participants at Twilio (or the local stand-in), for hold, transfer and add person. Default: Twilio's REST API with the account's API key. */
+  conferences?: ConferenceApi;
 }
 
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../dist/web', import.meta.url));
@@ -99,6 +106,16 @@ export function buildApp(config: AppConfig, opts: BuildOptions): FastifyInstance
   const app = fastify(options) as unknown as FastifyInstance;
   app.setErrorHandler(errorHandler);
   const emergency = opts.emergency ?? new EmergencyCalling(config.emergencyCalling);
+  const rooms = conferenceUrls(config.publicBaseUrl);
+  const control = new CallControl({
+    api: opts.conferences ?? twilioConferences(restLogin(config), rooms),
+    store: opts.store.liveCalls,
+    teamNumber: config.account.teamNumber,
+    ringSeconds: config.ringTimeoutSeconds,
+    joinTwiml: (room) => renderJoinRoom(room, rooms),
+    log: app.log,
+  });
+  opts.store.events.observe(control);
 
   app.register(shared(async (root: FastifyInstance) => registerSecurityHeaders(root, config)));
   // Before any route: it collects the route schemas the OpenAPI document is made from.
@@ -144,9 +161,11 @@ export function buildApp(config: AppConfig, opts: BuildOptions): FastifyInstance
     await api.register(eventsRoutes, { store: opts.store, users });
     const media = opts.recordings ?? twilioRecordingMedia({ account: config.account, origin: config.twilioTestEndpoint ?? TWILIO_REST_ORIGIN });
     await api.register(voicemailRoutes, { store: opts.store, users, media });
+    await api.register(callControlRoutes, { config, store: opts.store, users, control });
   });
 
-  app.register(voiceRoutes, { config, store: opts.store, emergency });
+  app.register(voiceRoutes, { config, store: opts.store, emergency, joinRoom: (parentSid) => { const room = control.roomForParent(parentSid); return room === undefined ? undefined : renderJoinRoom(room, rooms); } });
+  app.register(conferenceHookRoutes, { config, store: opts.store, control });
   app.register(smsRoutes, { config, store: opts.store });
   app.register(restCallRoutes, { config, store: opts.store });
   return app;

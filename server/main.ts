@@ -15,6 +15,7 @@ import { twilioCallLog } from './history/heal';
 import { twilioRecordingRemover } from './voicemail/purge';
 import { twilioSender } from './messages/sender';
 import { twilioPlacer } from './click-to-call/placer';
+import { conferenceUrls, restLogin, twilioConferences } from './calls/twilio-conferences';
 import { resolveLocalConfig } from './local-mode';
 import { openStore } from './store/store';
 import type { Store } from './store/store';
@@ -104,7 +105,8 @@ async function main(): Promise<void> {
     const sender = twilioSender(config.account, restClient);
     const placer = twilioPlacer(config.account, restClient);
     const recordings = twilioRecordingMedia({ account: config.account, origin: config.emulatorOrigin ?? config.publicBaseUrl, ca: local.tls.cert });
-    app = buildApp(config, { https: local.tls, loggerInstance: logger, store, emergency, sender, placer, recordings });
+    const conferences = twilioConferences(restLogin(config), conferenceUrls(config.publicBaseUrl), restClient);
+    app = buildApp(config, { https: local.tls, loggerInstance: logger, store, emergency, sender, placer, recordings, conferences });
     // With EMULATOR_ORIGIN the stand-in runs on its own, so this server can restart under live calls.
     if (config.emulatorOrigin === undefined) {
       // The one import of the emulator from the server: its plugin, the entry point it offers its hosts.
@@ -123,7 +125,8 @@ async function main(): Promise<void> {
     const restClient = config.twilioTestEndpoint === undefined ? undefined : emulatorRequestClient(config.twilioTestEndpoint);
     const sender = twilioSender(config.account, restClient);
     const placer = twilioPlacer(config.account, restClient);
-    app = buildApp(config, { loggerInstance: logger, store, emergency, sender, placer });
+    const conferences = twilioConferences(restLogin(config), conferenceUrls(config.publicBaseUrl), restClient);
+    app = buildApp(config, { loggerInstance: logger, store, emergency, sender, placer, conferences });
     host = '0.0.0.0';
     if (config.twilioTestEndpoint !== undefined) {
       // Loudly: every REST call and every browser's signaling, credentials included, goes elsewhere.

@@ -81,31 +81,43 @@ export const TransferRequest = Type.Object({
 });
 export type TransferRequest = Static<typeof TransferRequest>;
 
+/**
+ * The custom parameters a browser rung by a transfer (or rung again when nobody took a blind transfer)
+ * receives on its SDK call (`call.customParameters`). `From` is the outside caller's number when there is one.
+ */
+export const TRANSFER_PARAMS = {
+  /** The user who transferred the call. */
+  by: 'transferredBy',
+  /** The other parties: numbers or user names, comma-separated. */
+  caller: 'transferredCaller',
+  /** blind or consult. */
+  mode: 'transferMode',
+  /** On a recall after a blind transfer nobody answered: the target who did not answer. */
+  recall: 'recalledFrom',
+} as const;
+
 const BAD_TARGET = errorReply('A number that is not valid or not allowed (country, premium rate), or no such colleague (bad_request, not_allowed, unknown_user).');
 
-function action<const U extends string>(url: U, summary: string, description: string, body?: typeof CallTarget | typeof TransferRequest) {
-  return defineRoute({
-    method: 'POST',
-    url,
-    schema: {
-      summary,
-      description,
-      tags: ['Calls'],
-      security: SIGNED_IN,
-      params: LiveCallParams,
-      ...(body ? { body } : {}),
-      response: {
-        200: LiveCall,
-        400: body ? BAD_TARGET : errorReply('A malformed id (bad_request).'),
-        401: SIGNED_OUT,
-        404: NOT_FOUND,
-        409: WRONG_STATE,
-        502: TWILIO_REFUSED,
-        503: errorReply('The call store is unavailable (store_unavailable).'),
-        ...(body ? JSON_BODY_ERRORS : STATE_CHANGE_ERRORS),
-      },
-    },
-  });
+const ACTION_RESPONSES = {
+  401: SIGNED_OUT,
+  404: NOT_FOUND,
+  409: WRONG_STATE,
+  502: TWILIO_REFUSED,
+  503: errorReply('The call store is unavailable (store_unavailable).'),
+} as const;
+
+/** What every action route shares: signed in, the call's history id in the path. */
+const actionSchema = (summary: string, description: string) =>
+  ({ summary, description, tags: ['Calls'], security: SIGNED_IN, params: LiveCallParams }) as const;
+
+function action<const U extends string>(url: U, summary: string, description: string) {
+  const response = { 200: LiveCall, 400: errorReply('A malformed id (bad_request).'), ...ACTION_RESPONSES, ...STATE_CHANGE_ERRORS };
+  return defineRoute({ method: 'POST', url, schema: { ...actionSchema(summary, description), response } });
+}
+
+function actionWithTarget<const U extends string, B extends typeof CallTarget | typeof TransferRequest>(url: U, summary: string, description: string, body: B) {
+  const response = { 200: LiveCall, 400: BAD_TARGET, ...ACTION_RESPONSES, ...JSON_BODY_ERRORS };
+  return defineRoute({ method: 'POST', url, schema: { ...actionSchema(summary, description), body, response } });
 }
 
 export const liveCallListRoute = defineRoute({
@@ -122,16 +134,18 @@ export const liveCallListRoute = defineRoute({
 
 export const holdRoute = action('/api/calls/:id/hold', 'Hold', 'The other parties hear hold music and are not heard; the call keeps its timer.');
 export const resumeRoute = action('/api/calls/:id/resume', 'Resume', 'Brings the held parties back, with audio both ways.');
-export const transferRoute = action(
+export const transferRoute = actionWithTarget(
   '/api/calls/:id/transfer',
   'Transfer',
   'blind: the target rings showing who is transferred and by whom; when they answer the caller talks to them and your leg ends; ' +
-    'if nobody answers within the ring time the call comes back to you, ringing. consult: the caller is held while you talk to the target.',
+    'if nobody answers within the ring time the call comes back to you, ringing. consult: the caller is held while you talk to the target. ' +
+    'The target\'s browser gets custom parameters (call.customParameters): transferredBy (the user), transferredCaller (the other parties, ' +
+    'comma-separated), transferMode (blind or consult); a browser rung again after an unanswered blind transfer gets recalledFrom (the target).',
   TransferRequest,
 );
 export const completeTransferRoute = action('/api/calls/:id/transfer/complete', 'Complete transfer', 'Joins the caller and the consulted target, and drops you.');
 export const cancelTransferRoute = action('/api/calls/:id/transfer/cancel', 'Cancel transfer', 'Drops the target (or stops its ringing) and brings you back to the caller.');
-export const addPartyRoute = action('/api/calls/:id/add', 'Add person', 'Calls a colleague or a number into the call: everyone hears everyone.', CallTarget);
+export const addPartyRoute = actionWithTarget('/api/calls/:id/add', 'Add person', 'Calls a colleague or a number into the call: everyone hears everyone.', CallTarget);
 
 export const CALL_CONTROL_ROUTES = [
   liveCallListRoute,

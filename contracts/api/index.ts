@@ -10,6 +10,8 @@
  * the OpenAPI document (GET /api/openapi.json) lists the route, and server/routes/openapi.test.ts checks
  * that every contract is served with its own schema and documented.
  */
+import { CALL_CONTROL_ROUTES } from './call-control';
+import { conferenceCallbackRoute, conferenceLegCallbackRoute } from './conference-webhooks';
 import { configRoute } from './config';
 import { eventsRoute } from './events';
 import { healthRoute } from './health';
@@ -26,6 +28,7 @@ import { afterDialWebhookRoute, smsStatusWebhookRoute, smsWebhookRoute, recordin
 
 export * from './call-control';
 export * from './click-to-call';
+export * from './conference-webhooks';
 export * from './config';
 export * from './errors';
 export * from './events';
@@ -81,4 +84,7 @@ export const API_ROUTES = [
   clickToCallAnswerWebhookRoute,
   clickToCallConnectWebhookRoute,
   clickToCallStatusWebhookRoute,
+  ...CALL_CONTROL_ROUTES,
+  conferenceCallbackRoute,
+  conferenceLegCallbackRoute,
 ] as const;

@@ -18,7 +18,7 @@ export const EVENT_RETENTION_JOB = 'event-retention';
 export const EVENT_RETENTION_HOURS = 48;
 const OUTBOX_LOCK = [0x50484f4e, 2] as const;
 
-export type StoredEventType = 'call' | 'presence' | 'unseen' | 'message' | 'conversation' | 'voicemail' | 'voicemail-deleted' | 'click-to-call';
+export type StoredEventType = 'call' | 'live-call' | 'presence' | 'unseen' | 'message' | 'conversation' | 'voicemail' | 'voicemail-deleted' | 'click-to-call';
 
 export interface NewEvent {
   type: StoredEventType;

@@ -27,6 +27,8 @@ export type CallFact =
   | (Common & { kind: 'dial'; dialLeg: string | null; dialStatus: string; dialDuration: number | null })
   /** A <Record> recording status callback: a voicemail left (completed, with a length) or not (absent). */
   | (Common & { kind: 'recording'; recording: string; status: string; duration: number | null })
+  /** Call control: a transfer handed the call to a colleague (`leg` is theirs); they answered it. */
+  | (Common & { kind: 'handover'; user: string; leg: string })
   /** One leg as Twilio's REST Calls list shows it (healing). */
   | (Common & { kind: 'rest'; leg: string; status: string; startedAt: string | null; endedAt: string | null; duration: number | null });
 
@@ -145,8 +147,13 @@ export function restFact(call: RestCall, listedAt: Date): CallFact | undefined {
  * A fact that differs in anything (another status, another Timestamp) is another fact, and fold.ts decides
  * between them by rules, never by arrival order; an exact repeat (Twilio's retry) is stored once.
  */
+export function handoverFact(callSid: string, user: string, leg: string, at: Date): CallFact | undefined {
+  if (!isCallSid(callSid) || !isCallSid(leg)) return undefined;
+  return { kind: 'handover', call: callSid, at: at.toISOString(), from: '', to: '', user: text(user), leg };
+}
+
 export function factKey(fact: CallFact): string {
   const canonical = JSON.stringify(Object.fromEntries(Object.entries(fact).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
-  const leg = fact.kind === 'status' || fact.kind === 'rest' ? fact.leg : fact.kind === 'recording' ? fact.recording : fact.call;
+  const leg = fact.kind === 'status' || fact.kind === 'rest' || fact.kind === 'handover' ? fact.leg : fact.kind === 'recording' ? fact.recording : fact.call;
   return `${fact.kind}:${leg}:${createHash('sha256').update(canonical).digest('base64url').slice(0, 22)}`;
 }

@@ -217,6 +217,9 @@ export function foldCall(callSid: string, input: readonly CallFact[]): FoldedCal
     const winner = answeredChild ?? children.find((c) => c.sid === dial?.dialLeg);
     answeredBy = winner ? userOf(winner.to) : null;
   }
+  // A transfer hands the call on: whoever took it last answered it, as far as the team is concerned.
+  const handover = best(facts.filter((f): f is Extract<CallFact, { kind: 'handover' }> => f.kind === 'handover'), (f) => [time(f.at).getTime()]);
+  if (answered && handover && direction !== 'outbound') answeredBy = handover.user;
 
   return {
     callSid,

@@ -28,6 +28,9 @@ describe('the team in memory', () => {
     // Another replica's change arrives as an event.
     team.event({ id: 1, type: 'presence', audience: null, payload: { presence: { user: 'carol', availability: 'dnd', onCall: true } } });
     expect(team.available()).toEqual(new Set(['alice']));
+    // Call waiting: a user on a call is still rung (their tab shows the second call as a banner).
+    team.event({ id: 1, type: 'presence', audience: null, payload: { presence: { user: 'alice', availability: 'available', onCall: true } } });
+    expect(team.available()).toEqual(new Set(['alice']));
     expect(team.presenceOf('carol')).toEqual({ user: 'carol', availability: 'dnd', onCall: true });
     team.event({ id: 2, type: 'unseen', audience: ['alice'], payload: { unseen: { missedCalls: 0, seenUpTo: '2025-03-01T10:00:00.000Z' } } });
     expect(team.seenUpTo('alice')).toEqual(new Date('2025-03-01T10:00:00.000Z'));

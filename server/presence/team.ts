@@ -31,7 +31,10 @@ export class Team implements HubObserver {
     for (const user of users) this.members.set(user, { availability: 'available', onCall: false, seenUpTo: null });
   }
 
-  /** Users who may be rung for the team number. */
+  /**
+   * Users who may be rung for the team number: all but those on Do not disturb. Being on a call does not
+   * count: a second call rings them too (call waiting), and goes to voicemail if nobody takes it.
+   */
   available(): ReadonlySet<string> {
     return new Set(this.users.filter((u) => this.members.get(u)!.availability === 'available'));
   }

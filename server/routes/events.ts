@@ -34,6 +34,11 @@ export function shapeFor(event: HubEvent, seenUpTo: Date | null, user: string): 
   switch (event.type) {
     case 'call':
       return { type: 'call', call: withSeen(event.payload.call as SharedCallRecord, seenUpTo) };
+    case 'live-call': {
+      // One view per user in the call (their own legs, whether it ended for them).
+      const liveCall = (event.payload.liveCalls as Record<string, Extract<ServerEvent, { type: 'live-call' }>['liveCall']> | undefined)?.[user];
+      return liveCall ? { type: 'live-call', liveCall } : undefined;
+    }
     case 'presence':
       return { type: 'presence', presence: event.payload.presence as Extract<ServerEvent, { type: 'presence' }>['presence'] };
     case 'voicemail':

@@ -101,7 +101,15 @@ function historyTarget(decision: VoiceDecision, params: Params): string | null {
   return params.From?.startsWith('client:') ? targetOf(params.To ?? '') : null;
 }
 
-export const voiceRoutes: FastifyPluginAsyncTypebox<{ config: AppConfig; store: Store; emergency?: EmergencyCalling }> = async (app, opts) => {
+export interface VoiceRouteOptions {
+  config: AppConfig;
+  store: Store;
+  emergency?: EmergencyCalling;
+  /** The TwiML that puts a parent leg in its conference while call control moves its call there (else undefined). */
+  joinRoom?: (parentSid: string) => string | undefined;
+}
+
+export const voiceRoutes: FastifyPluginAsyncTypebox<VoiceRouteOptions> = async (app, opts) => {
   const { config, store } = opts;
   const urls = webhookUrls(config.publicBaseUrl);
   const context = voiceContext(config);
@@ -143,6 +151,12 @@ export const voiceRoutes: FastifyPluginAsyncTypebox<{ config: AppConfig; store: 
     handler: async (request, reply) => {
       noteContractMismatch(request);
       const params: Params = request.body;
+      // The dialed leg was moved into a conference: the caller follows it there, and the call goes on.
+      const join = opts.joinRoom?.(params.CallSid ?? '');
+      if (join !== undefined) {
+        request.log.info({ event: 'dial-moved-to-conference', callSid: params.CallSid }, 'caller follows into the conference');
+        return twiml(reply, join);
+      }
       const leg = parseLeg(request.query.leg) ?? 'inbound';
       const decision = decideAfterDial(params, leg, context.voicemail);
       request.log.info({ event: 'dial-ended', callSid: params.CallSid, leg, dialCallStatus: params.DialCallStatus }, 'dial ended');

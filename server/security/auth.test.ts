@@ -30,21 +30,27 @@ const OPEN: Record<string, string> = {
   'POST /api/session': 'sign-in itself',
   'DELETE /api/session': 'sign-out (works signed out too)',
 };
+const CALL_ACTIONS = [
+  'POST /api/calls/:id/hold', 'POST /api/calls/:id/resume', 'POST /api/calls/:id/transfer', 'POST /api/calls/:id/transfer/complete',
+  'POST /api/calls/:id/transfer/cancel', 'POST /api/calls/:id/add',
+];
 const SIGNED_IN = [
   'GET /api/session', 'POST /api/token', 'GET /api/calls', 'POST /api/calls/seen', 'GET /api/unseen', 'GET /api/presence', 'PUT /api/presence/me',
   'GET /api/events', 'POST /api/messages', 'GET /api/conversations', 'GET /api/conversations/:id/messages', 'POST /api/conversations/:id/read',
   'GET /api/voicemails', 'GET /api/voicemails/:id/audio', 'POST /api/voicemails/:id/heard', 'DELETE /api/voicemails/:id', 'POST /api/voicemails/:id/restore',
   'GET /api/me/personal-number', 'PUT /api/me/personal-number', 'POST /api/click-to-call', 'POST /api/click-to-call/:sid/hangup',
+  'GET /api/calls/live', ...CALL_ACTIONS,
 ];
 const SIGNED_BY_TWILIO = [
   'POST /handle_calls', 'POST /handle_calls/after-dial', 'POST /handle_calls/status', 'POST /handle_calls/voicemail-done', 'POST /handle_calls/recording',
   'POST /handle_sms', 'POST /handle_sms/status', 'POST /handle_calls/say',
   'POST /handle_calls/click-to-call', 'POST /handle_calls/click-to-call/connect', 'POST /handle_calls/click-to-call/status',
+  'POST /handle_calls/conference', 'POST /handle_calls/conference-leg',
 ];
 const STATE_CHANGING = [
   'POST /api/session', 'DELETE /api/session', 'POST /api/token', 'POST /api/calls/seen', 'PUT /api/presence/me', 'POST /api/messages', 'POST /api/conversations/:id/read',
   'POST /api/voicemails/:id/heard', 'DELETE /api/voicemails/:id', 'POST /api/voicemails/:id/restore',
-  'PUT /api/me/personal-number', 'POST /api/click-to-call', 'POST /api/click-to-call/:sid/hangup',
+  'PUT /api/me/personal-number', 'POST /api/click-to-call', 'POST /api/click-to-call/:sid/hangup', ...CALL_ACTIONS,
 ];
 /** Signed-in answers other than 200: created; conversation 1 is there once the send has run, not before. */
 const ACCEPTED: Record<string, number[]> = {
@@ -54,7 +60,9 @@ const ACCEPTED: Record<string, number[]> = {
   'DELETE /api/voicemails/:id': [400, 404], 'POST /api/voicemails/:id/restore': [400, 404],
   'GET /api/conversations/:id/messages': [200, 404], 'POST /api/conversations/:id/read': [200, 404],
   // No personal number is kept and this app places no calls; the made-up call is not the user's.
-  'POST /api/click-to-call': [409, 503], 'POST /api/click-to-call/:sid/hangup': [404, 503] };
+  'POST /api/click-to-call': [409, 503], 'POST /api/click-to-call/:sid/hangup': [404, 503],
+  // No live call has the id the request fills in.
+  ...Object.fromEntries(CALL_ACTIONS.map((r) => [r, [404]])) };
 /** Endless answers: read as a stream, then let go. */
 const STREAMING = ['GET /api/events'];
 /** What a signed-in request gets from routes that name a resource: the made-up id is refused, the session is not. */
@@ -62,6 +70,7 @@ const STREAMING = ['GET /api/events'];
 const BODIES: Record<string, unknown> = {
   'PUT /api/presence/me': { availability: 'available' }, 'POST /api/messages': { to: '+14155550123', body: 'Hello' },
   'PUT /api/me/personal-number': { personalNumber: null }, 'POST /api/click-to-call': { to: '+14155550123' }, 'POST /api/click-to-call/:sid/hangup': {},
+  'POST /api/calls/:id/transfer': { to: 'bob', mode: 'blind' }, 'POST /api/calls/:id/add': { to: 'bob' },
 };
 
 const key = (r: RouteEntry) => `${r.method === 'HEAD' ? 'GET' : r.method} ${r.url}`;

@@ -16,6 +16,8 @@ import { purgeEvents } from '../events/outbox';
 import { Healer } from '../history/heal';
 import type { CallLog } from '../history/heal';
 import { HistoryRepository } from '../history/repository';
+import { LiveCallRepository } from '../calls/repository';
+import type { LiveCallStore } from '../calls/repository';
 import { MessagesRepository } from '../messages/repository';
 import { Team } from '../presence/team';
 import { VoicemailPurger } from '../voicemail/purge';
@@ -60,6 +62,8 @@ export interface Store {
   voicemails: VoicemailRepository;
   /** Personal numbers and the progress of calls placed via them. */
   clickToCall: ClickToCallRepository;
+  /** Live calls as the history knows them, and their live-call events (call control). */
+  liveCalls: LiveCallStore;
   /** Writes the call path does not wait for. */
   background: BackgroundWrites;
   team: Team;
@@ -134,6 +138,7 @@ export async function openStore(config: StoreConfig, options: StoreOptions): Pro
     messages,
     voicemails,
     clickToCall: new ClickToCallRepository(database.db),
+    liveCalls: new LiveCallRepository(database.db, history),
     background,
     team,
     events,

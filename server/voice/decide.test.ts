@@ -76,6 +76,8 @@ describe('decideVoice', () => {
     ['bob on Do not disturb: only alice rings', ['alice', 'carol'], inbound, { kind: 'ring-group', callerId: '+12025550199', identities: ['alice'], timeout: 20 }],
     ['carol (not in the ring group) is available, nobody in it is', ['carol'], inbound, nobody],
     ['everybody on Do not disturb', [], inbound, nobody],
+    // `available` leaves out Do not disturb only (presence/team.ts): a member on a call is rung again, for call waiting.
+    ['call waiting: alice and bob are on calls, carol on Do not disturb: alice and bob ring', ['alice', 'bob'], inbound, { kind: 'ring-group', callerId: '+12025550199', identities: ['alice', 'bob'], timeout: 20 }],
     ['a colleague on Do not disturb still takes direct calls', [], fromAlice('bob'), { kind: 'dial-client', identity: 'bob', timeout: 20 }],
     ['availability does not change calls to numbers', [], fromAlice('+12025550123'), dialNumber('+12025550123')],
   ] as const)('%s', (_name, available, params, expected) => {

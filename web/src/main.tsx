@@ -51,7 +51,7 @@ const controller = new PhoneController({
 
 const services: AppServices = {
   // Only a loader here: the headset code is fetched when a granted headset is plugged in or the settings open.
-  headset: headsetAccess(browserHid(), controller, env.tabs),
+  headset: headsetAccess(browserHid(), controller, env.tabs, { holdOrSwap: () => void controller.control.holdOrResume() }),
   // The browser's install offer comes early and once: listen from the start.
   install: new InstallPrompt(window),
   updates: new AppUpdates(),

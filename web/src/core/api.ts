@@ -6,6 +6,9 @@ import type {
   SentMessage, Unseen, callListRoute, callsSeenRoute, configRoute, conversationListRoute, conversationMessagesRoute, conversationReadRoute,
   currentSessionRoute, presenceListRoute, sendMessageRoute, setAvailabilityRoute, signInRoute, signOutRoute, tokenRoute, unseenRoute, Voicemail, VoicemailDeleted, VoicemailList, voicemailDeleteRoute, voicemailHeardRoute, voicemailListRoute, voicemailRestoreRoute,
 } from '../../../contracts/api';
+import type {
+  LiveCall, LiveCallList, TransferRequest, addPartyRoute, cancelTransferRoute, completeTransferRoute, holdRoute, liveCallListRoute, resumeRoute, transferRoute,
+} from '../../../contracts/api';
 import type { AppConfig, Session, TokenGrant } from './types';
 
 /** An error from our server: `message` is the server's sentence, `code` its machine code. */
@@ -52,7 +55,19 @@ export interface Api {
   /** Rings the user's own phone, which then calls `to` once they press 1. */
   clickToCall(to: string): Promise<ClickToCallProgress>;
   hangUpClickToCall(callSid: string): Promise<void>;
+  /** The calls the signed-in user is in, with their parties and the CallSids of their own legs. */
+  liveCalls(): Promise<LiveCallList>;
+  /** Call control by history id; each answers the call as it now is. */
+  holdCall(id: string): Promise<LiveCall>;
+  resumeCall(id: string): Promise<LiveCall>;
+  transferCall(id: string, to: string, mode: TransferRequest['mode']): Promise<LiveCall>;
+  completeTransfer(id: string): Promise<LiveCall>;
+  cancelTransfer(id: string): Promise<LiveCall>;
+  addParty(id: string, to: string): Promise<LiveCall>;
 }
+
+/** A call-control route's path with the history id filled in. */
+const callPath = <U extends string>(id: string, tail: string) => `/api/calls/${encodeURIComponent(id)}${tail}` as U;
 
 /** Where the browser plays a voicemail from: this server's proxy, never Twilio. */
 export const voicemailAudioUrl = (id: string) => `/api/voicemails/${encodeURIComponent(id)}/audio`;
@@ -74,12 +89,14 @@ export function createApi(fetchImpl: Fetch = (input, init) => fetch(input, init)
    */
   async function request<R extends RouteContract>(route: Pick<R, 'method' | 'url'>, body: RequestBody<R>, query = ''): Promise<ReplyBody<R>> {
     let response: Response;
+    // The server takes state changes only as JSON (server/plugins/csrf.ts), so a POST with nothing to say sends {}.
+    const payload = body === undefined && route.method === 'POST' ? {} : body;
     try {
       response = await fetchImpl(route.url + query, {
         method: route.method,
         credentials: 'same-origin',
-        headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: payload === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+        body: payload === undefined ? undefined : JSON.stringify(payload),
       });
     } catch (cause) {
       throw new ApiError('The server could not be reached. Check your connection.', 0, 'network');
@@ -142,5 +159,12 @@ export function createApi(fetchImpl: Fetch = (input, init) => fetch(input, init)
     hangUpClickToCall: async (callSid) => {
       await request<typeof clickToCallHangupRoute>({ method: 'POST', url: `/api/click-to-call/${encodeURIComponent(callSid)}/hangup` as '/api/click-to-call/:sid/hangup' }, {});
     },
+    liveCalls: () => request<typeof liveCallListRoute>({ method: 'GET', url: '/api/calls/live' }, undefined),
+    holdCall: (id) => request<typeof holdRoute>({ method: 'POST', url: callPath(id, '/hold') }, undefined),
+    resumeCall: (id) => request<typeof resumeRoute>({ method: 'POST', url: callPath(id, '/resume') }, undefined),
+    transferCall: (id, to, mode) => request<typeof transferRoute>({ method: 'POST', url: callPath(id, '/transfer') }, { to, mode }),
+    completeTransfer: (id) => request<typeof completeTransferRoute>({ method: 'POST', url: callPath(id, '/transfer/complete') }, undefined),
+    cancelTransfer: (id) => request<typeof cancelTransferRoute>({ method: 'POST', url: callPath(id, '/transfer/cancel') }, undefined),
+    addParty: (id, to) => request<typeof addPartyRoute>({ method: 'POST', url: callPath(id, '/add') }, { to }),
   };
 }

@@ -1,6 +1,8 @@
 import type { Api } from './api';
 import { AudioDeviceControl, type AudioDevices } from './audio-devices';
 import { everyCallSecond } from './call-clock';
+import { CallActions } from './call-actions';
+import { transferOffer } from './call-control';
 import { CallSession, type CallHost } from './call-session';
 import type { NotificationHandle, PhoneEnv } from './env';
 import type { StreamTransport } from './event-stream';
@@ -40,7 +42,8 @@ export interface PhoneDeps {
 /**
  * The phone core's coordinator, and the one object a UI talks to: it owns the snapshot, turns what
  * its parts report into events for the state machine (state.ts, a pure reducer), and exposes plain
- * methods. Nothing here knows about React. Its parts:
+ * methods. Nothing here knows about React. It is longer than most modules because it is where the
+ * parts meet (wiring and routing only); anything with rules of its own lives in a part. Its parts:
  *
  * - registration.ts   the Device: token, registration, re-registration, replacement, the 401 exit
  * - call-session.ts   one call: its SDK wiring, DTMF queue and mute; one instance per call in `calls`
@@ -51,11 +54,13 @@ export interface PhoneDeps {
  *                     snapshot), loaded over HTTP and kept current by the event stream that the
  *                     person's tabs share (shared-stream.ts over event-stream.ts)
  *
+ * - call-actions.ts   hold, resume, transfer, add a person, call waiting (`control`): requests
+ *                     to the server, whose answers and `live-call` events say what each call now is
+ *
+ * Two calls at once (one in progress, one waiting) are two CallSessions in `calls`; the state machine
+ * says which is in focus and which waits.
+ *
  * Where the next features go:
- * - A second call (call waiting, hold and swap, consult transfer): a second CallSession in
- *   `calls`. `onIncoming` creates it instead of ignoring a call while busy; the state machine keeps
- *   a list of calls and the id of the one in focus instead of `call`; the call methods here take a
- *   call id (`current()` picks the call in focus today); hold is a CallSession method.
  * - Headset buttons and lights (WebHID): headset.ts beside this file (report parsing as pure
  *   functions next to it) that, like the UI, reads the snapshot (ring, off-hook and mute lights)
  *   and calls these methods on button presses; WebHID reaches it through a new port on PhoneEnv,
@@ -68,12 +73,14 @@ export class PhoneController {
   readonly log: LogStore;
   /** History, unseen counts and presence, each a store the UI subscribes to on its own. */
   readonly live: LiveData;
+  /** Hold, transfer, add a person and call waiting, for the calls in this tab. */
+  readonly control: CallActions;
   private snapshot: PhoneSnapshot;
   private readonly listeners = new Set<() => void>();
   private readonly levels: LevelFeed;
   private readonly registration: DeviceRegistration;
   private readonly audio: AudioDeviceControl;
-  /** The calls the SDK has given us or we are placing, by local id. Today at most one. */
+  /** The calls the SDK has given us or we are placing, by local id: at most two (one of them waiting). */
   private readonly calls = new Map<string, CallSession>();
   private readonly callHost: CallHost;
   private tabs: TabCoordinator | null = null;
@@ -94,7 +101,24 @@ export class PhoneController {
     this.log = log;
     this.levels = new LevelFeed(deps.env);
     this.snapshot = initialSnapshot(deps.env.notificationPermission());
-    this.live = new LiveData({ api: deps.api, env: deps.env, events: deps.events, log, texts: deps.texts }, () => this.endSession());
+    this.live = new LiveData(
+      { api: deps.api, env: deps.env, events: deps.events, log, texts: deps.texts, liveCall: (live) => this.control.apply(live) },
+      () => this.endSession(),
+    );
+    this.control = new CallActions({
+      api: deps.api,
+      log,
+      me: () => this.snapshot.user?.identity ?? '',
+      phone: () => this.snapshot.phone,
+      sessions: () => this.calls.values(),
+      session: (id) => this.calls.get(id),
+      dispatch: (event) => this.dispatch(event),
+      acceptWaiting: async (session) => {
+        // The microphone is already open for the call in progress; the SDK shares it with this one.
+        this.log.add('Accepting the waiting call');
+        session.accept();
+      },
+    });
     const device = () => this.registration.current;
     const inCall = () => [...this.calls.values()].some((session) => session.attached);
     this.audio = new AudioDeviceControl({
@@ -131,6 +155,7 @@ export class PhoneController {
       statusOf: (id) => (this.snapshot.phone.call?.id === id ? this.snapshot.phone.status : null),
       answered: (session) => {
         this.closeNotification();
+        void this.control.refresh();
         if (session.direction === 'incoming') this.tabs?.announce('answered', session.callSid, session.from);
       },
       ended: (session, problem) => this.onEnded(session, problem),
@@ -343,15 +368,17 @@ export class PhoneController {
 
   private onIncoming(call: CallLike): void {
     const from = call.parameters.From ?? '';
-    if (this.snapshot.phone.status !== 'ready') {
+    const { status, waiting, background } = this.snapshot.phone;
+    const waits = (status === 'inCall' || status === 'reconnecting') && !waiting && !background;
+    if (status !== 'ready' && !waits) {
       // Busy here; other devices or the caller's fallback take it.
       this.log.add(`Incoming call from ${from} while busy: ignored`);
       call.ignore();
       return;
     }
     const session = this.openCall('incoming');
-    this.log.add(`Incoming call from ${from}`);
-    this.dispatch({ type: 'incoming', id: session.id, peer: from });
+    this.log.add(waits ? `Call waiting: ${from}` : `Incoming call from ${from}`);
+    this.dispatch({ type: 'incoming', id: session.id, peer: from, offer: transferOffer(call.customParameters) });
     session.attach(call);
     const { env, texts } = this.deps;
     if (this.tabs?.isLeader !== false && env.isHidden() && texts) {

@@ -10,7 +10,7 @@ import { flush, incoming, outgoing, signedIn } from './testing/phone-harness';
 
 const phone = (status: Status, muted = false): Pick<PhoneState, 'status' | 'call'> => ({
   status,
-  call: status === 'ready' ? null : { id: 'c', direction: 'incoming', peer: '+1', startedAt: null, muted, warnings: [] },
+  call: status === 'ready' ? null : { id: 'c', direction: 'incoming', peer: '+1', startedAt: null, muted, warnings: [], control: null, offer: null },
 });
 
 describe('decideButton', () => {
@@ -64,7 +64,15 @@ describe('lightsFor', () => {
     ['reconnecting', false, { offHook: true, ring: false, mute: false, hold: false }],
     ['signedOut', false, { offHook: false, ring: false, mute: false, hold: false }],
   ] as const)('%s (muted %s)', (status, muted, lights) => {
-    expect(lightsFor({ ...phone(status, muted), registration: 'registered', problem: null })).toEqual(lights);
+    expect(lightsFor({ ...phone(status, muted), registration: 'registered', problem: null, waiting: null, background: null })).toEqual(lights);
+  });
+
+  it('lights Hold while this person holds the call in focus or the other of two', () => {
+    const base = { ...phone('inCall'), registration: 'registered' as const, problem: null, waiting: null, background: null };
+    const held = { historyId: 'h1', parties: [], transfer: null, held: true, onHold: false };
+    expect(lightsFor({ ...base, call: { ...base.call!, control: held } }).hold).toBe(true);
+    expect(lightsFor({ ...base, background: { ...base.call!, id: 'c2' } }).hold).toBe(true);
+    expect(lightsFor({ ...base, call: { ...base.call!, control: { ...held, held: false, onHold: true } } }).hold).toBe(false);
   });
 });
 

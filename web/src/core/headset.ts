@@ -23,11 +23,7 @@ export interface HeadsetPhone {
   readonly log: { add(text: string): void };
 }
 
-/**
- * FLASH_HOOK: what Flash does once the phone can hold or swap calls. Hold, resume and swap do not
- * exist yet; when they do, pass the controller's method here (headset-manager.ts) and Flash during a
- * call will hold or resume it, or swap between two calls.
- */
+/** What Flash does during a call: hold or resume it (call-actions.ts `holdOrResume`); named for swap too, once two calls can be held. */
 export interface HeadsetHooks {
   holdOrSwap?: () => void;
 }
@@ -55,8 +51,8 @@ export function lightsFor(phone: PhoneState): LightState {
     offHook,
     ring: phone.status === 'incoming',
     mute: offHook && phone.call?.muted === true,
-    // No call is ever on hold yet (see FLASH_HOOK).
-    hold: false,
+    // A call this person holds: the one in focus, or the other one of two.
+    hold: offHook && (phone.call?.control?.held === true || phone.background !== null),
   };
 }
 

@@ -6,7 +6,7 @@
  * resume, and kept current by its events. Nothing here polls.
  */
 import type { Api } from './api';
-import type { Availability, CallRecord, MessageRecord, ServerEvent, Unseen, Voicemail } from '../../../contracts/api';
+import type { Availability, CallRecord, LiveCall, MessageRecord, ServerEvent, Unseen, Voicemail } from '../../../contracts/api';
 import type { NotificationHandle, PhoneEnv } from './env';
 import { ClickToCall } from './click-to-call';
 import { EventStream, type StreamTransport } from './event-stream';
@@ -45,6 +45,8 @@ export interface LiveDataDeps {
   events: StreamTransport;
   log: LogStore;
   texts?: Partial<MissedCallTexts>;
+  /** A call the user is in changed (call-actions.ts applies it to this tab's calls). */
+  liveCall?: (call: LiveCall) => void;
 }
 
 export class LiveData {
@@ -259,6 +261,9 @@ export class LiveData {
         break;
       case 'click-to-call':
         this.clickToCall.apply(event.progress);
+        break;
+      case 'live-call':
+        this.deps.liveCall?.(event.liveCall);
         break;
       case 'reset':
         this.deps.log.add('Live updates: events were missed; reloading the lists');

@@ -312,6 +312,8 @@ export function deviceOptions(config: AppConfig): DeviceOptions {
     ...config.deviceOptions,
     codecPreferences: ['opus', 'pcmu'],
     closeProtection: true,
+    // A second call rings during a call (call waiting); without it the SDK drops the invite unseen.
+    allowIncomingWhileBusy: true,
     // Voice SDK 2.x always reports ringing; the flag keeps 1.x-style option sets explicit.
     enableRingingState: true,
     // Busy / no answer / declined arrive as their own error codes instead of a generic 31005.

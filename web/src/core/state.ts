@@ -1,3 +1,4 @@
+import type { CallControl, TransferOffer } from './call-control';
 import type { Reason } from './reasons';
 
 export type Status =
@@ -22,6 +23,10 @@ export interface CallInfo {
   startedAt: number | null;
   muted: boolean;
   warnings: string[];
+  /** Hold, parties and transfer as the server last said (call-control.ts); null until it has. */
+  control: CallControl | null;
+  /** A colleague is handing this ringing call over (from the invite). */
+  offer: TransferOffer | null;
 }
 
 export interface Problem {
@@ -32,8 +37,12 @@ export interface Problem {
 export interface PhoneState {
   status: Status;
   registration: Registration;
-  /** The one call. A second simultaneous call turns this into a list plus the id in focus (controller.ts). */
+  /** The call in focus: the one `status` describes and the dialogs show. */
   call: CallInfo | null;
+  /** Call waiting: a second call ringing while `call` is in progress (a banner, not a dialog). */
+  waiting: CallInfo | null;
+  /** The other answered call, held by this person while they talk on `call` (Swap exchanges the two). */
+  background: CallInfo | null;
   /** The last failure worth telling the person about (cleared by the next action). */
   problem: Problem | null;
 }
@@ -45,7 +54,7 @@ export type PhoneEvent =
   | { type: 'unregistered' }
   | { type: 'fatal'; problem: Problem }
   | { type: 'retry' }
-  | { type: 'incoming'; id: string; peer: string }
+  | { type: 'incoming'; id: string; peer: string; offer?: TransferOffer | null }
   | { type: 'dial'; id: string; peer: string }
   | { type: 'ringing'; id: string }
   | { type: 'accepted'; id: string; at: number }
@@ -55,6 +64,8 @@ export type PhoneEvent =
   | { type: 'muted'; id: string; muted: boolean }
   | { type: 'warning'; id: string; name: string }
   | { type: 'warningCleared'; id: string; name: string }
+  | { type: 'control'; id: string; control: CallControl }
+  | { type: 'swap' }
   | { type: 'dismissProblem' }
   | { type: 'signedOut'; problem?: Problem | null };
 
@@ -62,6 +73,8 @@ export const initialState: PhoneState = {
   status: 'signedOut',
   registration: 'unregistered',
   call: null,
+  waiting: null,
+  background: null,
   problem: null,
 };
 
@@ -78,6 +91,30 @@ function idle(registration: Registration): Status {
 function withCall(state: PhoneState, id: string, patch: (call: CallInfo) => Partial<PhoneState>): PhoneState {
   if (!state.call || state.call.id !== id) return state;
   return { ...state, ...patch(state.call) };
+}
+
+const SLOTS = ['call', 'waiting', 'background'] as const;
+
+/** Changes one call wherever it is (in focus, waiting or in the background); status stays. */
+function patchCall(state: PhoneState, id: string, patch: (call: CallInfo) => CallInfo): PhoneState {
+  for (const slot of SLOTS) {
+    const call = state[slot];
+    if (call?.id === id) {
+      const next = patch(call);
+      return next === call ? state : { ...state, [slot]: next };
+    }
+  }
+  return state;
+}
+
+/** A call ended: the one in focus gives way to the held one, or to the one waiting (which then rings). */
+function endCall(state: PhoneState, id: string, problem: Problem | null): PhoneState {
+  if (state.waiting?.id === id) return { ...state, waiting: null };
+  if (state.background?.id === id) return { ...state, background: null };
+  if (state.call?.id !== id) return state;
+  if (state.background) return { ...state, status: 'inCall', call: state.background, background: null, problem };
+  if (state.waiting) return { ...state, status: 'incoming', call: state.waiting, waiting: null, problem };
+  return { ...state, status: idle(state.registration), call: null, problem };
 }
 
 /** The phone's state machine: every (state, event) pair not listed leaves the state unchanged. */
@@ -109,9 +146,13 @@ export function reduce(state: PhoneState, event: PhoneEvent): PhoneState {
       return { ...state, status: 'error', problem: event.problem };
     case 'retry':
       return status === 'error' ? { ...state, status: 'registering', problem: null } : state;
-    case 'incoming':
-      if (status !== 'ready') return state;
-      return { ...state, status: 'incoming', problem: null, call: newCall(event.id, 'incoming', event.peer) };
+    case 'incoming': {
+      const call = { ...newCall(event.id, 'incoming', event.peer), offer: event.offer ?? null };
+      if (status === 'ready') return { ...state, status: 'incoming', problem: null, call };
+      // One call waiting at a time, and none while a second call is already held.
+      if ((status === 'inCall' || status === 'reconnecting') && !state.waiting && !state.background) return { ...state, waiting: call };
+      return state;
+    }
     case 'dial':
       if (status !== 'ready') return state;
       return { ...state, status: 'dialing', problem: null, call: newCall(event.id, 'outgoing', event.peer) };
@@ -119,6 +160,10 @@ export function reduce(state: PhoneState, event: PhoneEvent): PhoneState {
       if (status !== 'dialing') return state;
       return withCall(state, event.id, () => ({ status: 'ringing' }));
     case 'accepted':
+      if (state.waiting?.id === event.id && state.call) {
+        // Hold & accept: the call in focus went on hold first; the waiting one takes its place.
+        return { ...state, status: 'inCall', background: state.call, call: { ...state.waiting, startedAt: event.at }, waiting: null };
+      }
       if (status !== 'dialing' && status !== 'ringing' && status !== 'incoming') return state;
       return withCall(state, event.id, (call) => ({ status: 'inCall', call: { ...call, startedAt: event.at } }));
     case 'reconnecting':
@@ -129,21 +174,18 @@ export function reduce(state: PhoneState, event: PhoneEvent): PhoneState {
       return withCall(state, event.id, () => ({ status: 'inCall' }));
     case 'ended':
       if (!isInCallState(status)) return state;
-      return withCall(state, event.id, () => ({
-        status: idle(state.registration),
-        call: null,
-        problem: event.problem ?? null,
-      }));
+      return endCall(state, event.id, event.problem ?? null);
     case 'muted':
-      return withCall(state, event.id, (call) => ({ call: { ...call, muted: event.muted } }));
+      return patchCall(state, event.id, (call) => ({ ...call, muted: event.muted }));
     case 'warning':
-      return withCall(state, event.id, (call) =>
-        call.warnings.includes(event.name) ? {} : { call: { ...call, warnings: [...call.warnings, event.name] } },
-      );
+      return patchCall(state, event.id, (call) => (call.warnings.includes(event.name) ? call : { ...call, warnings: [...call.warnings, event.name] }));
     case 'warningCleared':
-      return withCall(state, event.id, (call) => ({
-        call: { ...call, warnings: call.warnings.filter((w) => w !== event.name) },
-      }));
+      return patchCall(state, event.id, (call) => ({ ...call, warnings: call.warnings.filter((w) => w !== event.name) }));
+    case 'control':
+      return patchCall(state, event.id, (call) => ({ ...call, control: event.control }));
+    case 'swap':
+      if (status !== 'inCall' || !state.call || !state.background) return state;
+      return { ...state, call: state.background, background: state.call };
     case 'dismissProblem':
       return state.problem && status !== 'error' ? { ...state, problem: null } : state;
     case 'signedOut':
@@ -152,5 +194,5 @@ export function reduce(state: PhoneState, event: PhoneEvent): PhoneState {
 }
 
 function newCall(id: string, direction: CallInfo['direction'], peer: string): CallInfo {
-  return { id, direction, peer, startedAt: null, muted: false, warnings: [] };
+  return { id, direction, peer, startedAt: null, muted: false, warnings: [], control: null, offer: null };
 }

@@ -11,6 +11,8 @@ export interface Emitter {
 
 export interface CallLike extends Emitter {
   readonly parameters: Record<string, string>;
+  /** The invite's custom parameters (TwiML <Client><Parameter>, or the REST call's). */
+  readonly customParameters?: ReadonlyMap<string, string>;
   accept(): void;
   reject(): void;
   ignore(): void;

@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import type { PhoneSnapshot } from '../core/controller';
 import { t, type MessageKey } from '../i18n';
+import { CallControls } from './CallControls';
+import { CallWaiting } from './CallWaiting';
 import { Dialog } from './Dialog';
 import { DIAL_KEYS, Keypad } from './Keypad';
 import { Meter } from './Meter';
@@ -92,8 +94,11 @@ export function CallInProgress() {
     }
   }
 
+  const onHold = !!(call.control?.held || call.control?.onHold);
   const statusLine =
-    status === 'dialing' ? t('call.dialing') : status === 'ringing' ? t('call.ringing') : status === 'reconnecting' ? t('call.reconnecting') : t('call.connected');
+    status === 'inCall' && onHold
+      ? t('control.onHold')
+      : status === 'dialing' ? t('call.dialing') : status === 'ringing' ? t('call.ringing') : status === 'reconnecting' ? t('call.reconnecting') : t('call.connected');
 
   const title = t('call.title', { name: peerText(peer) });
 
@@ -109,12 +114,15 @@ export function CallInProgress() {
           <span className="avatar avatar-big" aria-hidden="true">
             {peer.kind === 'colleague' ? peer.name.slice(0, 1).toUpperCase() : '#'}
           </span>
-          <p className="call-status" role="status" data-testid="call-status" data-state={status}>
+          <p className="call-status" role="status" data-testid="call-status" data-state={status} data-held={onHold}>
             {status === 'reconnecting' && <span className="spinner" aria-hidden="true" />}
             {statusLine}
           </p>
           {call.startedAt !== null && <Timer startedAt={call.startedAt} title={title} />}
         </div>
+
+        {call.control?.held && <p className="muted-note">{t('control.heldNote')}</p>}
+        <CallWaiting />
 
         {call.warnings.length > 0 && (
           <p className="banner banner-warn" role="status" data-testid="call-warnings">
@@ -144,6 +152,8 @@ export function CallInProgress() {
             <Keypad onKey={sendDigit} label={t('call.keypad')} />
           </div>
         )}
+
+        <CallControls key={call.id} call={call} live={status === 'inCall'} />
 
         <div className="call-controls">
           <button type="button" className={`btn btn-round ${call.muted ? 'btn-on' : ''}`} onClick={() => phone.toggleMute()} disabled={!live}>

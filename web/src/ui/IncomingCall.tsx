@@ -3,7 +3,8 @@ import type { PhoneSnapshot } from '../core/controller';
 import { t } from '../i18n';
 import { Dialog } from './Dialog';
 import { usePhone } from './phone-context';
-import { usePeer } from './use-phone-lib';
+import { offerText } from './transfer-offer';
+import { peerText, usePeer } from './use-phone-lib';
 
 const selectCall = (s: PhoneSnapshot) => s.phone.call;
 const selectConfig = (s: PhoneSnapshot) => s.config;
@@ -13,6 +14,7 @@ export function IncomingCall() {
   const [config] = usePhone(selectConfig);
   const acceptRef = useRef<HTMLButtonElement | null>(null);
   const peer = usePeer(call?.peer ?? '', config);
+  const offered = usePeer(call?.offer?.caller ?? '', config);
   if (!call) return null;
 
   return (
@@ -32,6 +34,11 @@ export function IncomingCall() {
           {peer.kind === 'colleague' ? peer.name : peer.text}
         </p>
         <p className="caller-kind">{peer.kind === 'colleague' ? t('incoming.colleague') : t('incoming.phone')}</p>
+        {call.offer && (
+          <p className="transfer-offer" data-testid="transfer-offer">
+            {offerText(call.offer, peerText(offered))}
+          </p>
+        )}
       </div>
       <div className="call-controls">
         <button type="button" className="btn btn-round btn-hangup" onClick={() => phone.reject()}>

@@ -1,3 +1,5 @@
+import type { LiveCall, TransferRequest } from '../../../../contracts/api';
+import { FakeCallControl } from './fake-call-control';
 import type { Availability, CallList, CallListQuery, CallRecord, Conversation, ConversationList, MessageList, MessageRecord, Presence, PresenceList, SentMessage, Unseen, Voicemail, VoicemailDeleted, VoicemailList } from '../../../../contracts/api';
 import type { ClickToCallProgress } from '../../../../contracts/api/click-to-call';
 import { callCursor, callCursorParts } from '../../../../contracts/api/history-cursor';
@@ -43,6 +45,25 @@ export class FakeApi implements Api {
     this.tokenCount++;
     return { token: `token-${this.tokenCount}`, identity: this.sessionUser?.identity ?? '', ttl: 3600 };
   }
+
+  // ---- call control, in memory (fake-call-control.ts) ----
+
+  readonly control = new FakeCallControl(() => this.sessionUser?.identity ?? '');
+  async liveCalls() {
+    return this.control.list();
+  }
+  holdCall = (id: string): Promise<LiveCall> => this.control.act(id, 'hold', FakeCallControl.setOthers('held'));
+  resumeCall = (id: string): Promise<LiveCall> => this.control.act(id, 'resume', FakeCallControl.setOthers('connected'));
+  transferCall = (id: string, to: string, mode: TransferRequest['mode']): Promise<LiveCall> =>
+    this.control.act(id, `transfer ${to} ${mode}`, FakeCallControl.transfer(to, mode));
+  completeTransfer = (id: string): Promise<LiveCall> => this.control.act(id, 'complete', (call) => ((call.ended = true), (call.transfer = null)));
+  cancelTransfer = (id: string): Promise<LiveCall> =>
+    this.control.act(id, 'cancel', (call, me) => {
+      call.parties = call.parties.filter((p) => p.name !== call.transfer?.to);
+      call.transfer = null;
+      FakeCallControl.setOthers('connected')(call, me);
+    });
+  addParty = (id: string, to: string): Promise<LiveCall> => this.control.act(id, `add ${to}`, FakeCallControl.add(to));
 
   // ---- history and presence, in memory ----
 

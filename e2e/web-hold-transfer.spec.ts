@@ -1,0 +1,145 @@
+/**
+ * Hold, transfer, three-way calls and call waiting in the app, with real media through the emulator's
+ * conferences. Every party sends its own tone (phones) and who hears whom is read by frequency: a phone
+ * from what it hears, a browser from what the emulator mixes for its conference participant.
+ */
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expectNoSeriousA11yFindings } from '../test-support/a11y';
+import { phone, TEAM_NUMBER } from '../test-support/emulator-api';
+import { callDialog, callFrom, expectPhoneHears, expectUserHears, HOLD_MUSIC, tonePhone } from '../test-support/call-control-ui';
+import { expectMediaBothWays } from '../test-support/page-instrumentation';
+import { callStatus, expectTimerRunning, newPhonePage, signIn } from '../test-support/phone-ui';
+
+// Phones of this spec's own, so no other spec's call is in the way.
+const CALLER = '+12025550171';
+const SECOND = '+12025550172';
+const ADDED = '+12025550173';
+const HZ = { caller: 500, second: 620, added: 440 } as const;
+
+async function user(browser: Browser, name: string) {
+  // Without animations axe measures the settled colours, not a dialog halfway through fading in.
+  const { context, page } = await newPhonePage(browser, { reducedMotion: 'reduce' });
+  await signIn(page, name);
+  return { context, page };
+}
+
+/** The phone calls the team and `page`'s user answers it. */
+async function answerTeamCall(page: Page, from: string, toneHz: number, request: Parameters<typeof callFrom>[0]) {
+  await callFrom(request, from, TEAM_NUMBER, toneHz);
+  const incoming = page.getByRole('alertdialog', { name: 'Incoming call' });
+  await incoming.getByRole('button', { name: 'Accept' }).click();
+  await expect(callStatus(page)).toHaveAttribute('data-state', 'inCall', { timeout: 15_000 });
+  return callDialog(page);
+}
+
+test.describe('web: hold, transfer, three-way calls and call waiting', () => {
+  test.beforeAll(async ({ request }) => {
+    await tonePhone(request, CALLER, HZ.caller, false);
+    await tonePhone(request, SECOND, HZ.second, false);
+    await tonePhone(request, ADDED, HZ.added, true);
+  });
+
+  test('hold (music for the caller, nothing for alice), resume, then a blind transfer to bob', async ({ browser, request }) => {
+    const alice = await user(browser, 'alice');
+    const bob = await user(browser, 'bob');
+    const dialog = await answerTeamCall(alice.page, CALLER, HZ.caller, request);
+    await expect(bob.page.getByRole('alertdialog', { name: 'Incoming call' })).toBeHidden();
+    await expectMediaBothWays(alice.page);
+
+    await dialog.getByRole('button', { name: 'Hold' }).click();
+    await expect(callStatus(alice.page)).toHaveText('On hold');
+    await expectTimerRunning(alice.page);
+    await expectPhoneHears(request, CALLER, { anyOf: HOLD_MUSIC });
+    await expectUserHears(request, 'alice', { not: [HZ.caller] });
+    await expect(dialog.getByTestId('call-parties')).toContainText('on hold');
+
+    await dialog.getByRole('button', { name: 'Resume' }).click();
+    await expect(callStatus(alice.page)).toHaveText('Connected');
+    await expectUserHears(request, 'alice', { hears: [HZ.caller] });
+    await expectPhoneHears(request, CALLER, { not: HOLD_MUSIC });
+    await expectMediaBothWays(alice.page);
+
+    // Mute still works on a call that went through hold.
+    await dialog.getByRole('button', { name: 'Mute' }).click();
+    await expect(dialog.getByRole('button', { name: 'Unmute' })).toBeVisible();
+    await dialog.getByRole('button', { name: 'Unmute' }).click();
+
+    await dialog.getByRole('button', { name: 'Transfer' }).click();
+    await dialog.getByLabel('Colleague or number').fill('bob');
+    await dialog.getByRole('button', { name: 'Transfer now' }).click();
+    const ringing = bob.page.getByRole('alertdialog', { name: 'Incoming call' });
+    await expect(ringing.getByTestId('transfer-offer')).toHaveText('alice is transferring (202) 555-0171 to you', { timeout: 15_000 });
+    await expect(dialog).toBeHidden();
+    await ringing.getByRole('button', { name: 'Accept' }).click();
+    await expect(callStatus(bob.page)).toHaveAttribute('data-state', 'inCall');
+    await expectUserHears(request, 'bob', { hears: [HZ.caller] });
+    await expectPhoneHears(request, CALLER, { not: HOLD_MUSIC });
+    await expectMediaBothWays(bob.page);
+    await callDialog(bob.page).getByRole('button', { name: 'Hang up' }).click();
+    await expect(callDialog(bob.page)).toBeHidden();
+    await Promise.all([alice.context.close(), bob.context.close()]);
+  });
+
+  test('consult first: the caller waits on hold while alice talks to bob, then Complete transfer', async ({ browser, request }) => {
+    const alice = await user(browser, 'alice');
+    const bob = await user(browser, 'bob');
+    const dialog = await answerTeamCall(alice.page, CALLER, HZ.caller, request);
+
+    await dialog.getByRole('button', { name: 'Transfer' }).click();
+    await dialog.getByLabel('Colleague or number').fill('bob');
+    await dialog.getByRole('button', { name: 'Consult first' }).click();
+    await expect(dialog.getByTestId('transfer-status')).toHaveText('Calling bob…');
+    const ringing = bob.page.getByRole('alertdialog', { name: 'Incoming call' });
+    await ringing.getByRole('button', { name: 'Accept' }).click();
+    await expect(dialog.getByTestId('transfer-status')).toHaveText('Talking to bob; the caller is on hold.', { timeout: 15_000 });
+    await expectPhoneHears(request, CALLER, { anyOf: HOLD_MUSIC });
+    await expectNoSeriousA11yFindings(alice.page, 'consulting');
+
+    await dialog.getByRole('button', { name: 'Complete transfer' }).click();
+    await expect(dialog).toBeHidden({ timeout: 15_000 });
+    await expectUserHears(request, 'bob', { hears: [HZ.caller] });
+    await expectPhoneHears(request, CALLER, { not: HOLD_MUSIC });
+    await callDialog(bob.page).getByRole('button', { name: 'Hang up' }).click();
+    await Promise.all([alice.context.close(), bob.context.close()]);
+  });
+
+  test('add a person: three-way, each hears the other two', async ({ browser, request }) => {
+    const alice = await user(browser, 'alice');
+    const dialog = await answerTeamCall(alice.page, CALLER, HZ.caller, request);
+    await dialog.getByRole('button', { name: 'Add person' }).click();
+    await expectNoSeriousA11yFindings(alice.page, 'add person form');
+    await dialog.getByLabel('Colleague or number').fill(ADDED);
+    await dialog.getByRole('button', { name: 'Add to call' }).click();
+    await expect(dialog.getByTestId('call-parties')).toContainText('(202) 555-0173', { timeout: 15_000 });
+    await expectUserHears(request, 'alice', { hears: [HZ.caller, HZ.added] }, 25_000);
+    await expectPhoneHears(request, CALLER, { hears: [HZ.added] });
+    await expectPhoneHears(request, ADDED, { hears: [HZ.caller] });
+    await expectMediaBothWays(alice.page);
+    await dialog.getByRole('button', { name: 'Hang up' }).click();
+    await expect(dialog).toBeHidden();
+    await alice.context.close();
+  });
+
+  test('call waiting: a banner in the call, answered by keyboard with End & accept', async ({ browser, request }) => {
+    const alice = await user(browser, 'alice');
+    const dialog = await answerTeamCall(alice.page, CALLER, HZ.caller, request);
+    await callFrom(request, SECOND, TEAM_NUMBER, HZ.second);
+    const banner = dialog.getByTestId('call-waiting');
+    await expect(banner).toContainText('Call waiting: (202) 555-0172', { timeout: 15_000 });
+    await expect(alice.page.getByRole('alertdialog')).toBeHidden();
+    await expectNoSeriousA11yFindings(alice.page, 'call waiting');
+
+    // By keyboard: Tab reaches the banner's button inside the call dialog, Enter presses it.
+    const endAccept = banner.getByRole('button', { name: 'End & accept' });
+    for (let i = 0; i < 25 && !(await endAccept.evaluate((el) => el === document.activeElement)); i++) await alice.page.keyboard.press('Tab');
+    await expect(endAccept).toBeFocused();
+    await alice.page.keyboard.press('Enter');
+    await expect(dialog).toHaveAccessibleName('Call with (202) 555-0172', { timeout: 15_000 });
+    await expect(callStatus(alice.page)).toHaveAttribute('data-state', 'inCall');
+    await expect.poll(async () => (await phone(request, CALLER)).state, { timeout: 15_000 }).toBe('idle');
+    await expectMediaBothWays(alice.page);
+    await dialog.getByRole('button', { name: 'Hang up' }).click();
+    await expect(dialog).toBeHidden();
+    await alice.context.close();
+  });
+});

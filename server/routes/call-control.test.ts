@@ -1,0 +1,162 @@
+/**
+ * The call-control routes through inject(), with the real history store and a recording stand-in for
+ * Twilio's conference API: who may act on which call (401, 404), targets checked by the dialing rules
+ * (400), states that do not allow a request (409), the move into a conference (the dialed leg redirected,
+ * the caller's <Dial> action answered with the same room), signed conference callbacks, and Twilio's
+ * refusals (502).
+ */
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LiveCall } from '../../contracts/api/call-control';
+import { JSON_HEADERS, signedInCookie, testApp } from '../../test-support/app-requests';
+import { AUTH_TOKEN, PASSWORDS, PUBLIC_BASE_URL, TEAM_NUMBER, form, sign, twilioConfig } from '../../test-support/server-fixtures';
+import type { ConferenceApi, DialIn } from '../calls/twilio-conferences';
+import { TwilioRefusedError } from '../calls/twilio-conferences';
+
+let app: FastifyInstance;
+let alice: string;
+let bob: string;
+const calls: string[] = [];
+let afterDialTwiml = '';
+let refuseNextDial = false;
+const CALLER = '+14155550123';
+const PARENT = `CA${'1'.repeat(32)}`;
+const CHILD = `CA${'2'.repeat(32)}`;
+
+function webhook(url: string, params: Record<string, string>, signature = sign(AUTH_TOKEN, `${PUBLIC_BASE_URL}${url}`, params)) {
+  return app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, payload: form(params) });
+}
+
+const api: ConferenceApi = {
+  async redirect(callSid, twiml) {
+    calls.push(`redirect ${callSid}`);
+    expect(twiml).toContain('<Conference');
+    // As Twilio does: the caller's <Dial> ends and its action is asked what next.
+    afterDialTwiml = (await webhook('/handle_calls/after-dial?leg=inbound', { CallSid: PARENT, From: CALLER, To: TEAM_NUMBER, DialCallStatus: 'completed', DialCallSid: CHILD })).body;
+  },
+  async seated(room, sids) {
+    calls.push(`seated ${sids.join(',')}`);
+    return `CF${'9'.repeat(32)}`;
+  },
+  async hold(_conference, callSid, hold) {
+    calls.push(`${hold ? 'hold' : 'unhold'} ${callSid}`);
+  },
+  async dialIn(_room, dial: DialIn) {
+    calls.push(`dial ${dial.to} from ${dial.from}`);
+    if (refuseNextDial) {
+      refuseNextDial = false;
+      throw new TwilioRefusedError('Twilio refused to call the person (error 21216): not allowed');
+    }
+    return `CA${'3'.repeat(32)}`;
+  },
+  async remove(_conference, callSid) {
+    calls.push(`remove ${callSid}`);
+  },
+  async end() {
+    calls.push('end');
+  },
+};
+
+beforeAll(async () => {
+  ({ app } = await testApp(await twilioConfig({ DIAL_ALLOWED_COUNTRIES: 'US,CA' }), { webRoot: '/nonexistent', conferences: api }));
+  await app.ready();
+  alice = await signedInCookie(app, 'alice', PASSWORDS.alice!);
+  bob = await signedInCookie(app, 'bob', PASSWORDS.bob!);
+  // A phone calls the team; alice's browser answers.
+  await webhook('/handle_calls', { CallSid: PARENT, From: CALLER, To: TEAM_NUMBER, CallStatus: 'ringing', Direction: 'inbound' });
+  await webhook('/handle_calls/status', { CallSid: CHILD, ParentCallSid: PARENT, From: CALLER, To: 'client:alice', CallStatus: 'in-progress', SequenceNumber: '2' });
+});
+afterAll(() => app.close());
+
+const post = (cookie: string, url: string, payload?: object) =>
+  app.inject({ method: 'POST', url, headers: { ...JSON_HEADERS, cookie }, ...(payload ? { payload } : {}) });
+const liveOf = async (cookie: string) => (await app.inject({ method: 'GET', url: '/api/calls/live', headers: { cookie } })).json().items as LiveCall[];
+
+describe('call control routes', () => {
+  let id = '';
+
+  it('lists the live call for the user in it, with their own leg, and for nobody else', async () => {
+    const [call] = await liveOf(alice);
+    expect(call).toMatchObject({ conference: false, legs: [CHILD], transfer: null, ended: false });
+    expect(call!.parties.map((p) => `${p.kind}:${p.name}:${p.state}`)).toEqual([`phone:${CALLER}:connected`, 'user:alice:connected']);
+    id = call!.id;
+    expect(await liveOf(bob)).toEqual([]);
+    expect((await app.inject({ method: 'GET', url: '/api/calls/live' })).statusCode).toBe(401);
+  });
+
+  it('answers 401 signed out, 404 to a user not in the call or for an unknown id, 409 for a request the state does not allow', async () => {
+    expect((await app.inject({ method: 'POST', url: `/api/calls/${id}/hold`, headers: JSON_HEADERS })).statusCode).toBe(401);
+    expect((await post(bob, `/api/calls/${id}/hold`)).statusCode).toBe(404);
+    expect((await post(alice, '/api/calls/999999/hold')).statusCode).toBe(404);
+    expect((await post(alice, '/api/calls/not-a-number/hold')).statusCode).toBe(404);
+    const res = await post(alice, `/api/calls/${id}/resume`);
+    expect(res.statusCode).toBe(409);
+    expect(res.json().code).toBe('wrong_state');
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses targets the dialing rules refuse, before touching the call', async () => {
+    const cases: [string, number, string][] = [
+      ['+19005550100', 400, 'not_allowed'],
+      ['+442071838750', 400, 'not_allowed'],
+      ['zed', 400, 'unknown_user'],
+      ['alice', 400, 'bad_request'],
+      ['911', 400, 'not_allowed'],
+    ];
+    for (const [to, status, error] of cases) {
+      const res = await post(alice, `/api/calls/${id}/transfer`, { to, mode: 'blind' });
+      expect([to, res.statusCode, res.json().code]).toEqual([to, status, error]);
+    }
+    expect((await post(alice, `/api/calls/${id}/add`, { to: '' })).statusCode).toBe(400);
+    expect(calls).toEqual([]);
+  });
+
+  it('hold moves the call: the dialed leg is redirected, the caller follows through its <Dial> action, then is held', async () => {
+    const res = await post(alice, `/api/calls/${id}/hold`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ conference: true, legs: [CHILD] });
+    expect(calls.splice(0)).toEqual([`redirect ${CHILD}`, `seated ${CHILD},${PARENT}`, `hold ${PARENT}`]);
+    expect(afterDialTwiml).toMatch(/<Dial><Conference [^>]*>call-[0-9a-f]{24}<\/Conference><\/Dial>/);
+    // Twilio retrying the action finds the same room; another call's action is the usual one.
+    expect((await webhook('/handle_calls/after-dial?leg=inbound', { CallSid: PARENT, From: CALLER, To: TEAM_NUMBER, DialCallStatus: 'completed' })).body).toBe(afterDialTwiml);
+    expect((await webhook('/handle_calls/after-dial?leg=inbound', { CallSid: `CA${'8'.repeat(32)}`, From: CALLER, To: TEAM_NUMBER, DialCallStatus: 'completed' })).body).not.toContain('Conference');
+    expect((await post(alice, `/api/calls/${id}/resume`)).statusCode).toBe(200);
+    expect(calls.splice(0)).toEqual([`unhold ${PARENT}`]);
+  });
+
+  it('Twilio refusing the dial-in answers 502 with its reason', async () => {
+    refuseNextDial = true;
+    const res = await post(alice, `/api/calls/${id}/add`, { to: '+14155550100' });
+    expect(res.statusCode).toBe(502);
+    expect(res.json()).toMatchObject({ code: 'twilio_refused', error: expect.stringContaining('21216') });
+    expect(calls.splice(0)).toEqual(['dial +14155550100 from +12025550100']);
+  });
+
+  it('conference callbacks must be signed, and move the call on: a consult target answers, then the caller leaves', async () => {
+    const [call] = await liveOf(alice);
+    const room = /call-[0-9a-f]{24}/.exec(afterDialTwiml)![0];
+    const first = `CA${'3'.repeat(32)}`;
+    // The refused add left nobody ringing.
+    expect(call!.parties.some((p) => p.state === 'ringing')).toBe(false);
+    expect((await webhook('/handle_calls/conference', { FriendlyName: room, StatusCallbackEvent: 'participant-leave', CallSid: PARENT }, 'forged')).statusCode).toBe(403);
+
+    const consult = await post(alice, `/api/calls/${id}/transfer`, { to: 'bob', mode: 'consult' });
+    expect(consult.statusCode).toBe(200);
+    expect(calls.splice(0)).toEqual([`hold ${PARENT}`, `dial client:bob?transferredBy=alice&transferredCaller=%2B14155550123&transferMode=consult from ${CALLER}`]);
+    expect((await webhook('/handle_calls/conference', { FriendlyName: room, ConferenceSid: `CF${'9'.repeat(32)}`, StatusCallbackEvent: 'participant-join', CallSid: first })).statusCode).toBe(204);
+    const [bobView] = await liveOf(bob);
+    expect(bobView).toMatchObject({ id, legs: [first], transfer: { mode: 'consult', to: 'bob', by: 'alice', state: 'consulting' } });
+    const done = await post(alice, `/api/calls/${id}/transfer/complete`);
+    expect(done.statusCode).toBe(200);
+    expect(done.json()).toMatchObject({ ended: true, legs: [] });
+    expect(calls.splice(0)).toEqual([`unhold ${PARENT}`, `remove ${CHILD}`]);
+    expect(await liveOf(alice)).toEqual([]);
+    // In the history the call was answered by the colleague who took it.
+    const history = (await app.inject({ method: 'GET', url: '/api/calls', headers: { cookie: bob } })).json().items as { id: string; answeredBy: string | null }[];
+    expect(history.find((c) => c.id === id)).toMatchObject({ answeredBy: 'bob' });
+    // The caller hangs up: bob is alone, the conference ends.
+    await webhook('/handle_calls/conference', { FriendlyName: room, StatusCallbackEvent: 'participant-leave', CallSid: PARENT });
+    expect(calls.splice(0)).toEqual(['end']);
+    expect(await liveOf(bob)).toEqual([]);
+  });
+});
