@@ -95,7 +95,7 @@ interface WriteCounts {
 
 /**
  * In the page: counts the meters' and the timer's writes from now on. A meter drawn by the painter
- * worker writes by posting its new length (a "draw" message per meter); an element bar writes its style.
+ * worker writes by posting its new length (in a "draw" message with the lengths of every meter that changed); an element bar writes its style.
  */
 function countWrites(): void {
   const w = window as unknown as { __writes: WriteCounts };
@@ -103,9 +103,9 @@ function countWrites(): void {
   const bars = new Map<unknown, number>();
   const post = Worker.prototype.postMessage;
   Worker.prototype.postMessage = function (this: Worker, message: unknown, ...rest: [never]) {
-    const m = message as { type?: string; id?: number } | null;
-    if (m?.type === 'draw') {
-      bars.set(m.id, (bars.get(m.id) ?? 0) + 1);
+    const m = message as { type?: string; bars?: [number, number][] } | null;
+    if (m?.type === 'draw' && m.bars) {
+      for (const [id] of m.bars) bars.set(id, (bars.get(id) ?? 0) + 1);
       w.__writes.meter = Math.max(...bars.values());
     }
     return post.call(this, message, ...rest);

@@ -36,6 +36,19 @@ function painter(): Worker {
 
 const post = (message: MeterMessage, transfer: Transferable[] = []) => painter().postMessage(message, transfer);
 
+/** Lengths drawn in the current task, sent together once it ends: the meters of one level frame, one message. */
+let pending: [id: number, scale: number][] = [];
+function drawSoon(id: number, scale: number): void {
+  if (pending.length === 0) {
+    queueMicrotask(() => {
+      post({ type: 'draw', bars: pending });
+      pending = [];
+    });
+  }
+  pending = pending.filter(([other]) => other !== id);
+  pending.push([id, scale]);
+}
+
 /** The bar's colour: the track element's `--call`, which follows the light or dark theme. */
 const barColor = (element: Element) => getComputedStyle(element).getPropertyValue('--call').trim() || '#1f9d55';
 
@@ -68,7 +81,7 @@ export function paintOffMainThread(track: HTMLElement): MeterPainter {
   scheme?.addEventListener('change', recolor);
 
   return {
-    draw: (scale) => post({ type: 'draw', id, scale }),
+    draw: (scale) => drawSoon(id, scale),
     dispose: () => {
       sizes.disconnect();
       scheme?.removeEventListener('change', recolor);

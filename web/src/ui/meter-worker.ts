@@ -37,6 +37,15 @@ function receive(message: MeterMessage): void {
     if (context) bars.set(message.id, { canvas: message.canvas, context, color: message.color, scale: 0 });
     return;
   }
+  if (message.type === 'draw') {
+    for (const [id, scale] of message.bars) {
+      const bar = bars.get(id);
+      if (!bar) continue;
+      bar.scale = scale;
+      draw(bar);
+    }
+    return;
+  }
   const bar = bars.get(message.id);
   if (!bar) return;
   switch (message.type) {
@@ -48,9 +57,6 @@ function receive(message: MeterMessage): void {
       break;
     case 'color':
       bar.color = message.color;
-      break;
-    case 'draw':
-      bar.scale = message.scale;
       break;
     case 'detach':
       bars.delete(message.id);
