@@ -2,10 +2,10 @@
 import { expect, test } from '@playwright/test';
 import { expectPhoneState, phone, phoneAction, phoneCalls, PHONES, TEAM_NUMBER } from '../test-support/emulator-api';
 import { expectMediaBothWays } from '../test-support/page-instrumentation';
-import { callStatus, dial, expectTimerRunning, newPhonePage, openDialPad, signIn } from '../test-support/phone-ui';
+import { callStatus, dial, expectMetersMoving, expectTimerRunning, newPhonePage, openDialPad, signIn } from '../test-support/phone-ui';
 
 test.describe('web: calls to and from simulated phones', () => {
-  test('sign in, dial a phone: ringing → in call with a running timer, mute, DTMF heard, hang up', async ({ browser, request }) => {
+  test('sign in, dial a phone: ringing → in call with a running timer and moving meters, mute, DTMF heard, hang up', async ({ browser, request }) => {
     const { context, page } = await newPhonePage(browser);
     const registeredAfterMs = await signIn(page, 'alice');
     console.log(`registered ${Math.round(registeredAfterMs)} ms after page load`);
@@ -21,6 +21,7 @@ test.describe('web: calls to and from simulated phones', () => {
     await expect(callStatus(page)).toHaveAttribute('data-state', 'inCall');
     await expectTimerRunning(page);
     await expectMediaBothWays(page);
+    await expectMetersMoving(page);
     await expect(page.getByTestId('registration')).toHaveText('On a call');
     await expect(page.getByTestId('registration')).toHaveAttribute('data-state', 'registered');
 

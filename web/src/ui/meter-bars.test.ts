@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { meterBars, type BarCanvas, type BarContext } from './meter-bars';
+import type { MeterMessage } from './meter-messages';
+
+/** A canvas whose context records the bars drawn on it: each fill's width, height and colour. */
+function fakeCanvas() {
+  const fills: { width: number; height: number; color: string }[] = [];
+  let clears = 0;
+  const context = {
+    fillStyle: '' as BarContext['fillStyle'],
+    clearRect: () => void clears++,
+    save: () => undefined,
+    beginPath: () => undefined,
+    roundRect: () => undefined,
+    clip: () => undefined,
+    restore: () => undefined,
+    fillRect(_x: number, _y: number, width: number, height: number) {
+      fills.push({ width, height, color: String(this.fillStyle) });
+    },
+  };
+  const canvas: BarCanvas = { width: 300, height: 150, getContext: () => context };
+  return { canvas, fills, clears: () => clears };
+}
+
+const attach = (id: number, canvas: BarCanvas, color = 'green'): MeterMessage => ({ type: 'attach', id, canvas: canvas as unknown as OffscreenCanvas, color });
+
+describe('meter bars (the painter worker)', () => {
+  it('draws each bar at its length, in device pixels, several meters in one message', () => {
+    const bars = meterBars();
+    const mic = fakeCanvas();
+    const speaker = fakeCanvas();
+    bars.receive(attach(1, mic.canvas));
+    bars.receive(attach(2, speaker.canvas, 'blue'));
+    bars.receive({ type: 'size', id: 1, width: 200, height: 8 });
+    bars.receive({ type: 'draw', bars: [[1, 0.5], [2, 1]] });
+    expect(mic.canvas).toMatchObject({ width: 200, height: 8 });
+    expect(mic.fills.at(-1)).toEqual({ width: 100, height: 8, color: 'green' });
+    expect(speaker.fills.at(-1)).toEqual({ width: 300, height: 150, color: 'blue' });
+  });
+
+  it('draws silence as an empty track, and the last length again after a resize or a new colour', () => {
+    const bars = meterBars();
+    const mic = fakeCanvas();
+    bars.receive(attach(1, mic.canvas));
+    bars.receive({ type: 'draw', bars: [[1, 0.25]] });
+    bars.receive({ type: 'draw', bars: [[1, 0]] });
+    expect(mic.fills).toHaveLength(1);
+    expect(mic.clears()).toBe(2);
+    bars.receive({ type: 'draw', bars: [[1, 0.5]] });
+    bars.receive({ type: 'size', id: 1, width: 100, height: 10 });
+    expect(mic.fills.at(-1)).toEqual({ width: 50, height: 10, color: 'green' });
+    bars.receive({ type: 'color', id: 1, color: 'lime' });
+    expect(mic.fills.at(-1)).toEqual({ width: 50, height: 10, color: 'lime' });
+    // The same size again clears nothing and draws nothing.
+    const drawn = mic.fills.length;
+    bars.receive({ type: 'size', id: 1, width: 100, height: 10 });
+    expect(mic.fills).toHaveLength(drawn);
+  });
+
+  it('lets go of a meter’s canvas when it leaves, and ignores lengths for it afterwards', () => {
+    const bars = meterBars();
+    const mic = fakeCanvas();
+    bars.receive(attach(1, mic.canvas));
+    bars.receive({ type: 'detach', id: 1 });
+    bars.receive({ type: 'draw', bars: [[1, 1]] });
+    expect(bars.size).toBe(0);
+    expect(mic.fills).toHaveLength(0);
+  });
+});
