@@ -78,6 +78,11 @@ export abstract class StoredJob<R> {
     return this.running;
   }
 
+  /** Resolves once no run is going and none is waiting to follow. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
