@@ -11,7 +11,7 @@ import type { Store } from '../store/store';
 import type { RecordingMedia } from './media';
 import type { RecordingRemover } from './purge';
 import { JSON_HEADERS, signedInCookie, testApp } from '../../test-support/app-requests';
-import { quietLog, testStore } from '../../test-support/database';
+import { queryRows, quietLog, testStore } from '../../test-support/database';
 import { PASSWORDS, twilioConfig } from '../../test-support/server-fixtures';
 import { bufferMedia, sid, voicemailCalls } from '../../test-support/voicemail-calls';
 
@@ -62,15 +62,7 @@ beforeEach(() => {
   failRemoval = undefined;
 });
 
-async function query<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: store.database.url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const query = <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => queryRows<T>(store.database.url, text, values);
 
 /** A run of its own: the one the recording callback started has finished first. */
 async function copyRun() {
