@@ -9,7 +9,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const server = await startLocalServer(E2E_PORT, {
     dataDir: E2E_DATA_DIR,
     // Every test signs in afresh from 127.0.0.1, like a whole office behind one address.
-    settings: { SIGN_IN_RATE_LIMIT: '1000' },
+    // VOICEMAIL_STORE=database runs the suite with voicemail audio copied into the database.
+    settings: { SIGN_IN_RATE_LIMIT: '1000', ...(process.env.VOICEMAIL_STORE ? { VOICEMAIL_STORE: process.env.VOICEMAIL_STORE } : {}) },
     echo: true,
   });
   return () => server.close();

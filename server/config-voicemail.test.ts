@@ -12,6 +12,15 @@ const errorOf = (env: Env): string => {
 };
 
 describe('parseConfig: voicemail', () => {
+  it.each([
+    [undefined, 'twilio'],
+    ['twilio', 'twilio'],
+    ['database', 'database'],
+    [' Database ', 'database'],
+  ])('VOICEMAIL_STORE %j keeps audio in %s', (raw, store) => {
+    expect(parseConfig(raw === undefined ? {} : { VOICEMAIL_STORE: raw }).voicemail.store).toBe(store);
+  });
+
   it('keeps messages until deleted unless VOICEMAIL_RETENTION_DAYS says otherwise', () => {
     expect(parseConfig({}).voicemail.retentionDays).toBeUndefined();
     expect(parseConfig({ VOICEMAIL_RETENTION_DAYS: '90' }).voicemail.retentionDays).toBe(90);
@@ -21,6 +30,7 @@ describe('parseConfig: voicemail', () => {
     [{ VOICEMAIL_RETENTION_DAYS: '0' }, 'VOICEMAIL_RETENTION_DAYS: a whole number from 1 to 36500, got "0"'],
     [{ VOICEMAIL_RETENTION_DAYS: 'a month' }, 'VOICEMAIL_RETENTION_DAYS: a whole number from 1 to 36500, got "a month"'],
     [{ VOICEMAIL_MAX_SECONDS: '2' }, 'VOICEMAIL_MAX_SECONDS: a whole number from 5 to 3600, got "2"'],
+    [{ VOICEMAIL_STORE: 's3' }, 'VOICEMAIL_STORE: "twilio" (audio stays at Twilio) or "database" (copied into PostgreSQL, removed at Twilio), got "s3"'],
   ])('%j is refused in one line naming the variable', (env, message) => {
     expect(errorOf(env)).toBe(message);
   });

@@ -1,4 +1,4 @@
-/** The voicemail settings of the configuration (config.ts): greetings, length, retention, business hours. */
+/** The voicemail settings of the configuration (config.ts): greetings, length, retention, business hours, where audio is kept. */
 import { ConfigError, printable } from './config-error';
 import { parseBusinessHours } from './voice/business-hours';
 import type { BusinessHours } from './voice/business-hours';
@@ -14,7 +14,12 @@ export interface VoicemailSettings {
   businessHours?: BusinessHours;
   /** VOICEMAIL_AFTER_HOURS_GREETING: what callers hear outside business hours. */
   afterHoursGreeting: string;
+  /** VOICEMAIL_STORE: audio kept at Twilio and proxied, or copied into the database and removed at Twilio. */
+  store: VoicemailStore;
 }
+
+export const VOICEMAIL_STORES = ['twilio', 'database'] as const;
+export type VoicemailStore = (typeof VOICEMAIL_STORES)[number];
 
 /** Says what to do, and contains the words the caller would hear without voicemail, so it reads the same to them. */
 export const DEFAULT_VOICEMAIL_GREETING =
@@ -37,9 +42,17 @@ export function parseVoicemailSettings(value: (name: string) => string | undefin
     greeting: parseGreeting(value('VOICEMAIL_GREETING'), 'VOICEMAIL_GREETING', DEFAULT_VOICEMAIL_GREETING),
     afterHoursGreeting: parseGreeting(value('VOICEMAIL_AFTER_HOURS_GREETING'), 'VOICEMAIL_AFTER_HOURS_GREETING', DEFAULT_AFTER_HOURS_GREETING),
     ...(businessHours === undefined ? {} : { businessHours }),
+    store: parseStore(value('VOICEMAIL_STORE')),
     maxSeconds: wholeNumber(value('VOICEMAIL_MAX_SECONDS'), 'VOICEMAIL_MAX_SECONDS', 120, 5, 3600),
     ...(retention === undefined ? {} : { retentionDays: wholeNumber(retention, 'VOICEMAIL_RETENTION_DAYS', 0, 1, 36_500) }),
   };
+}
+
+function parseStore(raw: string | undefined): VoicemailStore {
+  if (raw === undefined) return 'twilio';
+  const found = VOICEMAIL_STORES.find((s) => s === raw.trim().toLowerCase());
+  if (found === undefined) throw new ConfigError('VOICEMAIL_STORE', `"twilio" (audio stays at Twilio) or "database" (copied into PostgreSQL, removed at Twilio), got "${printable(raw)}"`);
+  return found;
 }
 
 function parseGreeting(raw: string | undefined, name: string, fallback: string): string {

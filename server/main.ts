@@ -20,7 +20,7 @@ import { resolveLocalConfig } from './local-mode';
 import { openStore } from './store/store';
 import type { Store } from './store/store';
 import { testEndpointWarning } from './twilio/rest-client';
-import { twilioRecordingMedia } from './voicemail/media';
+import { TWILIO_REST_ORIGIN, twilioRecordingMedia } from './voicemail/media';
 import { runStartChecks } from './twilio/start-checks';
 import { EmergencyCalling } from './voice/emergency';
 
@@ -88,8 +88,14 @@ async function main(): Promise<void> {
     const callLog = twilioCallLog(c.account, restOrigin ? restClient : undefined);
     // Deleted voicemails' recordings are removed where they were recorded.
     const recordings = twilioRecordingRemover(c.account, restClient);
+    // VOICEMAIL_STORE=database: audio is downloaded from there into the database, then removed there.
+    const origin = restOrigin?.origin ?? c.twilioTestEndpoint ?? TWILIO_REST_ORIGIN;
+    const copyAudioFrom = c.voicemail.store === 'database' ? twilioRecordingMedia({ account: c.account, origin, ...(restOrigin ? { ca: restOrigin.ca } : {}) }) : undefined;
     try {
-      return await openStore({ ...c, teamNumber: c.account.teamNumber, voicemailRetentionDays: c.voicemail.retentionDays }, { log: logger, callLog, recordings });
+      return await openStore(
+        { ...c, teamNumber: c.account.teamNumber, voicemailRetentionDays: c.voicemail.retentionDays },
+        { log: logger, callLog, recordings, ...(copyAudioFrom ? { copyAudioFrom } : {}) },
+      );
     } catch (err) {
       fail(storeFailure(err, c.databaseUrl !== undefined));
     }

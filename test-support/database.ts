@@ -185,3 +185,14 @@ export async function stopLeftOverPostgres(localDataDir: string): Promise<void> 
   process.kill(info.pid, 'SIGINT');
   for (let i = 0; i < 200 && isAlive(info.pid); i++) await new Promise((r) => setTimeout(r, 50));
 }
+
+/** One query on its own connection, as another client of the database would run it. */
+export async function queryRows<T extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}

@@ -1,6 +1,7 @@
 /**
  * Voicemail: GET /api/voicemails (the team's messages, newest first), GET /api/voicemails/:id/audio (the
- * recording, proxied from Twilio: the browser never sees a Twilio URL or credential) and
+ * recording, from its copy in the database or proxied from Twilio: the browser never sees a Twilio URL or
+ * credential) and
  * POST /api/voicemails/:id/heard ("heard" is per user; the list says who has heard each message).
  */
 import { Type } from 'typebox';

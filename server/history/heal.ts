@@ -75,6 +75,8 @@ export interface HealerOptions {
   log: StoreLogger;
   /** Where healed voicemails go; without it only the history heals. */
   voicemails?: VoicemailRepository;
+  /** Told when healing created voicemails (VOICEMAIL_STORE=database copies their audio then). */
+  onVoicemails?: () => void;
   /** Default HEAL_INTERVAL_MS; 0 turns the periodic run off. */
   intervalMs?: number;
 }
@@ -175,6 +177,7 @@ export class Healer {
       if (result.changed) changed++;
     }
     const voicemails = await this.healVoicemails(new Date(from), teamCalls, startedAt);
+    if (voicemails > 0) this.options.onVoicemails?.();
     // The next run starts before anything still going, so its end is seen too.
     const next = new Date(Math.min(oldestOpen, startedAt.getTime()) - MARGIN_MS);
     await this.db.updateTable('maintenance').set({ watermark: next }).where('job', '=', HEAL_JOB).execute();

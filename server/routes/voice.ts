@@ -208,7 +208,8 @@ export const voiceRoutes: FastifyPluginAsyncTypebox<VoiceRouteOptions> = async (
       request.log.info({ event: 'recording-status', callSid: fact.call, recordingSid: fact.recording, status: fact.status, seconds: fact.duration }, 'recording status');
       // Acknowledged only once committed: on a 5xx Twilio retries, and the recording waits at Twilio meanwhile.
       try {
-        await store.voicemails.record(fact);
+        // VOICEMAIL_STORE=database: its audio is copied now rather than at the job's next round.
+        if (await store.voicemails.record(fact)) void store.voicemailCopy?.run();
       } catch (err) {
         request.log.error({ event: 'voicemail-write-failed', callSid: fact.call, recordingSid: fact.recording, reason: (err as Error).message }, 'recording callback not stored');
         return sendError(reply, 503, 'store_unavailable', 'The voicemail could not be stored; the recording stays at Twilio.');

@@ -1,10 +1,12 @@
 /**
- * Voicemail for the signed-in user: the list, "heard", delete and restore, and the audio, streamed from
- * Twilio (voicemail/media.ts) with Range support so that the browser's player can seek. Contracts in
+ * Voicemail for the signed-in user: the list, "heard", delete and restore, and the audio, from its copy in
+ * the database (VOICEMAIL_STORE=database, once copied) or else streamed from Twilio (voicemail/media.ts),
+ * with Range support so that the browser's player can seek. Contracts in
  * contracts/api/voicemails.ts.
  */
 import { pipeline } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import { voicemailAudioRoute, voicemailDeleteRoute, voicemailHeardRoute, voicemailListRoute, voicemailRestoreRoute } from '../../contracts/api/voicemails';
 import { sendError } from '../http-errors';
 import { currentIdentity } from '../plugins/session';
@@ -77,16 +79,34 @@ export const voicemailRoutes: FastifyPluginAsyncTypebox<{ store: Store; users: U
     },
   });
 
+  /** VOICEMAIL_STORE=database: from its copy, only the bytes asked for read from PostgreSQL. */
+  const sendStored = async (id: string, stored: { size: number; contentType: string }, header: string | undefined, reply: FastifyReply) => {
+    const range = readRange(header, stored.size);
+    reply.header('cache-control', 'private, max-age=3600').header('accept-ranges', 'bytes');
+    if (range.kind === 'unsatisfiable') {
+      return reply.code(416).header('content-range', `bytes */${stored.size}`).send({ error: 'That range is not part of this recording.', code: 'range_not_satisfiable' });
+    }
+    const [start, end] = range.kind === 'full' ? [0, stored.size - 1] : [range.start, range.end];
+    const bytes = stored.size === 0 ? Buffer.alloc(0) : await store.voicemails.storedAudio(id, start, end);
+    // Purged between the two reads.
+    if (bytes === undefined) return notFound(reply);
+    reply.type(stored.contentType).header('content-length', bytes.length);
+    if (range.kind === 'full') return reply.code(200).send(bytes);
+    return reply.code(206).header('content-range', `bytes ${start}-${end}/${stored.size}`).send(bytes);
+  };
+
   app.route({
     ...voicemailAudioRoute,
     handler: async (request, reply) => {
       const user = currentIdentity(request, users.names);
       if (user === undefined) return signedOut(reply);
       if (!ID.test(request.params.id)) return badId(reply);
-      const sid = await fromStore(store, request, reply, VOICEMAIL, () => store.voicemails.recordingOf(request.params.id));
-      if (sid === undefined) return notFound(reply);
-      if (typeof sid !== 'string') return sid;
+      const where = await fromStore(store, request, reply, VOICEMAIL, () => store.voicemails.audioOf(request.params.id));
+      if (where === undefined) return notFound(reply);
+      if (!('recordingSid' in where)) return where;
       const header = request.headers.range;
+      if (where.stored) return sendStored(request.params.id, where.stored, header, reply);
+      const sid = where.recordingSid;
       // Only a well-formed single range goes upstream; anything else is judged below against the real size.
       const asked = readRange(header, Number.MAX_SAFE_INTEGER);
       const audio = await media.open(sid, asked.kind === 'partial' ? header : undefined);

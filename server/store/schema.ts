@@ -116,7 +116,7 @@ export interface ConversationReadsTable {
   read_up_to: string;
 }
 
-/** A message left by a caller (voicemail/repository.ts); its audio stays at Twilio under recording_sid. */
+/** A message left by a caller (voicemail/repository.ts); its audio is at Twilio under recording_sid, or copied into voicemail_audio. */
 export interface VoicemailsTable {
   id: Generated<string>;
   recording_sid: string;
@@ -131,6 +131,20 @@ export interface VoicemailsTable {
   purge_attempts: ColumnType<number, number | undefined, number>;
   purge_error: string | null;
   purged_at: NullableTimestamp;
+  /** VOICEMAIL_STORE=database: when its audio is due to be copied into voicemail_audio (migration 0005). */
+  copy_after: NullableTimestamp;
+  copy_attempts: ColumnType<number, number | undefined, number>;
+  copy_error: string | null;
+  copied_at: NullableTimestamp;
+}
+
+/** A voicemail's audio, copied from Twilio (VOICEMAIL_STORE=database, voicemail/copy.ts). */
+export interface VoicemailAudioTable {
+  voicemail_id: string;
+  content_type: string;
+  size: number;
+  audio: Buffer;
+  stored_at: ColumnType<Date, Date | undefined, Date>;
 }
 
 /** The phone "Call via my phone" rings first, per user (click-to-call/repository.ts). */
@@ -152,4 +166,5 @@ export interface Schema {
   conversation_reads: ConversationReadsTable;
   voicemails: VoicemailsTable;
   personal_numbers: PersonalNumbersTable;
+  voicemail_audio: VoicemailAudioTable;
 }

@@ -20,6 +20,8 @@ import { LiveCallRepository } from '../calls/repository';
 import type { LiveCallStore } from '../calls/repository';
 import { MessagesRepository } from '../messages/repository';
 import { Team } from '../presence/team';
+import { VoicemailCopier } from '../voicemail/copy';
+import type { RecordingMedia } from '../voicemail/media';
 import { VoicemailPurger } from '../voicemail/purge';
 import type { RecordingRemover } from '../voicemail/purge';
 import { VoicemailRepository } from '../voicemail/repository';
@@ -47,6 +49,8 @@ export interface StoreOptions {
   callLog?: CallLog;
   /** Where deleted voicemails' recordings are removed; without it they are only hidden. */
   recordings?: RecordingRemover;
+  /** VOICEMAIL_STORE=database: where messages' audio is downloaded from, to be kept in the database and removed (with `recordings`) at Twilio. */
+  copyAudioFrom?: RecordingMedia;
   /** Connect here instead of DATABASE_URL or the embedded database (tests). */
   connection?: pg.ClientConfig;
   /** Periodic jobs (retention, healing); tests turn them off to run them by hand. Default true. */
@@ -72,6 +76,8 @@ export interface Store {
   healer: Healer | undefined;
   /** Removes deleted voicemails' recordings at Twilio (undefined without `recordings`). */
   voicemailPurge: VoicemailPurger | undefined;
+  /** Copies voicemail audio into the database (VOICEMAIL_STORE=database; undefined otherwise). */
+  voicemailCopy: VoicemailCopier | undefined;
   /** Where the data is, for the start banner and /healthz. */
   where: { kind: 'embedded' | 'external'; detail: string };
   /** Set once migrations ran (undefined while an unreachable database keeps the store from opening). */
@@ -125,8 +131,10 @@ export async function openStore(config: StoreConfig, options: StoreOptions): Pro
   const team = new Team(config.users.map((u) => u.name), database.db);
   const events = new EventHub(database, log);
   events.observe(team);
+  const voicemailCopy =
+    options.copyAudioFrom && options.recordings ? new VoicemailCopier(database.db, options.copyAudioFrom, options.recordings, log, options.jobs === false ? 0 : undefined) : undefined;
   const healer = options.callLog
-    ? new Healer(database.db, history, options.callLog, { teamNumber: config.teamNumber, users: team.users, voicemails, log, ...(options.jobs === false ? { intervalMs: 0 } : {}) })
+    ? new Healer(database.db, history, options.callLog, { teamNumber: config.teamNumber, users: team.users, voicemails, log, onVoicemails: () => void voicemailCopy?.run(), ...(options.jobs === false ? { intervalMs: 0 } : {}) })
     : undefined;
   const voicemailPurge = options.recordings ? new VoicemailPurger(database.db, options.recordings, log, options.jobs === false ? 0 : undefined) : undefined;
   const timers: NodeJS.Timeout[] = [];
@@ -145,6 +153,7 @@ export async function openStore(config: StoreConfig, options: StoreOptions): Pro
     health: database.health,
     healer,
     voicemailPurge,
+    voicemailCopy,
     where,
     migration: undefined,
     async purge() {
@@ -161,6 +170,7 @@ export async function openStore(config: StoreConfig, options: StoreOptions): Pro
       for (const t of timers) clearTimeout(t);
       healer?.stop();
       await voicemailPurge?.stop();
+      await voicemailCopy?.stop();
       await background.idle();
       await events.close();
       await database.close();
@@ -191,6 +201,7 @@ export async function openStore(config: StoreConfig, options: StoreOptions): Pro
     await events.start();
     healer?.start(database.health);
     if (options.jobs !== false) voicemailPurge?.start(database.health);
+    if (options.jobs !== false) voicemailCopy?.start(database.health);
     if (options.jobs !== false) {
       const tick = () => {
         retention().catch((err: unknown) => log.warn({ event: 'retention-failed', reason: (err as Error).message }, 'retention run failed'));

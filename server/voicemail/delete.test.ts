@@ -11,7 +11,7 @@ import type { RecordingMedia } from './media';
 import { retryDelayMs } from './purge';
 import type { RecordingRemover } from './purge';
 import { JSON_HEADERS, signedInCookie, testApp } from '../../test-support/app-requests';
-import { quietLog, testStore } from '../../test-support/database';
+import { queryRows, quietLog, testStore } from '../../test-support/database';
 import { PASSWORDS, twilioConfig } from '../../test-support/server-fixtures';
 import { bufferMedia, voicemailCalls } from '../../test-support/voicemail-calls';
 
@@ -50,15 +50,7 @@ beforeEach(() => {
   failRemoval = undefined;
 });
 
-async function query<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: store.database.url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const query = <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => queryRows<T>(store.database.url, text, values);
 
 const listOf = async (cookie: string) => (await app.inject({ method: 'GET', url: '/api/voicemails', headers: { cookie } })).json().items as { id: string }[];
 const idOf = async (recordingSid: string) => (await query<{ id: string }>('SELECT id FROM voicemails WHERE recording_sid = $1', [recordingSid]))[0]!.id;

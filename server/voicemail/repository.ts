@@ -32,6 +32,12 @@ export function withHeard(v: SharedVoicemail, user: string): Voicemail {
 export const voicemailEvent = (v: SharedVoicemail): NewEvent => ({ type: 'voicemail', audience: null, payload: { voicemail: v } });
 const deletedEvent = (id: string): NewEvent => ({ type: 'voicemail-deleted', audience: null, payload: { id } });
 
+export interface StoredAudioInfo {
+  recordingSid: string;
+  /** VOICEMAIL_STORE=database, once the copy job has stored it. */
+  stored: { size: number; contentType: string } | undefined;
+}
+
 /** How long a deleted voicemail can be restored before its recording is removed at Twilio. */
 export const UNDO_MS = 10_000;
 
@@ -89,10 +95,27 @@ export class VoicemailRepository {
     return rows.map((r) => withHeard(toShared(r), user));
   }
 
-  /** The RecordingSid behind a voicemail that is not deleted. */
-  async recordingOf(id: string): Promise<string | undefined> {
-    const row = await this.db.selectFrom('voicemails').select('recording_sid').where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
-    return row?.recording_sid;
+  /** Where the audio of a voicemail that is not deleted is: its copy in the database when there is one, else at Twilio. */
+  async audioOf(id: string): Promise<StoredAudioInfo | undefined> {
+    const row = await this.db
+      .selectFrom('voicemails as v')
+      .leftJoin('voicemail_audio as a', 'a.voicemail_id', 'v.id')
+      .select(['v.recording_sid', 'a.size', 'a.content_type'])
+      .where('v.id', '=', id)
+      .where('v.deleted_at', 'is', null)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return { recordingSid: row.recording_sid, stored: row.size === null || row.content_type === null ? undefined : { size: row.size, contentType: row.content_type } };
+  }
+
+  /** Bytes start..end (inclusive) of its copy in the database; only those leave PostgreSQL. Undefined when the copy is gone. */
+  async storedAudio(id: string, start: number, end: number): Promise<Buffer | undefined> {
+    const row = await this.db
+      .selectFrom('voicemail_audio')
+      .select(sql<Buffer>`substring(audio FROM ${start + 1} FOR ${end - start + 1})`.as('part'))
+      .where('voicemail_id', '=', id)
+      .executeTakeFirst();
+    return row?.part;
   }
 
   /**

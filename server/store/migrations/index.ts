@@ -4,6 +4,7 @@ import * as history from './0001-history';
 import * as messages from './0002-messages';
 import * as voicemail from './0003-voicemail';
 import * as voicemailPurge from './0004-voicemail-purge';
+import * as voicemailAudio from './0005-voicemail-audio';
 import * as personalNumbers from './0006-personal-numbers';
 
 export const MIGRATIONS: Record<string, Migration> = {
@@ -11,5 +12,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002-messages': messages,
   '0003-voicemail': voicemail,
   '0004-voicemail-purge': voicemailPurge,
+  '0005-voicemail-audio': voicemailAudio,
   '0006-personal-numbers': personalNumbers,
 };
