@@ -54,6 +54,12 @@ describe('backup and restore', () => {
       }
     }
     await history.markSeen('bob', undefined);
+    // Binary audio and the newer tables travel too.
+    const [vm] = await sql<{ id: string }>`
+      INSERT INTO voicemails (recording_sid, call_sid, duration_seconds, created_at) VALUES ('RE1', 'CA1', 3, now()) RETURNING id`.execute(source.database.db).then((r) => r.rows);
+    const audio = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 37) % 256));
+    await sql`INSERT INTO voicemail_audio (voicemail_id, content_type, size, audio) VALUES (${vm!.id}, 'audio/wav', ${audio.length}, ${audio})`.execute(source.database.db);
+    await sql`INSERT INTO personal_numbers (user_name, number) VALUES ('alice', '+14155550123')`.execute(source.database.db);
     const dir = await reachableTempDir('softphone-backup-');
     cleanup.push(() => rm(dir, { recursive: true, force: true }));
     const file = join(dir, 'b.jsonl.gz');
@@ -63,6 +69,7 @@ describe('backup and restore', () => {
     const target = await databaseWith(true);
     await restore(target.database.db, file);
     expect(await dump(target.database)).toEqual(await dump(source.database));
+    expect((await dump(target.database)).voicemail_audio).toMatchObject([{ audio }]);
     const before = await sql<{ id: string }>`SELECT max(id) AS id FROM events`.execute(target.database.db);
     await new HistoryRepository(target.database.db).markSeen('alice', undefined);
     const after = await sql<{ id: string }>`SELECT max(id) AS id FROM events`.execute(target.database.db);
@@ -80,6 +87,14 @@ describe('backup and restore', () => {
     const newer = join(dir, 'newer.jsonl.gz');
     await writeFile(newer, gzipSync(`${JSON.stringify({ ...header, schema: '9999-later' })}\n`));
     await expect(restore(target.database.db, newer)).rejects.toThrow(/newer than this server/);
+  });
+
+  it('lists every table of the schema, so none is left out of a backup', async () => {
+    const { database } = await databaseWith();
+    const r = await sql<{ name: string }>`
+      SELECT table_name AS name FROM information_schema.tables
+      WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'kysely_%'`.execute(database.db);
+    expect(r.rows.map((t) => t.name).sort()).toEqual(TABLES.map((t) => t.name).sort());
   });
 
   it('counts the servers using a database (restore refuses while any is)', async () => {

@@ -34,6 +34,8 @@ export const TABLES: readonly { name: string; key: string; since?: string }[] = 
   { name: 'message_statuses', key: 'id', since: '0002-messages' },
   { name: 'conversation_reads', key: 'id', since: '0002-messages' },
   { name: 'voicemails', key: 'id', since: '0003-voicemail' },
+  { name: 'voicemail_audio', key: 'voicemail_id', since: '0005-voicemail-audio' },
+  { name: 'personal_numbers', key: 'user_name', since: '0006-personal-numbers' },
 ];
 
 /** The tables a database at `schema` has. */
@@ -73,6 +75,12 @@ async function* rowsOf(db: AnyDb, table: string, key: string): AsyncGenerator<Ro
   }
 }
 
+// Binary columns (voicemail audio) travel as base64 under a key no JSON column of the app uses.
+const withBytesAsText = (row: Row): Row =>
+  Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Buffer.isBuffer(v) ? { $bytes: v.toString('base64') } : v]));
+const isBytes = (v: unknown): v is { $bytes: string } =>
+  v !== null && typeof v === 'object' && typeof (v as { $bytes?: unknown }).$bytes === 'string' && Object.keys(v).length === 1;
+
 /** Writes a backup of `db` to `file`; returns its header (what it holds). */
 export async function backup(db: AnyDb, file: string): Promise<BackupHeader> {
   return db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(async (trx) => {
@@ -86,7 +94,7 @@ export async function backup(db: AnyDb, file: string): Promise<BackupHeader> {
     const header: BackupHeader = { format: BACKUP_FORMAT, version: 1, schema, exportedAt: new Date().toISOString(), tables: counts };
     async function* lines(): AsyncGenerator<string> {
       yield `${JSON.stringify(header)}\n`;
-      for (const t of tablesAt(schema)) for await (const row of rowsOf(trx, t.name, t.key)) yield `${JSON.stringify({ t: t.name, r: row })}\n`;
+      for (const t of tablesAt(schema)) for await (const row of rowsOf(trx, t.name, t.key)) yield `${JSON.stringify({ t: t.name, r: withBytesAsText(row) })}\n`;
     }
     await pipeline(Readable.from(lines()), createGzip(), createWriteStream(file, { mode: 0o600 }));
     return header;
@@ -133,7 +141,7 @@ export async function restore(db: AnyDb, file: string): Promise<BackupHeader> {
     const flush = async () => {
       if (batch.length === 0) return;
       // Values go in as they were read: JSON (facts, payloads) as text, arrays and times as PostgreSQL takes them.
-      const rows = batch.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v !== null && typeof v === 'object' && !Array.isArray(v) ? JSON.stringify(v) : v])));
+      const rows = batch.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, isBytes(v) ? Buffer.from(v.$bytes, 'base64') : v !== null && typeof v === 'object' && !Array.isArray(v) ? JSON.stringify(v) : v])));
       await trx.insertInto(table).values(rows).execute();
       loaded[table] = (loaded[table] ?? 0) + batch.length;
       batch = [];
