@@ -125,6 +125,21 @@ describe('fold: calls moved into a conference', () => {
     expect(conferenceFact(PARENT, { StatusCallbackEvent: 'participant-join', CallSid: CHILD }, 'x', at(1))).toBeUndefined();
   });
 
+  it('conference callbacks outside any real call never throw nor yield a record outside its types (fast-check)', () => {
+    const anyText = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('participant-join', 'participant-leave', 'conference-end', CF, CHILD, 'CAbob', '7', ''));
+    const anyParams = fc.dictionary(fc.constantFrom('ConferenceSid', 'StatusCallbackEvent', 'CallSid', 'SequenceNumber', 'Timestamp'), anyText);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(anyParams, fc.string({ maxLength: 20 }), fc.integer({ min: 0, max: 600 })), { maxLength: 10 }), (callbacks) => {
+        const facts = callbacks.map(([p, party, s]) => conferenceFact(PARENT, p, party, at(s))).filter((f): f is CallFact => f !== undefined);
+        const record = foldCall(PARENT, [...inboundMoved(), ...facts])!;
+        expect(record.parties.every((p) => typeof p === 'string' && p !== '')).toBe(true);
+        expect(record.durationSeconds === null || (Number.isInteger(record.durationSeconds) && record.durationSeconds >= 0)).toBe(true);
+        expect(record.endedAt === null || !Number.isNaN(record.endedAt.getTime())).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('any order and any repeats give the same record (fast-check)', () => {
     for (const [, going, end] of CASES) {
       const facts = [...going, ...end];
