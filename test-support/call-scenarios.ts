@@ -144,6 +144,9 @@ export function expectedRecord(s: Scenario): FoldedCall {
     answeredAt: answered ? answerAt : null,
     endedAt: ended,
     durationSeconds: answered ? s.talkSeconds : null,
+    transferredTo: null,
+    transferredBy: null,
+    parties: [],
   };
 }
 

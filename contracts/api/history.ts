@@ -40,6 +40,18 @@ export const CallRecord = Type.Object(
       description: 'For a missed call: the user who later called this number back or answered its next call.',
     }),
     calledBackAt: Type.Union([Timestamp, Type.Null()]),
+    transferredTo: Type.Optional(
+      Type.String({
+        description:
+          'Present once the call was transferred: the colleague (client:<user>) or number that took it last. A colleague also becomes answeredBy; a number does not (answeredBy stays the user who answered).',
+      }),
+    ),
+    transferredBy: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'With transferredTo: the user who transferred the call.' })),
+    parties: Type.Optional(
+      Type.Array(Type.String(), {
+        description: 'Present once the call was held, transferred or joined by a third person: everyone who took part (client:<user> or a number), in the order they joined.',
+      }),
+    ),
   },
   { description: 'One call as the team remembers it.' },
 );

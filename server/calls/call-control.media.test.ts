@@ -12,6 +12,7 @@ import { DEFAULT_PHONE_NUMBERS } from '../../emulator/phones/defaults';
 import { hasTone, type ToneReading } from '../../emulator/media/spectrum';
 import type { MediaLeg } from '../../emulator/media/types';
 import type { LiveCall } from '../../contracts/api/call-control';
+import type { CallRecord } from '../../contracts/api/history';
 import { reachableTempDir } from '../../test-support/database';
 import { openEventStream } from '../../test-support/event-stream';
 import { DEMO_PASSWORD, startLocalServer } from '../../test-support/local-server';
@@ -59,6 +60,9 @@ const only = (tones: ToneReading[] | undefined, yes: number[], no: number[]) =>
 const music = (tones: ToneReading[] | undefined) => MUSIC.some((hz) => hasTone(clear(tones), hz));
 const phoneHears = async (number: string) => (await phoneView(server.origin, number)).heard.tones;
 const legHears = (leg: MediaLeg) => leg.stats().tones;
+/** The call's history record once it has ended. */
+const endedRecord = (user: User, id: string) =>
+  eventually(async () => (await user.json<{ items: CallRecord[] }>('GET', '/api/calls')).body.items.find((c) => c.id === id && c.endedAt !== null), 'the call ended in the history', 20_000);
 
 describe('call control through a conference, with media', { timeout: 120_000 }, () => {
   it('hold, resume, blind transfer and add person: each party hears whom it should', async () => {
@@ -128,6 +132,10 @@ describe('call control through a conference, with media', { timeout: 120_000 }, 
     expect((await alice.json<{ items: LiveCall[] }>('GET', '/api/calls/live')).body.items).toEqual([]);
     await streams[1]!.next((e) => e.event === 'live-call' && (e.data as { liveCall: LiveCall }).liveCall.legs.includes(bobSid), 10_000, 'bob\'s live-call event');
 
+    // alice's leg has ended, the call has not: the history keeps it open.
+    const going = (await bob.json<{ items: CallRecord[] }>('GET', '/api/calls')).body.items.find((c) => c.id === live.id);
+    expect(going).toMatchObject({ outcome: null, endedAt: null, answeredBy: 'bob', transferredTo: 'client:bob', transferredBy: 'alice' });
+
     // bob adds a phone: three-way, each hears the other two.
     const added = await bob.json<LiveCall>('POST', `/api/calls/${live.id}/add`, { to: ADDED });
     expect(added.status).toBe(200);
@@ -136,8 +144,16 @@ describe('call control through a conference, with media', { timeout: 120_000 }, 
     await eventually(() => only(legHears(bobLeg), [HZ.caller, HZ.added], []), 'bob hears the caller and the added phone');
 
     // bob, the last team member, hangs up: the call ends for both phones.
+    const hungUpAt = Date.now();
     bobDevice.hangup(bobSid);
     await eventually(async () => (await phoneView(server.origin, CALLER)).state === 'idle' && (await phoneView(server.origin, ADDED)).state === 'idle', 'both phones hung up', 20_000);
+
+    // The history: one call, taken by bob from alice, with everyone who took part, talk time up to bob's hang-up.
+    const record = (await endedRecord(bob, live.id))!;
+    expect(record).toMatchObject({ direction: 'inbound', from: CALLER, outcome: 'answered', answeredBy: 'bob', transferredTo: 'client:bob', transferredBy: 'alice' });
+    expect([...record.parties!].sort()).toEqual([CALLER, ADDED, 'client:alice', 'client:bob'].sort());
+    expect(Date.parse(record.answeredAt!) + record.durationSeconds! * 1000).toBeGreaterThan(hungUpAt - 2000);
+    expect(Math.abs(Date.parse(record.endedAt!) - hungUpAt)).toBeLessThan(5000);
     for (const s of streams) s.close();
     for (const d of devices.splice(0)) await d.close();
   });
@@ -184,5 +200,11 @@ describe('call control through a conference, with media', { timeout: 120_000 }, 
 
     aliceDevice.hangup(recall.callsid as string);
     await eventually(async () => (await phoneView(server.origin, CALLER)).state === 'idle', 'the caller is hung up', 20_000);
+
+    // A cancelled consult and a transfer nobody took hand nothing on: alice answered, bob only took part.
+    const record = (await endedRecord(alice, live.id))!;
+    expect(record).toMatchObject({ outcome: 'answered', answeredBy: 'alice' });
+    expect(record.transferredTo).toBeUndefined();
+    expect([...record.parties!].sort()).toEqual([CALLER, 'client:alice', 'client:bob'].sort());
   });
 });

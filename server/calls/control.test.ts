@@ -27,8 +27,11 @@ function replicas() {
   const store: LiveCallStore = {
     plainCall: async (callId) => (callId === PLAIN.id ? PLAIN : undefined),
     openCallsOf: async (user) => (user === 'alice' ? [PLAIN] : []),
-    async recordHandover(_callSid, user) {
-      done.push(`answered by ${user}`);
+    async recordHandover(_callSid, to, _leg, by) {
+      done.push(`answered by ${to.name} (from ${by})`);
+    },
+    async recordConference(_callSid, params, party) {
+      done.push(`kept ${params.StatusCallbackEvent} ${party}`);
     },
     async publish(liveCalls, state: CallState) {
       seen.push(liveCalls);
@@ -79,9 +82,9 @@ describe('call control across replicas', () => {
     await b.conferenceEvent({ FriendlyName: room, StatusCallbackEvent: 'participant-join', CallSid: 'CAbob' });
     expect(await a.live('bob')).toMatchObject([{ transfer: { state: 'consulting' }, legs: ['CAbob'] }]);
     expect(await a.request('alice', '41', { kind: 'complete' })).toMatchObject({ ok: true, liveCall: { ended: true } });
-    expect(done.splice(0)).toEqual(['A hold CAparent', 'A unhold CAparent', 'A remove CAchild', 'answered by bob']);
+    expect(done.splice(0)).toEqual(['A hold CAparent', 'kept participant-join client:bob', 'A unhold CAparent', 'A remove CAchild', 'answered by bob (from alice)']);
     await b.conferenceEvent({ FriendlyName: room, StatusCallbackEvent: 'participant-leave', CallSid: 'CAparent' });
-    expect(done).toEqual(['B end']);
+    expect(done).toEqual(['kept participant-leave +14155550123', 'B end']);
     expect(await a.live('bob')).toEqual([]);
   });
 

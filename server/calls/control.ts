@@ -188,7 +188,7 @@ export class CallControl implements HubObserver {
           await this.deps.api.remove(await this.conferenceSid(room), action.callSid);
           break;
         case 'handover':
-          await this.deps.store.recordHandover(state.callSid, action.user, action.callSid);
+          await this.deps.store.recordHandover(state.callSid, action.to, action.callSid, action.by);
           break;
         case 'end':
           await this.deps.api.end(await this.conferenceSid(room)).catch((err: unknown) => {
@@ -211,9 +211,17 @@ export class CallControl implements HubObserver {
     if (params.ConferenceSid && !this.conferenceSids.has(room)) this.conferenceSids.set(room, params.ConferenceSid);
     const event = params.StatusCallbackEvent ?? '';
     const callSid = params.CallSid ?? '';
-    if (event === 'participant-join') await this.apply(id, (s) => joined(s, callSid));
-    else if (event === 'participant-leave') await this.apply(id, (s) => left(s, callSid, this.ctx));
-    else if (event === 'conference-end') await this.apply(id, (s) => ({ state: ended(s), actions: [] }));
+    // In its turn, so a participant being dialed has its CallSid (and its name) by the time its join is kept.
+    if (event === 'participant-join') await this.apply(id, (s) => joined(s, callSid), params);
+    else if (event === 'participant-leave') await this.apply(id, (s) => left(s, callSid, this.ctx), params);
+    else if (event === 'conference-end') await this.apply(id, (s) => ({ state: ended(s), actions: [] }), params);
+  }
+
+  /** Stores the callback in the call's history (who took part, when it ended) before it is acknowledged. */
+  private async keep(state: CallState, params: Readonly<Record<string, string | undefined>>): Promise<void> {
+    const party = state.parties.find((p) => p.callSid !== null && p.callSid === params.CallSid);
+    const name = party === undefined ? '' : party.kind === 'user' ? `client:${party.name}` : party.name;
+    await this.deps.store.recordConference(state.callSid, params, name);
   }
 
   /** A dialed participant's call ended, answered or not. */
@@ -222,10 +230,11 @@ export class CallControl implements HubObserver {
     if (id !== undefined) await this.apply(id, (s) => left(s, callSid, this.ctx));
   }
 
-  private apply(id: string, step: (s: CallState) => { state: CallState; actions: Action[] }): Promise<void> {
+  private apply(id: string, step: (s: CallState) => { state: CallState; actions: Action[] }, callback?: Readonly<Record<string, string | undefined>>): Promise<void> {
     return this.turn(id, async () => {
       const before = this.calls.get(id);
       if (!before) return;
+      if (callback) await this.keep(before, callback);
       const out = step(before);
       if (out.state === before) return;
       this.remember(out.state);

@@ -94,7 +94,7 @@ describe('plan: callbacks', () => {
   it('blind transfer answered: the caller is taken off hold and talks to the target', () => {
     const s = dialed(ok(inbound(), 'alice', { kind: 'transfer', to: { kind: 'user', name: 'bob' }, mode: 'blind' }).state, 'p3', 'CAbob');
     const after = joined(s, 'CAbob');
-    expect(after.actions).toEqual([{ kind: 'hold', callSid: 'CAparent', hold: false }, { kind: 'handover', user: 'bob', callSid: 'CAbob' }]);
+    expect(after.actions).toEqual([{ kind: 'hold', callSid: 'CAparent', hold: false }, { kind: 'handover', to: { kind: 'user', name: 'bob' }, callSid: 'CAbob', by: 'alice' }]);
     expect(after.state.transfer).toBeNull();
     expect(states(after.state)).toEqual({ '+12025550199': 'connected', alice: 'left', bob: 'connected' });
     expect(liveCallFor(after.state, 'alice').ended).toBe(true);
@@ -124,7 +124,7 @@ describe('plan: callbacks', () => {
     expect(talking.transfer).toMatchObject({ state: 'consulting', by: 'alice', to: 'bob' });
     expect(plan(talking, 'bob', { kind: 'complete' }, ctx).ok).toBe(false);
     const done = ok(talking, 'alice', { kind: 'complete' });
-    expect(done.actions).toEqual([{ kind: 'hold', callSid: 'CAparent', hold: false }, { kind: 'remove', callSid: 'CAchild' }, { kind: 'handover', user: 'bob', callSid: 'CAbob' }]);
+    expect(done.actions).toEqual([{ kind: 'hold', callSid: 'CAparent', hold: false }, { kind: 'remove', callSid: 'CAchild' }, { kind: 'handover', to: { kind: 'user', name: 'bob' }, callSid: 'CAbob', by: 'alice' }]);
     expect(states(done.state)).toEqual({ '+12025550199': 'connected', alice: 'left', bob: 'connected' });
     expect(left(done.state, 'CAchild', ctx).actions).toEqual([]);
   });

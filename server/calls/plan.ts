@@ -67,8 +67,8 @@ export type Action =
   | { kind: 'dial'; party: string; to: string; from: string; label: string }
   | { kind: 'remove'; callSid: string }
   | { kind: 'end' }
-  /** A transfer handed the call to a colleague: the history's answeredBy becomes theirs. */
-  | { kind: 'handover'; user: string; callSid: string };
+  /** A transfer handed the call on (`by` transferred it): recorded in the history (transferredTo, answeredBy). */
+  | { kind: 'handover'; to: Target; callSid: string; by: string };
 
 export type Outcome = { ok: true; state: CallState; actions: Action[] } | { ok: false; error: 'wrong_state'; message: string };
 
@@ -204,7 +204,7 @@ export function plan(state: CallState, user: string, request: Request, ctx: Plan
         actions.push({ kind: 'hold', callSid: p.callSid!, hold: false });
       }
       actions.push({ kind: 'remove', callSid: me.callSid! });
-      actions.push(...handover(state.parties.find((p) => p.id === t.target)!));
+      actions.push(...handover(state.parties.find((p) => p.id === t.target)!, t.by));
       return { ok: true, state: update(state, parties, { transfer: null }), actions };
     }
     case 'cancel': {
@@ -227,7 +227,7 @@ export function dialed(state: CallState, party: string, callSid: string): CallSt
   return update(state, setParty(state.parties, party, { callSid }));
 }
 
-const handover = (party: Party): Action[] => (party.kind === 'user' ? [{ kind: 'handover', user: party.name, callSid: party.callSid! }] : []);
+const handover = (party: Party, by: string): Action[] => [{ kind: 'handover', to: { kind: party.kind, name: party.name }, callSid: party.callSid!, by }];
 
 /** Takes the held parties off hold. */
 function unholdAll(parties: Party[]): { parties: Party[]; actions: Action[] } {
@@ -249,7 +249,7 @@ export function joined(state: CallState, callSid: string): { state: CallState; a
   if (t && t.target === party.id) {
     if (t.mode === 'consult') return { state: update(state, parties, { transfer: { ...t, state: 'consulting' } }), actions: [] };
     const back = unholdAll(parties);
-    return { state: update(state, back.parties, { transfer: null }), actions: [...back.actions, ...handover(party)] };
+    return { state: update(state, back.parties, { transfer: null }), actions: [...back.actions, ...handover(party, t.by)] };
   }
   if (state.recall === party.id) {
     const back = unholdAll(parties);

@@ -9,8 +9,9 @@ import type { Db } from '../store/database';
 import { LIVE_CALL_HOURS } from '../history/team-state';
 import type { CallRow } from '../history/records';
 import type { LiveCall } from '../../contracts/api/call-control';
-import type { CallState } from './plan';
-import { handoverFact } from '../history/facts';
+import type { CallState, Target } from './plan';
+import { conferenceFact, handoverFact } from '../history/facts';
+import type { Params } from '../history/facts';
 import type { HistoryRepository } from '../history/repository';
 
 export interface LegOf {
@@ -36,8 +37,10 @@ export interface LiveCallStore {
    * only ever send a user their own view); committed before it resolves.
    */
   publish(liveCalls: Record<string, LiveCall>, state: CallState): Promise<void>;
-  /** In the call's history: a transfer handed it to `user` (their leg), so they answered it. */
-  recordHandover(callSid: string, user: string, leg: string): Promise<void>;
+  /** In the call's history: `by` handed it to a colleague or number (`leg` is theirs). */
+  recordHandover(callSid: string, to: Target, leg: string, by: string): Promise<void>;
+  /** In the call's history: a conference callback about it; committed before it resolves. */
+  recordConference(callSid: string, params: Params, party: string): Promise<void>;
 }
 
 const ID = /^\d{1,18}$/;
@@ -55,8 +58,13 @@ export class LiveCallRepository implements LiveCallStore {
     private readonly history: Pick<HistoryRepository, 'record'>,
   ) {}
 
-  async recordHandover(callSid: string, user: string, leg: string): Promise<void> {
-    const fact = handoverFact(callSid, user, leg, new Date());
+  async recordHandover(callSid: string, to: Target, leg: string, by: string): Promise<void> {
+    const fact = handoverFact(callSid, to, leg, new Date(), by);
+    if (fact) await this.history.record([fact]);
+  }
+
+  async recordConference(callSid: string, params: Params, party: string): Promise<void> {
+    const fact = conferenceFact(callSid, params, party, new Date());
     if (fact) await this.history.record([fact]);
   }
 

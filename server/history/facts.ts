@@ -27,10 +27,20 @@ export type CallFact =
   | (Common & { kind: 'dial'; dialLeg: string | null; dialStatus: string; dialDuration: number | null })
   /** A <Record> recording status callback: a voicemail left (completed, with a length) or not (absent). */
   | (Common & { kind: 'recording'; recording: string; status: string; duration: number | null })
-  /** Call control: a transfer handed the call to a colleague (`leg` is theirs); they answered it. */
-  | (Common & { kind: 'handover'; user: string; leg: string })
+  /**
+   * Call control: a transfer handed the call on (`leg` is the target's). `user` is the colleague who took
+   * it, '' when it went to a number (`number`); `by` is who transferred it (absent in older facts).
+   */
+  | (Common & { kind: 'handover'; user: string; leg: string; number?: string; by?: string })
+  /**
+   * A conference status callback of a call moved into a conference: `party` (client:<user> or a number)
+   * joined or left, or the conference ended. `seq` is Twilio's SequenceNumber within the conference.
+   */
+  | (Common & { kind: 'conference'; conference: string; event: ConferenceEvent; leg: string; party: string; seq: number | null })
   /** One leg as Twilio's REST Calls list shows it (healing). */
   | (Common & { kind: 'rest'; leg: string; status: string; startedAt: string | null; endedAt: string | null; duration: number | null });
+
+export type ConferenceEvent = 'join' | 'leave' | 'end';
 
 export type Params = Readonly<Record<string, string | undefined>>;
 
@@ -142,18 +152,60 @@ export function restFact(call: RestCall, listedAt: Date): CallFact | undefined {
   };
 }
 
-/**
- * The same callback sent again has the same key: the leg it is about and a digest of everything it says.
- * A fact that differs in anything (another status, another Timestamp) is another fact, and fold.ts decides
- * between them by rules, never by arrival order; an exact repeat (Twilio's retry) is stored once.
- */
-export function handoverFact(callSid: string, user: string, leg: string, at: Date): CallFact | undefined {
+export function handoverFact(
+  callSid: string,
+  target: { kind: 'user' | 'phone'; name: string },
+  leg: string,
+  at: Date,
+  by?: string,
+): CallFact | undefined {
   if (!isCallSid(callSid) || !isCallSid(leg)) return undefined;
-  return { kind: 'handover', call: callSid, at: at.toISOString(), from: '', to: '', user: text(user), leg };
+  const to = target.kind === 'user' ? { user: text(target.name) } : { user: '', number: text(target.name) };
+  return { kind: 'handover', call: callSid, at: at.toISOString(), from: '', to: '', ...to, leg, ...(by === undefined ? {} : { by: text(by) }) };
 }
 
+const CONFERENCE_EVENTS: Record<string, ConferenceEvent> = { 'participant-join': 'join', 'participant-leave': 'leave', 'conference-end': 'end' };
+
+/**
+ * A conference status callback as a fact of the call (`callSid`, the parent leg) it belongs to; `party` is
+ * who the leg is, as the call's state names them. Only joins, leaves and the end matter to the history.
+ */
+export function conferenceFact(callSid: string, params: Params, party: string, receivedAt: Date): CallFact | undefined {
+  const event = CONFERENCE_EVENTS[params.StatusCallbackEvent ?? ''];
+  if (!isCallSid(callSid) || event === undefined || !isCallSid(params.ConferenceSid)) return undefined;
+  const leg = event === 'end' ? '' : params.CallSid;
+  if (leg !== '' && !isCallSid(leg)) return undefined;
+  return {
+    kind: 'conference',
+    call: callSid,
+    ...common({}, receivedAt, params.Timestamp),
+    conference: params.ConferenceSid,
+    event,
+    leg: leg ?? '',
+    party: event === 'end' ? '' : text(party),
+    seq: count(params.SequenceNumber),
+  };
+}
+
+/** What identifies a conference callback: Twilio numbers them per conference, so a retry is the same one. */
+function identity(fact: CallFact): object {
+  if (fact.kind === 'conference' && fact.seq !== null) return { conference: fact.conference, event: fact.event, leg: fact.leg, seq: fact.seq };
+  if (fact.kind === 'conference') return { conference: fact.conference, event: fact.event, leg: fact.leg, at: fact.at };
+  return fact;
+}
+
+/**
+ * The same callback sent again has the same key: the leg it is about and a digest of everything it says
+ * (for a conference callback: its conference, leg, event and SequenceNumber). A fact that differs in
+ * anything else (another status, another Timestamp) is another fact, and fold.ts decides between them by
+ * rules, never by arrival order; an exact repeat (Twilio's retry) is stored once.
+ */
 export function factKey(fact: CallFact): string {
-  const canonical = JSON.stringify(Object.fromEntries(Object.entries(fact).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
-  const leg = fact.kind === 'status' || fact.kind === 'rest' || fact.kind === 'handover' ? fact.leg : fact.kind === 'recording' ? fact.recording : fact.call;
+  const canonical = JSON.stringify(Object.fromEntries(Object.entries(identity(fact)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+  const leg =
+    fact.kind === 'status' || fact.kind === 'rest' || fact.kind === 'handover' ? fact.leg
+    : fact.kind === 'recording' ? fact.recording
+    : fact.kind === 'conference' ? fact.conference
+    : fact.call;
   return `${fact.kind}:${leg}:${createHash('sha256').update(canonical).digest('base64url').slice(0, 22)}`;
 }

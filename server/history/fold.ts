@@ -9,6 +9,7 @@
  * and To, the call has no record yet (a dialled leg's callbacks alone do not say who called whom).
  */
 import type { CallDirection, CallOutcome } from '../../contracts/api/history';
+import { lastTransfer, summariseConference } from './conference';
 import { factKey, isMessage } from './facts';
 import type { CallFact } from './facts';
 
@@ -28,6 +29,11 @@ export interface FoldedCall {
   answeredAt: Date | null;
   endedAt: Date | null;
   durationSeconds: number | null;
+  /** After a transfer: the colleague (client:<user>) or number that took the call, and who handed it on. */
+  transferredTo: string | null;
+  transferredBy: string | null;
+  /** Everyone who took part once the call moved into a conference (client:<user> or a number); else []. */
+  parties: string[];
 }
 
 type StatusFact = Extract<CallFact, { kind: 'status' }>;
@@ -135,7 +141,13 @@ function unansweredOutcome(status: string | undefined, internal: boolean, sip: n
 export function foldCall(callSid: string, input: readonly CallFact[]): FoldedCall | null {
   // One order for everything below: by key, each distinct fact once.
   const byKey = new Map<string, CallFact>();
-  for (const fact of input) if (fact.call === callSid) byKey.set(factKey(fact), fact);
+  for (const fact of input) {
+    if (fact.call !== callSid) continue;
+    // Facts with one key are the same callback; whichever copy came first, the same one is kept.
+    const key = factKey(fact);
+    const known = byKey.get(key);
+    if (known === undefined || JSON.stringify(fact) < JSON.stringify(known)) byKey.set(key, fact);
+  }
   const facts = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, f]) => f);
 
   const voice = best(facts.filter((f): f is VoiceFact => f.kind === 'voice'), (f) => [-time(f.at).getTime()]);
@@ -182,7 +194,9 @@ export function foldCall(callSid: string, input: readonly CallFact[]): FoldedCal
   const dialAt = dial ? time(dial.at) : null;
   const onlyChildFinal = direction !== 'inbound' && children.length > 0 && children.every((c) => c.final !== null);
   const childEnd = onlyChildFinal ? earliest(children.map((c) => c.final!.at)) : null;
-  const over = parent?.final != null || dial !== undefined || refused || onlyChildFinal || voicemailLeft;
+  // Once in a conference, a leg leaving (the first user after a transfer) does not end the call; its end does.
+  const conference = summariseConference(facts);
+  const over = conference ? conference.endedAt !== null : parent?.final != null || dial !== undefined || refused || onlyChildFinal || voicemailLeft;
 
   let outcome: CallOutcome | null = null;
   let answeredAt: Date | null = null;
@@ -190,7 +204,12 @@ export function foldCall(callSid: string, input: readonly CallFact[]): FoldedCal
   let durationSeconds: number | null = null;
   if (answered) {
     answeredAt = answeredChild?.answeredAt ?? (dialAt ? minus(dialAt, dial!.dialDuration) : null);
-    if (over) {
+    if (over && conference) {
+      // The whole conversation, whoever took it on: from the first answer to the conference's end.
+      outcome = 'answered';
+      endedAt = conference.endedAt;
+      durationSeconds = answeredAt ? Math.max(0, Math.round((endedAt!.getTime() - answeredAt.getTime()) / 1000)) : null;
+    } else if (over) {
       outcome = 'answered';
       endedAt = answeredChild?.final?.at ?? parent?.final?.at ?? dialAt ?? childEnd;
       durationSeconds =
@@ -218,8 +237,9 @@ export function foldCall(callSid: string, input: readonly CallFact[]): FoldedCal
     answeredBy = winner ? userOf(winner.to) : null;
   }
   // A transfer hands the call on: whoever took it last answered it, as far as the team is concerned.
-  const handover = best(facts.filter((f): f is Extract<CallFact, { kind: 'handover' }> => f.kind === 'handover'), (f) => [time(f.at).getTime()]);
-  if (answered && handover && direction !== 'outbound') answeredBy = handover.user;
+  // A number that took it is no user: answeredBy stays the colleague who answered, transferredTo names it.
+  const transfer = lastTransfer(facts);
+  if (answered && transfer?.user && direction !== 'outbound') answeredBy = transfer.user;
 
   return {
     callSid,
@@ -234,5 +254,8 @@ export function foldCall(callSid: string, input: readonly CallFact[]): FoldedCal
     answeredAt,
     endedAt,
     durationSeconds,
+    transferredTo: transfer?.transferredTo ?? null,
+    transferredBy: transfer?.transferredBy ?? null,
+    parties: conference?.parties ?? [],
   };
 }

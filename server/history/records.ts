@@ -30,6 +30,15 @@ export function sharedRecord(row: CallRow): SharedCallRecord {
     durationSeconds: row.duration_seconds,
     calledBackBy: row.called_back_by,
     calledBackAt: iso(row.called_back_at),
+    ...transferFields(row),
+  };
+}
+
+/** The call-control fields exist only for calls that were transferred or moved into a conference. */
+function transferFields(row: Pick<CallRow, 'transferred_to' | 'transferred_by' | 'parties'>): Pick<CallRecord, 'transferredTo' | 'transferredBy' | 'parties'> {
+  return {
+    ...(row.transferred_to === null ? {} : { transferredTo: row.transferred_to, transferredBy: row.transferred_by }),
+    ...(row.parties.length === 0 ? {} : { parties: row.parties }),
   };
 }
 
@@ -44,6 +53,8 @@ export function withSeen(r: SharedCallRecord, seenUpTo: Date | null): CallRecord
   return {
     id: r.id, direction: r.direction, from: r.from, to: r.to, outcome: r.outcome, answeredBy: r.answeredBy, startedAt: r.startedAt,
     answeredAt: r.answeredAt, endedAt: r.endedAt, durationSeconds: r.durationSeconds, seen, calledBackBy: r.calledBackBy, calledBackAt: r.calledBackAt,
+    ...(r.transferredTo === undefined ? {} : { transferredTo: r.transferredTo, transferredBy: r.transferredBy ?? null }),
+    ...(r.parties === undefined ? {} : { parties: r.parties }),
   };
 }
 
@@ -68,6 +79,9 @@ export function foldedColumns(f: FoldedCall) {
     answered_at: f.answeredAt,
     ended_at: f.endedAt,
     duration_seconds: f.durationSeconds,
+    transferred_to: f.transferredTo,
+    transferred_by: f.transferredBy,
+    parties: f.parties,
   };
 }
 
@@ -79,7 +93,8 @@ export function sameFold(row: CallRow, f: FoldedCall): boolean {
     row.direction === c.direction && row.from_number === c.from_number && row.to_number === c.to_number &&
     row.caller_user === c.caller_user && row.callee_user === c.callee_user && row.outcome === c.outcome &&
     row.answered_by === c.answered_by && row.duration_seconds === c.duration_seconds && sameTime(row.started_at, c.started_at) &&
-    sameTime(row.answered_at, c.answered_at) && sameTime(row.ended_at, c.ended_at)
+    sameTime(row.answered_at, c.answered_at) && sameTime(row.ended_at, c.ended_at) &&
+    row.transferred_to === c.transferred_to && row.transferred_by === c.transferred_by && row.parties.join('\n') === c.parties.join('\n')
   );
 }
 

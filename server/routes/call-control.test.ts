@@ -11,6 +11,7 @@ import type { LiveCall } from '../../contracts/api/call-control';
 import { JSON_HEADERS, signedInCookie, testApp } from '../../test-support/app-requests';
 import { AUTH_TOKEN, PASSWORDS, PUBLIC_BASE_URL, TEAM_NUMBER, form, sign, twilioConfig } from '../../test-support/server-fixtures';
 import type { ConferenceApi, DialIn } from '../calls/twilio-conferences';
+import type { CallRecord } from '../../contracts/api/history';
 import { TwilioRefusedError } from '../calls/twilio-conferences';
 
 let app: FastifyInstance;
@@ -152,11 +153,18 @@ describe('call control routes', () => {
     expect(calls.splice(0)).toEqual([`unhold ${PARENT}`, `remove ${CHILD}`]);
     expect(await liveOf(alice)).toEqual([]);
     // In the history the call was answered by the colleague who took it.
-    const history = (await app.inject({ method: 'GET', url: '/api/calls', headers: { cookie: bob } })).json().items as { id: string; answeredBy: string | null }[];
-    expect(history.find((c) => c.id === id)).toMatchObject({ answeredBy: 'bob' });
-    // The caller hangs up: bob is alone, the conference ends.
-    await webhook('/handle_calls/conference', { FriendlyName: room, StatusCallbackEvent: 'participant-leave', CallSid: PARENT });
+    const record = async () => ((await app.inject({ method: 'GET', url: '/api/calls', headers: { cookie: bob } })).json().items as CallRecord[]).find((c) => c.id === id);
+    expect(await record()).toMatchObject({ answeredBy: 'bob', transferredTo: 'client:bob', transferredBy: 'alice', parties: ['client:bob'], outcome: null, endedAt: null });
+    // The caller hangs up: bob is alone, the conference ends; the history's call ends with it, once however often Twilio says so.
+    const conference = { FriendlyName: room, ConferenceSid: `CF${'9'.repeat(32)}` };
+    await webhook('/handle_calls/conference', { ...conference, StatusCallbackEvent: 'participant-leave', CallSid: PARENT, SequenceNumber: '5' });
     expect(calls.splice(0)).toEqual(['end']);
     expect(await liveOf(bob)).toEqual([]);
+    for (let i = 0; i < 2; i++) {
+      const ended = await webhook('/handle_calls/conference', { ...conference, StatusCallbackEvent: 'conference-end', SequenceNumber: '6', Timestamp: new Date().toUTCString() });
+      expect(ended.statusCode).toBe(204);
+    }
+    const done2 = await record();
+    expect(done2).toMatchObject({ outcome: 'answered', answeredBy: 'bob', parties: ['client:bob'], endedAt: expect.any(String), durationSeconds: expect.any(Number) });
   });
 });

@@ -38,6 +38,10 @@ export interface CallsTable {
   called_back_by: string | null;
   called_back_at: NullableTimestamp;
   updated_at: Generated<Date>;
+  transferred_to: string | null;
+  transferred_by: string | null;
+  /** text[]: pg writes a JavaScript array of strings as one. */
+  parties: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 /** Per user: availability, whether on a call, and up to when their missed calls are seen. */

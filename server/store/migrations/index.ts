@@ -6,6 +6,7 @@ import * as voicemail from './0003-voicemail';
 import * as voicemailPurge from './0004-voicemail-purge';
 import * as voicemailAudio from './0005-voicemail-audio';
 import * as personalNumbers from './0006-personal-numbers';
+import * as transfers from './0007-transfers';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-history': history,
@@ -14,4 +15,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004-voicemail-purge': voicemailPurge,
   '0005-voicemail-audio': voicemailAudio,
   '0006-personal-numbers': personalNumbers,
+  '0007-transfers': transfers,
 };
