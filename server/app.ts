@@ -18,6 +18,7 @@ import { configRoutes } from './routes/config';
 import { eventsRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { historyRoutes } from './routes/history';
+import { messageMediaRoutes } from './routes/message-media';
 import { messagesRoutes } from './routes/messages';
 import { openApiRoutes } from './routes/openapi';
 import { presenceRoutes } from './routes/presence';
@@ -30,6 +31,8 @@ import { tokenRoutes } from './routes/token';
 import { voiceRoutes } from './routes/voice';
 import { voicemailRoutes } from './routes/voicemails';
 import type { Store } from './store/store';
+import { twilioMessageMedia } from './messages/media';
+import type { MessageMedia } from './messages/media';
 import type { MessageSender } from './messages/sender';
 import type { CallPlacer } from './click-to-call/placer';
 import { clickToCallRoutes } from './routes/click-to-call';
@@ -59,6 +62,8 @@ export interface BuildOptions {
   placer?: CallPlacer;
   /** Where voicemail audio comes from. Default: Twilio's REST API (or TWILIO_TEST_ENDPOINT) with the account's API key. */
   recordings?: RecordingMedia;
+  /** Where the pictures of inbound texts come from. Default: Twilio's REST API (or TWILIO_TEST_ENDPOINT) with the account's API key. */
+  pictures?: MessageMedia;
 }
 
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../dist/web', import.meta.url));
@@ -144,6 +149,8 @@ export function buildApp(config: AppConfig, opts: BuildOptions): FastifyInstance
     await api.register(eventsRoutes, { store: opts.store, users });
     const media = opts.recordings ?? twilioRecordingMedia({ account: config.account, origin: config.twilioTestEndpoint ?? TWILIO_REST_ORIGIN });
     await api.register(voicemailRoutes, { store: opts.store, users, media });
+    const pictures = opts.pictures ?? twilioMessageMedia({ account: config.account, origin: config.twilioTestEndpoint ?? TWILIO_REST_ORIGIN });
+    await api.register(messageMediaRoutes, { store: opts.store, users, media: pictures });
   });
 
   app.register(voiceRoutes, { config, store: opts.store, emergency });
