@@ -154,8 +154,9 @@ export const conversationReadRoute = defineRoute({
 });
 
 export const MessageMediaParams = Type.Object({
-  id: Type.String({ pattern: '^[0-9]{1,18}$', description: 'A message id.' }),
-  n: Type.Integer({ minimum: 0, maximum: 9, description: 'Which media of the message, from 0.' }),
+  // Checked by the handler, after the session: a signed-out request learns nothing about ids.
+  id: Type.String({ maxLength: 40, description: 'A message id (digits).' }),
+  n: Type.String({ maxLength: 10, description: 'Which media of the message, from 0 (0–9).' }),
 });
 export type MessageMediaParams = Static<typeof MessageMediaParams>;
 
