@@ -18,6 +18,7 @@ import { configRoutes } from './routes/config';
 import { eventsRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { historyRoutes } from './routes/history';
+import { messageMediaRoutes } from './routes/message-media';
 import { messagesRoutes } from './routes/messages';
 import { openApiRoutes } from './routes/openapi';
 import { presenceRoutes } from './routes/presence';
@@ -35,6 +36,8 @@ import { CallControl } from './calls/control';
 import { conferenceUrls, renderJoinRoom, restLogin, twilioConferences } from './calls/twilio-conferences';
 import type { ConferenceApi } from './calls/twilio-conferences';
 import type { Store } from './store/store';
+import { twilioMessageMedia } from './messages/media';
+import type { MessageMedia } from './messages/media';
 import type { MessageSender } from './messages/sender';
 import type { CallPlacer } from './click-to-call/placer';
 import { clickToCallRoutes } from './routes/click-to-call';
@@ -66,6 +69,8 @@ export interface BuildOptions {
   recordings?: RecordingMedia;
   /** Conferences and participants at Twilio (or the local stand-in), for hold, transfer and add person. Default: Twilio's REST API with the account's API key. */
   conferences?: ConferenceApi;
+  /** Where the pictures of inbound texts come from. Default: Twilio's REST API (or TWILIO_TEST_ENDPOINT) with the account's API key. */
+  pictures?: MessageMedia;
 }
 
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../dist/web', import.meta.url));
@@ -162,6 +167,8 @@ export function buildApp(config: AppConfig, opts: BuildOptions): FastifyInstance
     const media = opts.recordings ?? twilioRecordingMedia({ account: config.account, origin: config.twilioTestEndpoint ?? TWILIO_REST_ORIGIN });
     await api.register(voicemailRoutes, { store: opts.store, users, media });
     await api.register(callControlRoutes, { config, store: opts.store, users, control });
+    const pictures = opts.pictures ?? twilioMessageMedia({ account: config.account, origin: config.twilioTestEndpoint ?? TWILIO_REST_ORIGIN });
+    await api.register(messageMediaRoutes, { store: opts.store, users, media: pictures });
   });
 
   app.register(voiceRoutes, { config, store: opts.store, emergency, joinRoom: (parentSid) => { const room = control.roomForParent(parentSid); return room === undefined ? undefined : renderJoinRoom(room, rooms); } });

@@ -20,6 +20,7 @@ import { resolveLocalConfig } from './local-mode';
 import { openStore } from './store/store';
 import type { Store } from './store/store';
 import { testEndpointWarning } from './twilio/rest-client';
+import { twilioMessageMedia } from './messages/media';
 import { TWILIO_REST_ORIGIN, twilioRecordingMedia } from './voicemail/media';
 import { runStartChecks } from './twilio/start-checks';
 import { EmergencyCalling } from './voice/emergency';
@@ -112,7 +113,8 @@ async function main(): Promise<void> {
     const placer = twilioPlacer(config.account, restClient);
     const recordings = twilioRecordingMedia({ account: config.account, origin: config.emulatorOrigin ?? config.publicBaseUrl, ca: local.tls.cert });
     const conferences = twilioConferences(restLogin(config), conferenceUrls(config.publicBaseUrl), restClient);
-    app = buildApp(config, { https: local.tls, loggerInstance: logger, store, emergency, sender, placer, recordings, conferences });
+    const pictures = twilioMessageMedia({ account: config.account, origin: config.emulatorOrigin ?? config.publicBaseUrl, ca: local.tls.cert });
+    app = buildApp(config, { https: local.tls, loggerInstance: logger, store, emergency, sender, placer, recordings, conferences, pictures });
     // With EMULATOR_ORIGIN the stand-in runs on its own, so this server can restart under live calls.
     if (config.emulatorOrigin === undefined) {
       // The one import of the emulator from the server: its plugin, the entry point it offers its hosts.

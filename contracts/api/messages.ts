@@ -7,6 +7,7 @@ import { Type } from 'typebox';
 import type { Static } from 'typebox';
 import { COMMON_ERRORS, JSON_BODY_ERRORS, STATE_CHANGE_ERRORS, errorReply } from './errors';
 import { Unseen } from './history';
+import type { MediaResponse } from './route';
 import { SIGNED_IN, defineRoute } from './route';
 
 const SIGNED_OUT = errorReply('Not signed in, or the session has expired (signed_out).');
@@ -21,6 +22,15 @@ export const MessageStatus = Type.Enum(['queued', 'sending', 'sent', 'delivered'
 });
 export type MessageStatus = Static<typeof MessageStatus>;
 
+export const MessageMedia = Type.Object(
+  {
+    index: Type.Integer({ minimum: 0, maximum: 9, description: 'Its n in GET /api/messages/:id/media/:n.' }),
+    contentType: Type.String({ description: 'As Twilio announced it; only image/jpeg, png, gif and webp are shown inline.' }),
+  },
+  { description: 'One picture or other file attached to a message (its Twilio URL stays on the server).' },
+);
+export type MessageMedia = Static<typeof MessageMedia>;
+
 export const MessageRecord = Type.Object(
   {
     id: Type.String({ description: 'The id of the message here (not a Twilio SID).' }),
@@ -29,6 +39,7 @@ export const MessageRecord = Type.Object(
     peer: Type.String({ description: 'The outside number, E.164.' }),
     body: Type.String(),
     mediaCount: Type.Integer({ minimum: 0, description: 'Pictures or other media attached (inbound).' }),
+    media: Type.Array(MessageMedia, { description: 'The attached media, in order; fetch each from GET /api/messages/:id/media/:n.' }),
     status: MessageStatus,
     errorCode: Type.Union([Type.Integer(), Type.Null()], { description: "Twilio's error code, when sending failed." }),
     sentBy: Type.Union([Type.String(), Type.Null()], { description: 'The user who sent an outbound message.' }),
@@ -139,5 +150,39 @@ export const conversationReadRoute = defineRoute({
     security: SIGNED_IN,
     params: ConversationParams,
     response: { 200: Unseen, 400: errorReply('A bad id (bad_request).'), 401: SIGNED_OUT, 404: errorReply('No such conversation (not_found).'), 503: STORE_DOWN, ...STATE_CHANGE_ERRORS },
+  },
+});
+
+export const MessageMediaParams = Type.Object({
+  // Checked by the handler, after the session: a signed-out request learns nothing about ids.
+  id: Type.String({ maxLength: 40, description: 'A message id (digits).' }),
+  n: Type.String({ maxLength: 10, description: 'Which media of the message, from 0 (0–9).' }),
+});
+export type MessageMediaParams = Static<typeof MessageMediaParams>;
+
+const MEDIA_BYTES: MediaResponse = {
+  description: 'The bytes of the media: a picture, or any other file as an attachment.',
+  content: Object.fromEntries(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'application/octet-stream'].map((type) => [type, { schema: Type.String({ format: 'binary' }) }])),
+};
+
+export const messageMediaRoute = defineRoute({
+  method: 'GET',
+  url: '/api/messages/:id/media/:n',
+  schema: {
+    summary: 'A picture of a message',
+    description: "Fetched from Twilio with the account's key. Pictures (JPEG, PNG, GIF, WebP) are served as such; any other file as an attachment to download.",
+    tags: ['Messages'],
+    security: SIGNED_IN,
+    params: MessageMediaParams,
+    response: {
+      200: MEDIA_BYTES,
+      400: errorReply('A bad id or index (bad_request).'),
+      401: SIGNED_OUT,
+      404: errorReply('No such message or media (not_found), or its URL is not this account’s media on Twilio (refused).'),
+      413: errorReply('Larger than an MMS can be (too_large).'),
+      502: errorReply('Twilio did not give the media just now (media_unavailable).'),
+      503: STORE_DOWN,
+      ...COMMON_ERRORS,
+    },
   },
 });

@@ -65,6 +65,7 @@ function messageRecord(row: MessageRow): MessageRecord {
     peer: row.peer,
     body: row.body,
     mediaCount: row.media.items.length,
+    media: row.media.items.map((item, index) => ({ index, contentType: item.contentType })),
     status: isMessageStatus(row.status) ? row.status : 'queued',
     errorCode: row.error_code,
     sentBy: row.sent_by,
@@ -182,6 +183,12 @@ export class MessagesRepository {
   }
 
   /** Whether the number has opted out of the team's texts. */
+  /** The stored media of a message (with their Twilio URLs, for the server only); undefined when there is no such message. */
+  async mediaOf(messageId: string): Promise<StoredMedia[] | undefined> {
+    const row = await this.db.selectFrom('messages').select('media').where('id', '=', messageId).executeTakeFirst();
+    return row?.media.items;
+  }
+
   async optedOutNow(peer: string): Promise<boolean> {
     const row = await this.db.selectFrom('conversations').select('opted_out').where('peer', '=', peer).executeTakeFirst();
     return row?.opted_out ?? false;

@@ -37,7 +37,7 @@ const CALL_ACTIONS = [
 const SIGNED_IN = [
   'GET /api/session', 'POST /api/token', 'GET /api/calls', 'POST /api/calls/seen', 'GET /api/unseen', 'GET /api/presence', 'PUT /api/presence/me',
   'GET /api/events', 'POST /api/messages', 'GET /api/conversations', 'GET /api/conversations/:id/messages', 'POST /api/conversations/:id/read',
-  'GET /api/voicemails', 'GET /api/voicemails/:id/audio', 'POST /api/voicemails/:id/heard', 'DELETE /api/voicemails/:id', 'POST /api/voicemails/:id/restore',
+  'GET /api/voicemails', 'GET /api/voicemails/:id/audio', 'POST /api/voicemails/:id/heard', 'DELETE /api/voicemails/:id', 'POST /api/voicemails/:id/restore', 'GET /api/messages/:id/media/:n',
   'GET /api/me/personal-number', 'PUT /api/me/personal-number', 'POST /api/click-to-call', 'POST /api/click-to-call/:sid/hangup',
   'GET /api/calls/live', ...CALL_ACTIONS,
 ];
@@ -58,6 +58,7 @@ const ACCEPTED: Record<string, number[]> = {
   // No voicemail has the id the request fills in: refused as malformed or not found.
   'GET /api/voicemails/:id/audio': [400, 404], 'POST /api/voicemails/:id/heard': [400, 404],
   'DELETE /api/voicemails/:id': [400, 404], 'POST /api/voicemails/:id/restore': [400, 404],
+  'GET /api/messages/:id/media/:n': [400, 404],
   'GET /api/conversations/:id/messages': [200, 404], 'POST /api/conversations/:id/read': [200, 404],
   // No personal number is kept and this app places no calls; the made-up call is not the user's.
   'POST /api/click-to-call': [409, 503], 'POST /api/click-to-call/:sid/hangup': [404, 503],

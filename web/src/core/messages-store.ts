@@ -127,7 +127,7 @@ export class MessagesStore {
       if (open && open.peer === to) {
         this.refused += 1;
         const bubble: MessageRecord = {
-          id: `${LOCAL}${this.refused}`, conversationId: open.id ?? '', direction: 'outbound', peer: to, body, mediaCount: 0,
+          id: `${LOCAL}${this.refused}`, conversationId: open.id ?? '', direction: 'outbound', peer: to, body, mediaCount: 0, media: [],
           status: 'failed', errorCode: refusal.twilioCode, sentBy: null, at: new Date().toISOString(),
         };
         this.set({ thread: mergeMessages(this.view.thread, [bubble]) });

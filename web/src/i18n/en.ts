@@ -259,6 +259,8 @@ export const en = {
   'messages.optedOut': 'This number replied STOP: it gets no texts until it texts START.',
   'messages.sentBy': 'Sent by {name}',
   'messages.pictures': 'Pictures attached: {count}',
+  'messages.pictureAlt': 'Picture {n} of {count} from {name} (opens full size)',
+  'messages.attachment': 'Attachment {n} ({type}): download',
   'messages.retrySend': 'Retry',
   'messages.call': 'Call {name}',
   'messages.status.queued': 'Queued',

@@ -260,6 +260,8 @@ export const ja: Messages = {
   'messages.optedOut': 'この番号は STOP と返信しました。START と送られるまでテキストは届きません。',
   'messages.sentBy': '送信者: {name}',
   'messages.pictures': '添付画像: {count}',
+  'messages.pictureAlt': '{name} からの画像 {n}/{count}（元のサイズで開く）',
+  'messages.attachment': '添付ファイル {n}（{type}）: ダウンロード',
   'messages.retrySend': '再送信',
   'messages.call': '{name} に電話',
   'messages.status.queued': '待機中',

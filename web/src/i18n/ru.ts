@@ -260,6 +260,8 @@ export const ru: Messages = {
   'messages.optedOut': 'Этот номер ответил STOP: сообщения не доходят, пока он не пришлёт START.',
   'messages.sentBy': 'Отправил(а) {name}',
   'messages.pictures': 'Вложенных изображений: {count}',
+  'messages.pictureAlt': 'Изображение {n} из {count} от {name} (открыть в полном размере)',
+  'messages.attachment': 'Вложение {n} ({type}): скачать',
   'messages.retrySend': 'Отправить снова',
   'messages.call': 'Позвонить: {name}',
   'messages.status.queued': 'В очереди',

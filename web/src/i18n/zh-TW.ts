@@ -260,6 +260,8 @@ export const zhTW: Messages = {
   'messages.optedOut': '此號碼已回覆 STOP：在對方傳送 START 之前無法再傳簡訊給他。',
   'messages.sentBy': '由 {name} 傳送',
   'messages.pictures': '附加圖片: {count}',
+  'messages.pictureAlt': '來自 {name} 的圖片 {n}/{count}（開啟原始大小）',
+  'messages.attachment': '附件 {n}（{type}）: 下載',
   'messages.retrySend': '重新傳送',
   'messages.call': '撥打給 {name}',
   'messages.status.queued': '排隊中',

@@ -9,6 +9,7 @@ import type { PhoneSnapshot } from '../core/controller';
 import { describePeer } from '../core/dial-target';
 import { countSegments } from '../core/sms-segments';
 import { t, useLocale, type MessageKey } from '../i18n';
+import { MessageMedia } from './MessageMedia';
 import { CountBadge } from './MissedBadge';
 import { usePhone } from './phone-context';
 import { useUnseen } from './use-live';
@@ -139,7 +140,11 @@ function Thread({ name }: { name: string }) {
         {view.thread.map((m) => (
           <li key={m.id} className={`bubble bubble-${m.direction}`} data-testid="message" data-status={m.status}>
             <p className="bubble-body">{m.body}</p>
-            {m.mediaCount > 0 && <p className="bubble-note">{t('messages.pictures', { count: m.mediaCount })}</p>}
+            {m.media.length > 0 ? (
+              <MessageMedia message={m} name={name} />
+            ) : (
+              m.mediaCount > 0 && <p className="bubble-note">{t('messages.pictures', { count: m.mediaCount })}</p>
+            )}
             <p className="bubble-meta">
               <time dateTime={m.at}>{new Date(m.at).toLocaleString(locale, { dateStyle: 'short', timeStyle: 'short' })}</time>
               {m.sentBy && <span>{t('messages.sentBy', { name: m.sentBy })}</span>}

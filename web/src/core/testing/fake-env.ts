@@ -224,6 +224,7 @@ export function textRecord(id: string, change: Partial<MessageRecord> = {}): Mes
     peer: '+14155550123',
     body: `text ${id}`,
     mediaCount: 0,
+    media: [],
     status: 'received',
     errorCode: null,
     sentBy: null,

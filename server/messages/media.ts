@@ -1,0 +1,120 @@
+/**
+ * The pictures of inbound messages, fetched from Twilio's REST media resource with the account's API key,
+ * so the browser sees neither a Twilio URL nor a credential. A stored MediaUrl came from a webhook, so it is
+ * used only when it names this account's media on the configured REST origin; the URL fetched is rebuilt
+ * from that origin and the SIDs, never the stored string, so the key cannot be sent anywhere else.
+ * Twilio answers with a redirect to its storage, followed once without the credentials.
+ */
+import { request } from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import type { TwilioAccount } from '../config';
+
+/** Twilio's limit for one MMS, all media together; nothing larger is proxied. */
+export const MAX_PICTURE_BYTES = 5 * 1024 * 1024;
+/** Shown inline in the conversation; any other type is offered as a download only. */
+export const PICTURE_TYPES: readonly string[] = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
+const TIMEOUT_MS = 15_000;
+const MEDIA_PATH = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Messages\/(MM[0-9a-f]{32})\/Media\/(ME[0-9a-f]{32})(?:\.json)?$/;
+
+export interface PictureSource {
+  account: Pick<TwilioAccount, 'accountSid' | 'apiKeySid' | 'apiKeySecret'>;
+  /** https://api.twilio.com, the emulator's origin (local mode), or TWILIO_TEST_ENDPOINT. */
+  origin: string;
+  /** PEM to trust for a local origin. */
+  ca?: string;
+}
+
+/** The media URL to fetch for a stored one, or undefined when it is not this account's media on `origin` (pure). */
+export function accountMediaUrl(stored: string, origin: string, accountSid: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(stored);
+  } catch {
+    return undefined;
+  }
+  const match = MEDIA_PATH.exec(url.pathname);
+  if (url.origin !== new URL(origin).origin || url.username !== '' || url.password !== '' || url.search !== '' || match === null || match[1] !== accountSid) return undefined;
+  return `${new URL(origin).origin}/2010-04-01/Accounts/${match[1]}/Messages/${match[2]}/Media/${match[3]}`;
+}
+
+/** The type to serve media as: one of the picture types, or undefined (offered as a download). */
+export function pictureType(contentType: string | undefined): string | undefined {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  return PICTURE_TYPES.includes(type) ? type : undefined;
+}
+
+export type PictureResult =
+  | { kind: 'media'; body: Buffer; contentType: string | undefined }
+  | { kind: 'gone' }
+  | { kind: 'too-large' }
+  | { kind: 'failed'; reason: string };
+
+export interface MessageMedia {
+  /** Where media may come from: the configured REST origin and the account. */
+  origin: string;
+  accountSid: string;
+  /** Fetches a URL accountMediaUrl gave. */
+  fetch(url: string): Promise<PictureResult>;
+}
+
+function get(source: PictureSource, url: string, headers: Record<string, string>): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'GET', headers, timeout: TIMEOUT_MS, ...(source.ca ? { ca: source.ca } : {}) }, resolve);
+    req.on('timeout', () => req.destroy(new Error(`no answer in ${TIMEOUT_MS / 1000} s`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function readCapped(res: IncomingMessage): Promise<PictureResult> {
+  const declared = Number(res.headers['content-length'] ?? 0);
+  if (declared > MAX_PICTURE_BYTES) {
+    res.destroy();
+    return Promise.resolve({ kind: 'too-large' });
+  }
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    res.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_PICTURE_BYTES) {
+        res.destroy();
+        resolve({ kind: 'too-large' });
+      } else chunks.push(chunk);
+    });
+    res.on('error', (err) => resolve({ kind: 'failed', reason: err.message }));
+    res.on('end', () => resolve({ kind: 'media', body: Buffer.concat(chunks), contentType: res.headers['content-type'] }));
+  });
+}
+
+export function twilioMessageMedia(source: PictureSource): MessageMedia {
+  const auth = `Basic ${Buffer.from(`${source.account.apiKeySid}:${source.account.apiKeySecret}`).toString('base64')}`;
+  return {
+    origin: source.origin,
+    accountSid: source.account.accountSid,
+    async fetch(url) {
+      let res: IncomingMessage;
+      try {
+        res = await get(source, url, { authorization: auth });
+        const location = res.headers.location;
+        if ([301, 302, 303, 307, 308].includes(res.statusCode ?? 0) && location !== undefined) {
+          res.resume();
+          const next = new URL(location, url);
+          if (next.protocol !== 'https:') return { kind: 'failed', reason: 'Twilio redirected the media to a URL that is not https' };
+          res = await get(source, next.toString(), {});
+        }
+      } catch (err) {
+        return { kind: 'failed', reason: (err as Error).message };
+      }
+      if (res.statusCode === 404) {
+        res.resume();
+        return { kind: 'gone' };
+      }
+      if (res.statusCode !== 200) {
+        res.resume();
+        return { kind: 'failed', reason: `Twilio answered ${res.statusCode}` };
+      }
+      return readCapped(res);
+    },
+  };
+}
