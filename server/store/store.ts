@@ -114,7 +114,7 @@ export async function openStore(config: StoreConfig, options: StoreOptions): Pro
   const events = new EventHub(database, log);
   events.observe(team);
   const healer = options.callLog
-    ? new Healer(database.db, history, options.callLog, { teamNumber: config.teamNumber, users: team.users, log, ...(options.jobs === false ? { intervalMs: 0 } : {}) })
+    ? new Healer(database.db, history, options.callLog, { teamNumber: config.teamNumber, users: team.users, log, messages, ...(options.jobs === false ? { intervalMs: 0 } : {}) })
     : undefined;
   const timers: NodeJS.Timeout[] = [];
   let closed = false;
