@@ -40,7 +40,7 @@ describe('planMessageRepairs', () => {
     ['a text stored after Twilio created another is not linked to it', [rest({ dateCreated: at(-600) })], [], pending, []],
     ['another body is not a match', [rest({ body: 'Hello' })], [], pending, []],
   ] as const)('%s', (_name, listed, known, waiting, expected) => {
-    const plan = planMessageRepairs(listed as RestMessage[], TEAM, new Set(known), [...waiting]);
+    const plan = planMessageRepairs(listed as readonly RestMessage[], TEAM, new Set(known), [...waiting]);
     expect(plan).toEqual((expected as readonly object[]).map((e) => expect.objectContaining(e)));
   });
 });
@@ -75,7 +75,7 @@ describe('healing texts from the local stand-in’s Messages list', () => {
     // Stored, sent, and the SID never written.
     await repo.pending('22222222-2222-2222-2222-222222222222', { to: PHONES.echo, body: 'こんにちは', sentBy: 'alice' });
     const second = await client.messages.create({ from: TEAM, to: PHONES.echo, body: 'こんにちは', statusCallback: callback });
-    await eventually(async () => expect((await client.messages(second.sid).fetch()).status).toBe('delivered'));
+    await eventually(async () => expect((await client.messages(second.sid).fetch()).status).toBe('delivered'), 'the second text delivered');
 
     const healer = new Healer(database.db, new HistoryRepository(database.db), twilioCallLog({ accountSid: ACCOUNT, apiKeySid: KEY.sid, apiKeySecret: KEY.secret }, emulatorRequestClient(h.origin)), {
       teamNumber: TEAM, users: ['alice'], log: quietLog, intervalMs: 0, messages: repo,
