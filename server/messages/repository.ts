@@ -3,7 +3,8 @@
  * commits with the live events it implies, so a webhook is acknowledged only once all of it is stored.
  * Writes about one message take turns on an advisory lock keyed by its MessageSid: a delivery callback
  * that overtakes the answer to the send itself waits in `message_statuses` and is folded in when the
- * message's row is written.
+ * message's row is written. A text sent from the app is stored before Twilio is asked (`pending`), under
+ * our reference until its SID is known (`accepted`, a status callback naming the reference, or the heal).
  */
 import { sql } from 'kysely';
 import type { Kysely, Transaction } from 'kysely';

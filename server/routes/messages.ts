@@ -2,7 +2,7 @@
  * Text messages for the signed-in user: POST /api/messages (send from the team number), the conversations,
  * a conversation's messages, and marking one read. Contracts in contracts/api/messages.ts. A text goes
  * only where a call may go (allowed countries, no premium-rate numbers), is limited per user, and is
- * stored with who sent it once Twilio has taken it.
+ * stored with who sent it before Twilio is asked, then given Twilio's SID.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { randomUUID } from 'node:crypto';
