@@ -32,7 +32,8 @@ const RECORD_BUBBLES = () => {
   const note = () => {
     for (const bubble of document.querySelectorAll('[data-testid="message"]')) {
       const text = bubble.textContent ?? '';
-      const marker = /bench-[0-9a-z]+/.exec(text)?.[0];
+      // Bracketed: the bubble's time follows the body in its text, digits and all.
+      const marker = /\[(bench-[0-9a-z]+)\]/.exec(text)?.[1];
       if (marker && !(marker in w.__bubbles)) w.__bubbles[marker] = performance.timeOrigin + performance.now();
     }
   };
@@ -105,7 +106,7 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
       await signIn(alice.page, 'alice', { origin: server.origin });
       const messages = alice.page.getByRole('region', { name: 'Messages' });
       // Unmeasured: the first text makes the conversation, which alice opens.
-      await phoneTexts(request, PHONES.manual, { to: TEAM_NUMBER, body: 'bench-warmup' }, server.origin);
+      await phoneTexts(request, PHONES.manual, { to: TEAM_NUMBER, body: '[bench-warmup]' }, server.origin);
       await messages.locator(`[data-testid="conversation"][data-peer="${PHONES.manual}"]`).getByRole('button').click();
       await bubbleAt(alice.page, 'bench-warmup');
 
@@ -113,7 +114,7 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
       for (let i = 0; i < RUNS; i++) {
         const marker = `bench-${Date.now().toString(36)}${i}`;
         const sentAt = Date.now();
-        await phoneTexts(request, PHONES.manual, { to: TEAM_NUMBER, body: `Are you open today? ${marker}` }, server.origin);
+        await phoneTexts(request, PHONES.manual, { to: TEAM_NUMBER, body: `Are you open today? [${marker}]` }, server.origin);
         const at = await bubbleAt(alice.page, marker);
         if (Number.isFinite(at)) onScreen.push(at - sentAt);
         await sleep(200);
