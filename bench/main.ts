@@ -28,6 +28,7 @@ export const MODULES: Record<string, () => Promise<BenchModule>> = {
   'emulator-calls': () => import('./emulator-calls'),
   storage: () => import('./storage'),
   'missed-call': () => import('./missed-call'),
+  messages: () => import('./messages'),
   pwa: () => import('./pwa'),
   'emulator-memory': () => import('./emulator-memory'),
   conferences: () => import('./conferences'),

@@ -89,7 +89,8 @@ export type SendMessageRequest = Static<typeof SendMessageRequest>;
 export const SentMessage = Type.Object({
   id: Type.String(),
   status: MessageStatus,
-  message: MessageRecord,
+  /** Absent when Twilio took the text but its record could not be written yet: it arrives as a live event once healed. */
+  message: Type.Optional(MessageRecord),
 });
 export type SentMessage = Static<typeof SentMessage>;
 

@@ -195,6 +195,7 @@ export const smsStatusWebhookRoute = defineRoute({
     tags: ['Twilio webhooks'],
     security: SIGNED_BY_TWILIO,
     consumes: FORM,
+    querystring: Type.Object({ ref: Type.Optional(Type.String({ pattern: '^[0-9a-f-]{36}$', description: 'Our reference for the text, from its statusCallback URL (covered by the signature).' })) }),
     body: SmsStatusWebhook,
     response: {
       204: Type.Null({ description: 'Taken in.' }),

@@ -11,16 +11,20 @@ import twilio from 'twilio';
 import type { Db, StoreHealth, StoreLogger } from '../store/database';
 import { restFact } from './facts';
 import type { CallFact, RestCall } from './facts';
+import { healMessages } from '../messages/heal';
+import type { RestMessage } from '../messages/heal';
+import type { MessagesRepository } from '../messages/repository';
 import type { HistoryRepository } from './repository';
 import { healVoicemails } from '../voicemail/heal';
 import type { RestRecording } from '../voicemail/heal';
 import type { VoicemailRepository } from '../voicemail/repository';
 
-/** Twilio's call log as healing reads it: every leg that started at or after `since`. */
+/** Twilio's call log as healing reads it: every leg that started at or after `since`; and the team number's texts. */
 export interface CallLog {
   callsSince(since: Date): Promise<RestCall[]>;
   /** Recordings made at or after `since` (voicemails whose callback was lost); without it voicemail does not heal. */
   recordingsSince?(since: Date): Promise<RestRecording[]>;
+  messagesSince?(since: Date, teamNumber: string): Promise<RestMessage[]>;
 }
 
 export interface CallLogAccount {
@@ -57,6 +61,20 @@ export function twilioCallLog(account: CallLogAccount, httpClient?: twilio.Reque
         source: String(r.source ?? ''),
       }));
     },
+    async messagesSince(since, teamNumber) {
+      const options = { dateSentAfter: since, pageSize: 200, limit: MAX_CALLS_PER_HEAL };
+      const lists = await Promise.all([client.messages.list({ ...options, to: teamNumber }), client.messages.list({ ...options, from: teamNumber })]);
+      return lists.flat().map((m) => ({
+        sid: m.sid,
+        direction: String(m.direction ?? ''),
+        from: m.from ?? '',
+        to: m.to ?? '',
+        body: m.body ?? '',
+        status: String(m.status ?? ''),
+        errorCode: m.errorCode ?? null,
+        dateCreated: m.dateCreated ?? null,
+      }));
+    },
   };
 }
 
@@ -79,6 +97,8 @@ export interface HealerOptions {
   onVoicemails?: () => void;
   /** Default HEAL_INTERVAL_MS; 0 turns the periodic run off. */
   intervalMs?: number;
+  /** Texts are healed too, over the same window, when given. */
+  messages?: MessagesRepository;
 }
 
 export interface HealResult {
@@ -87,6 +107,8 @@ export interface HealResult {
   changed: number;
   /** Voicemails created from recordings whose callback was lost. */
   voicemails: number;
+  /** Texts listed and changed, when texts are healed. */
+  messages?: { listed: number; changed: number };
 }
 
 export class Healer {
@@ -178,11 +200,12 @@ export class Healer {
     }
     const voicemails = await this.healVoicemails(new Date(from), teamCalls, startedAt);
     if (voicemails > 0) this.options.onVoicemails?.();
+    const messages = await this.healTexts(new Date(from));
     // The next run starts before anything still going, so its end is seen too.
     const next = new Date(Math.min(oldestOpen, startedAt.getTime()) - MARGIN_MS);
     await this.db.updateTable('maintenance').set({ watermark: next }).where('job', '=', HEAL_JOB).execute();
     if (failedSince !== undefined && this.failedSince === failedSince) this.failedSince = undefined;
-    const result = { listed: listed.length, calls, changed, voicemails };
+    const result = { listed: listed.length, calls, changed, voicemails, ...(messages ? { messages } : {}) };
     this.options.log.info({ event: 'history-healed', reason, from: new Date(from).toISOString(), ...result }, 'history healed from the call log');
     return result;
   }
@@ -195,6 +218,18 @@ export class Healer {
     } catch (err) {
       this.options.log.warn({ event: 'voicemail-heal-failed', reason: (err as Error).message }, "could not read Twilio's recordings to heal voicemail");
       return 0;
+    }
+  }
+
+  /** Texts over the same window as the calls; failing to read them leaves the calls healed all the same. */
+  private async healTexts(from: Date): Promise<{ listed: number; changed: number } | undefined> {
+    const repo = this.options.messages;
+    if (!repo || !this.callLog.messagesSince) return undefined;
+    try {
+      return await healMessages(repo, await this.callLog.messagesSince(from, this.options.teamNumber), this.options.teamNumber, from);
+    } catch (err) {
+      this.options.log.warn({ event: 'heal-messages-failed', reason: (err as Error).message }, "could not heal the texts from Twilio's Messages list");
+      return undefined;
     }
   }
 

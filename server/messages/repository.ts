@@ -3,7 +3,8 @@
  * commits with the live events it implies, so a webhook is acknowledged only once all of it is stored.
  * Writes about one message take turns on an advisory lock keyed by its MessageSid: a delivery callback
  * that overtakes the answer to the send itself waits in `message_statuses` and is folded in when the
- * message's row is written.
+ * message's row is written. A text sent from the app is stored before Twilio is asked (`pending`), under
+ * our reference until its SID is known (`accepted`, a status callback naming the reference, or the heal).
  */
 import { sql } from 'kysely';
 import type { Kysely, Transaction } from 'kysely';
@@ -18,6 +19,9 @@ import type { StatusFact } from './rules';
 
 type Trx = Transaction<Schema>;
 const MESSAGE_LOCK = 0x534d5321;
+/** A text stored before Twilio gave it a SID holds our reference in its place (never a Twilio SID shape). */
+const PENDING = 'pending:';
+const pendingSid = (ref: string) => `${PENDING}${ref}`;
 
 export interface InboundMessage {
   sid: string;
@@ -153,10 +157,60 @@ export class MessagesRepository {
     });
   }
 
+  /**
+   * Stores a text before it is handed to Twilio, under our own reference in place of its SID, and quietly:
+   * the team sees it once Twilio has taken it (`accepted`), and a refusal removes it (`refused`).
+   */
+  async pending(ref: string, message: { to: string; body: string; sentBy: string }): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const conversation = await this.conversationOf(trx, message.to);
+      await trx
+        .insertInto('messages')
+        .values({ message_sid: pendingSid(ref), conversation_id: conversation, direction: 'outbound', body: message.body, status: 'queued', error_code: null, sent_by: message.sentBy })
+        .execute();
+    });
+  }
+
+  /** Twilio took the text: its SID replaces our reference (unless a callback or the heal did it first). */
+  async accepted(ref: string, result: { sid: string; status: MessageStatus; errorCode: number | null }): Promise<MessageRecord | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      await lock(trx, result.sid);
+      const id = await this.adopt(trx, ref, result.sid, { status: result.status, errorCode: result.errorCode });
+      const row = id ?? (await trx.selectFrom('messages').select('id').where('message_sid', '=', result.sid).executeTakeFirst())?.id;
+      return row === undefined ? undefined : messageRecord(await messagesWithPeer(trx).where('m.id', '=', row).executeTakeFirstOrThrow());
+    });
+  }
+
+  /** Twilio would not take the text: it was never sent, so it goes (the sender is shown why). */
+  async refused(ref: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const gone = await trx.deleteFrom('messages').where('message_sid', '=', pendingSid(ref)).returning('conversation_id').executeTakeFirst();
+      if (!gone) return;
+      await trx
+        .deleteFrom('conversations')
+        .where('id', '=', gone.conversation_id)
+        .where((eb) => eb.not(eb.exists(eb.selectFrom('messages').select('id').whereRef('messages.conversation_id', '=', 'conversations.id'))))
+        .execute();
+    });
+  }
+
+  /** Texts stored but not yet known to Twilio's SID, to or from `since`: the heal matches them to Twilio's list. */
+  async pendingSince(since: Date): Promise<{ ref: string; peer: string; body: string; at: Date }[]> {
+    const rows = await messagesWithPeer(this.db).select('m.message_sid').where('m.message_sid', 'like', `${PENDING}%`).where('m.at', '>=', since).orderBy('m.id').execute();
+    return rows.map((r) => ({ ref: r.message_sid.slice(PENDING.length), peer: r.peer, body: r.body, at: r.at }));
+  }
+
+  /** Whether Twilio's message is stored here. */
+  async known(sid: string): Promise<boolean> {
+    return (await this.db.selectFrom('messages').select('id').where('message_sid', '=', sid).executeTakeFirst()) !== undefined;
+  }
+
   /** Folds a delivery callback in; true when the message's state changed. Repeats and late ones change nothing. */
-  async status(sid: string, fact: StatusFact): Promise<boolean> {
+  async status(sid: string, fact: StatusFact, ref?: string): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       await lock(trx, sid);
+      // The callback names our reference: a text whose SID could not be written after Twilio took it.
+      if (ref !== undefined) await this.adopt(trx, ref, sid, { status: 'queued', errorCode: null });
       const added = await trx
         .insertInto('message_statuses')
         .values({ message_sid: sid, status: fact.status, error_code: fact.errorCode })
@@ -248,6 +302,20 @@ export class MessagesRepository {
   }
 
   // ---- inside a transaction -------------------------------------------------------------------------------
+
+  /** The pending text gets Twilio's SID and state, with callbacks that came first; its id, or undefined if none waits. */
+  private async adopt(trx: Trx, ref: string, sid: string, start: StatusFact): Promise<string | undefined> {
+    const row = await trx.selectFrom('messages').select(['id', 'conversation_id', 'body', 'sent_by', 'at']).where('message_sid', '=', pendingSid(ref)).executeTakeFirst();
+    if (!row || (await trx.selectFrom('messages').select('id').where('message_sid', '=', sid).executeTakeFirst())) return undefined;
+    const state = foldStatus(start, await this.factsOf(trx, sid));
+    await trx.updateTable('messages').set({ message_sid: sid, status: state.status, error_code: state.errorCode, updated_at: sql`now()` }).where('id', '=', row.id).execute();
+    const conversation = String(row.conversation_id);
+    await this.touch(trx, conversation, preview(row.body, 0), row.at);
+    if (row.sent_by !== null) await this.readUpTo(trx, conversation, row.sent_by, row.id);
+    const users = row.sent_by === null ? [] : [row.sent_by];
+    await appendEvents(trx, [await this.messageEvent(trx, row.id), ...(await this.conversationEvents(trx, conversation)), ...(await this.unseenEvents(trx, users))]);
+    return row.id;
+  }
 
   /** The conversation's id, made if new; `optedOut` set when the message changes it. */
   private async conversationOf(trx: Trx, peer: string, optedOut?: boolean): Promise<string> {

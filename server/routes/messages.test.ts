@@ -74,7 +74,7 @@ describe('POST /api/messages', () => {
     const res = await send(alice, { to: '(415) 555-0123', body: 'Yes, until six.' });
     expect(res.statusCode).toBe(201);
     expect(res.json()).toMatchObject({ status: 'queued', message: { direction: 'outbound', peer: PEER, sentBy: 'alice', body: 'Yes, until six.' } });
-    expect(sender.sent.at(-1)).toEqual({ to: PEER, body: 'Yes, until six.', statusCallback: `${PUBLIC_BASE_URL}/handle_sms/status` });
+    expect(sender.sent.at(-1)).toEqual({ to: PEER, body: 'Yes, until six.', statusCallback: expect.stringMatching(/\/handle_sms\/status\?ref=[0-9a-f-]{36}$/) });
     const [conversation] = await conversations(alice);
     expect(conversation).toMatchObject({ unread: 0, lastMessage: 'Yes, until six.' });
     expect((await conversations(bob))[0]?.unread).toBe(1);

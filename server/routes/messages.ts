@@ -2,9 +2,10 @@
  * Text messages for the signed-in user: POST /api/messages (send from the team number), the conversations,
  * a conversation's messages, and marking one read. Contracts in contracts/api/messages.ts. A text goes
  * only where a call may go (allowed countries, no premium-rate numbers), is limited per user, and is
- * stored with who sent it once Twilio has taken it.
+ * stored with who sent it before Twilio is asked, then given Twilio's SID.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { conversationListRoute, conversationMessagesRoute, conversationReadRoute, sendMessageRoute } from '../../contracts/api/messages';
 import type { AppConfig } from '../config';
@@ -72,10 +73,15 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<MessagesRouteOptions> = a
         if (await store.messages.optedOutNow(to)) {
           return sendError(reply, 409, 'opted_out', 'This number replied STOP: it gets no texts from the team until it texts START.');
         }
+        // Stored before it is sent: once Twilio has it, a failed write can only delay the SID, which the
+        // status callback (it carries our reference, signed) or the heal from Twilio's list then fills in.
+        const ref = randomUUID();
+        await store.messages.pending(ref, { to, body, sentBy: user });
         let result;
         try {
-          result = await sender.send({ to, body, statusCallback });
+          result = await sender.send({ to, body, statusCallback: `${statusCallback}?ref=${ref}` });
         } catch (err) {
+          await store.messages.refused(ref);
           if (!(err instanceof SendRefusedError)) throw err;
           request.log.warn({ event: 'message-refused', code: err.code, user }, 'Twilio refused a text message');
           if (err.code === OPTED_OUT_CODE) {
@@ -84,8 +90,12 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<MessagesRouteOptions> = a
           }
           return sendError(reply, 502, 'twilio_refused', err.message);
         }
-        const message = await store.messages.sent({ sid: result.sid, to, body, sentBy: user, status: result.status, errorCode: result.errorCode });
-        request.log.info({ event: 'message-sent', messageSid: result.sid, user }, 'text message sent');
+        request.log.info({ event: 'message-sent', messageSid: result.sid, ref, user }, 'text message sent');
+        const message = await store.messages.accepted(ref, result).catch((err: unknown) => {
+          request.log.error({ event: 'message-sid-not-stored', messageSid: result.sid, ref, reason: (err as Error).message }, 'a sent text waits for its SID');
+          return undefined;
+        });
+        if (!message) return reply.code(201).send({ id: `pending:${ref}`, status: 'queued' });
         return reply.code(201).send({ id: message.id, status: message.status, message });
       });
     },

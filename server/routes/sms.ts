@@ -73,7 +73,7 @@ export const smsRoutes: FastifyPluginAsyncTypebox<{ config: AppConfig; store: St
         return sendError(reply, 400, 'bad_request', 'The callback names no message SID or a status this server does not know.');
       }
       try {
-        await store.messages.status(sid, { status, errorCode: parseErrorCode(ErrorCode) });
+        await store.messages.status(sid, { status, errorCode: parseErrorCode(ErrorCode) }, request.query.ref);
       } catch (err) {
         return notStored(request, reply, sid, err);
       }

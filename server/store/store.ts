@@ -134,7 +134,7 @@ export async function openStore(config: StoreConfig, options: StoreOptions): Pro
   const voicemailCopy =
     options.copyAudioFrom && options.recordings ? new VoicemailCopier(database.db, options.copyAudioFrom, options.recordings, log, options.jobs === false ? 0 : undefined) : undefined;
   const healer = options.callLog
-    ? new Healer(database.db, history, options.callLog, { teamNumber: config.teamNumber, users: team.users, voicemails, log, onVoicemails: () => void voicemailCopy?.run(), ...(options.jobs === false ? { intervalMs: 0 } : {}) })
+    ? new Healer(database.db, history, options.callLog, { teamNumber: config.teamNumber, users: team.users, voicemails, messages, log, onVoicemails: () => void voicemailCopy?.run(), ...(options.jobs === false ? { intervalMs: 0 } : {}) })
     : undefined;
   const voicemailPurge = options.recordings ? new VoicemailPurger(database.db, options.recordings, log, options.jobs === false ? 0 : undefined) : undefined;
   const timers: NodeJS.Timeout[] = [];

@@ -116,6 +116,7 @@ export class MessagesStore {
     try {
       const sent = await this.deps.api.sendMessage(to, body);
       const message = sent.message;
+      if (!message) return null;
       if (this.view.open && this.view.open.id === null && this.view.open.peer === to) {
         this.set({ open: { id: message.conversationId, peer: message.peer } });
       }
