@@ -69,9 +69,8 @@ export class CallActions {
   addPerson = (to: string): Promise<string | null> => this.onFocused(`Adding ${to} to the call`, (api, id) => api.addParty(id, to));
 
   /**
-   * Call waiting's answer: the call in progress ends and the waiting one is answered. The Voice SDK
-   * keeps one active call per Device and hangs up the active one when another is accepted, so holding
-   * the first call while talking on the second needs the server to park it (not built yet).
+   * Call waiting's other answer: the call in progress ends and the waiting one is answered (no request
+   * to the server, so it works for a call the server cannot hold).
    */
   endAndAccept(): void {
     const { call, waiting } = this.host.phone();
