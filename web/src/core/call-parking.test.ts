@@ -1,20 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { FakeCall } from './testing/fake-device';
-import { flush, incoming, signedIn } from './testing/phone-harness';
+import { answeredCall, flush, incoming, signedIn } from './testing/phone-harness';
 
 // Hold & accept and Swap through the controller: the server parks a call so the SDK, which hangs up the
 // active call when it accepts another, does not end it; a ring-back with resumeCall brings it back.
 
 type T = Awaited<ReturnType<typeof signedIn>>;
 
-async function inCall(t: T) {
-  t.api.control.addCall('h1', 'CA1', '+12025550123');
-  const call = await incoming(t);
-  await t.controller.accept();
-  call.emit('accept', call);
-  await flush();
-  return call;
-}
+/** Alice in an answered call with +12025550123 (leg CA1, history id h1). */
+const inCall = answeredCall;
 
 function ring(t: T, callSid: string, from: string, params: Record<string, string> = {}) {
   const call = new FakeCall({ CallSid: callSid, From: from, To: 'client:alice' });
