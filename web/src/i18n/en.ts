@@ -98,7 +98,7 @@ export const en = {
   'waiting.title': 'Call waiting: {name}',
   'waiting.endAccept': 'End & accept',
   'waiting.decline': 'Decline',
-  'control.party.parked': 'waiting for you',
+  'control.party.parked': 'on another call',
   'waiting.holdAccept': 'Hold & accept',
   'waiting.swap': 'Swap',
   'waiting.resume': 'Resume',

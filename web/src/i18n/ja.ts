@@ -99,7 +99,7 @@ export const ja: Messages = {
   'waiting.title': 'キャッチホン: {name}',
   'waiting.endAccept': '終了して応答',
   'waiting.decline': '拒否',
-  'control.party.parked': 'あなたを待っています',
+  'control.party.parked': '別の通話中',
   'waiting.holdAccept': '保留して応答',
   'waiting.swap': '切り替え',
   'waiting.resume': '再開',

@@ -99,7 +99,7 @@ export const ru: Messages = {
   'waiting.title': 'Второй звонок: {name}',
   'waiting.endAccept': 'Завершить и ответить',
   'waiting.decline': 'Отклонить',
-  'control.party.parked': 'ждёт вас',
+  'control.party.parked': 'на другом звонке',
   'waiting.holdAccept': 'Удержать и ответить',
   'waiting.swap': 'Переключить',
   'waiting.resume': 'Вернуться',

@@ -99,7 +99,7 @@ export const zhTW: Messages = {
   'waiting.title': '插撥：{name}',
   'waiting.endAccept': '結束並接聽',
   'waiting.decline': '拒接',
-  'control.party.parked': '等候您中',
+  'control.party.parked': '在另一通通話中',
   'waiting.holdAccept': '保留並接聽',
   'waiting.swap': '切換',
   'waiting.resume': '恢復',
