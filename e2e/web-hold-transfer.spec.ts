@@ -120,7 +120,7 @@ test.describe('web: hold, transfer, three-way calls and call waiting', () => {
     await alice.context.close();
   });
 
-  test('call waiting: a banner in the call, answered by keyboard with End & accept', async ({ browser, request }) => {
+  test('call waiting: Hold & accept by keyboard (the first caller hears music), then Swap back to them', async ({ browser, request }) => {
     const alice = await user(browser, 'alice');
     const dialog = await answerTeamCall(alice.page, CALLER, HZ.caller, request);
     await callFrom(request, SECOND, TEAM_NUMBER, HZ.second);
@@ -130,16 +130,40 @@ test.describe('web: hold, transfer, three-way calls and call waiting', () => {
     await expectNoSeriousA11yFindings(alice.page, 'call waiting');
 
     // By keyboard: Tab reaches the banner's button inside the call dialog, Enter presses it.
-    const endAccept = banner.getByRole('button', { name: 'End & accept' });
-    for (let i = 0; i < 25 && !(await endAccept.evaluate((el) => el === document.activeElement)); i++) await alice.page.keyboard.press('Tab');
-    await expect(endAccept).toBeFocused();
+    const holdAccept = banner.getByRole('button', { name: 'Hold & accept' });
+    for (let i = 0; i < 25 && !(await holdAccept.evaluate((el) => el === document.activeElement)); i++) await alice.page.keyboard.press('Tab');
+    await expect(holdAccept).toBeFocused();
     await alice.page.keyboard.press('Enter');
     await expect(dialog).toHaveAccessibleName('Call with (202) 555-0172', { timeout: 15_000 });
     await expect(callStatus(alice.page)).toHaveAttribute('data-state', 'inCall');
-    await expect.poll(async () => (await phone(request, CALLER)).state, { timeout: 15_000 }).toBe('idle');
+    const other = dialog.getByTestId('other-call');
+    await expect(other).toContainText('On hold: (202) 555-0171');
+    // The first caller waits in their call, parked at the server, hearing music; alice talks to the second.
+    await expectPhoneHears(request, CALLER, { anyOf: HOLD_MUSIC });
+    expect((await phone(request, CALLER)).state).not.toBe('idle');
+    await expectPhoneHears(request, SECOND, { not: HOLD_MUSIC });
     await expectMediaBothWays(alice.page);
+    await expectNoSeriousA11yFindings(alice.page, 'two calls');
+
+    await other.getByRole('button', { name: 'Swap' }).click();
+    await expect(dialog).toHaveAccessibleName('Call with (202) 555-0171', { timeout: 15_000 });
+    await expect(dialog.getByTestId('other-call')).toContainText('On hold: (202) 555-0172', { timeout: 15_000 });
+    await expectUserHears(request, 'alice', { hears: [HZ.caller] });
+    await expectPhoneHears(request, CALLER, { not: HOLD_MUSIC });
+    await expectPhoneHears(request, SECOND, { anyOf: HOLD_MUSIC });
+    await expectMediaBothWays(alice.page);
+
+    await dialog.getByRole('button', { name: 'Hang up' }).click();
+    // The second caller, still parked, comes forward: Resume rings alice back into their call.
+    const parked = dialog.getByTestId('parked-call');
+    await expect(parked).toContainText('On hold: (202) 555-0172', { timeout: 15_000 });
+    await parked.getByRole('button', { name: 'Resume' }).click();
+    await expect(parked).toBeHidden({ timeout: 15_000 });
+    await expectPhoneHears(request, SECOND, { not: HOLD_MUSIC });
+    await expectUserHears(request, 'alice', { hears: [HZ.second] });
     await dialog.getByRole('button', { name: 'Hang up' }).click();
     await expect(dialog).toBeHidden();
+    await expect.poll(async () => (await phone(request, SECOND)).state, { timeout: 15_000 }).toBe('idle');
     await alice.context.close();
   });
 });

@@ -21,8 +21,10 @@ const WRONG_STATE = errorReply(
 );
 const TWILIO_REFUSED = errorReply('Twilio refused to change the call (twilio_refused), with its reason in words.');
 
-export const PartyState = Type.Enum(['ringing', 'connected', 'held', 'left'], {
-  description: 'ringing: being called (added or transferred to); connected: talking; held: hears hold music and is not heard; left: no longer in the call.',
+export const PartyState = Type.Enum(['ringing', 'connected', 'held', 'parked', 'left'], {
+  description:
+    'ringing: being called (added or transferred to); connected: talking; held: hears hold music and is not heard; ' +
+    'parked: a user who left the call on hold to talk on another one (POST /api/calls/:id/park) and can come back to it; left: no longer in the call.',
 });
 export type PartyState = Static<typeof PartyState>;
 
@@ -96,6 +98,12 @@ export const TRANSFER_PARAMS = {
   recall: 'recalledFrom',
 } as const;
 
+/**
+ * The custom parameter a browser rung back into a call it parked receives (POST /api/calls/:id/unpark):
+ * the call's history id, so the tab that asked answers it by itself.
+ */
+export const RESUME_PARAM = 'resumeCall' as const;
+
 const BAD_TARGET = errorReply('A number that is not valid or not allowed (country, premium rate), or no such colleague (bad_request, not_allowed, unknown_user).');
 
 const ACTION_RESPONSES = {
@@ -147,6 +155,19 @@ export const completeTransferRoute = action('/api/calls/:id/transfer/complete', 
 export const cancelTransferRoute = action('/api/calls/:id/transfer/cancel', 'Cancel transfer', 'Drops the target (or stops its ringing) and brings you back to the caller.');
 export const addPartyRoute = actionWithTarget('/api/calls/:id/add', 'Add person', 'Calls a colleague or a number into the call: everyone hears everyone.', CallTarget);
 
+export const parkRoute = action(
+  '/api/calls/:id/park',
+  'Park',
+  'For a call on hold: your leg may leave it (the browser answers another call) while the others stay held, hearing music; ' +
+    'you stay in its parties as parked, and the call stays in GET /api/calls/live (with no legs) until its other parties hang up.',
+);
+export const unparkRoute = action(
+  '/api/calls/:id/unpark',
+  'Back to a parked call',
+  'Your browser is rung back into the call with the custom parameter resumeCall (the history id); when it answers, the others come off hold. ' +
+    'If your leg never left, the others simply come off hold.',
+);
+
 export const CALL_CONTROL_ROUTES = [
   liveCallListRoute,
   holdRoute,
@@ -155,4 +176,6 @@ export const CALL_CONTROL_ROUTES = [
   completeTransferRoute,
   cancelTransferRoute,
   addPartyRoute,
+  parkRoute,
+  unparkRoute,
 ] as const;

@@ -95,4 +95,26 @@ describe('call control across replicas', () => {
     b.event({ id: 1, type: 'live-call', audience: ['alice'], payload: { liveCalls: stale, state: { id: '41', version: 0 } } });
     expect(await b.live('alice')).toMatchObject([{ conference: true, parties: [{ state: 'held' }, { state: 'connected' }] }]);
   });
+
+  it('a parked call outlives its user\'s leg on either replica, rings them back, and ends with its caller', async () => {
+    const { a, b, done } = replicas();
+    await a.request('alice', '41', { kind: 'hold' });
+    const room = done[1]!.replace('B routes the caller to ', '');
+    expect(await a.request('alice', '41', { kind: 'park' })).toMatchObject({ ok: true, liveCall: { parties: [{ state: 'held' }, { state: 'parked' }] } });
+    // The browser answered another call: the Voice SDK hung up this leg.
+    await b.conferenceEvent({ FriendlyName: room, StatusCallbackEvent: 'participant-leave', CallSid: 'CAchild' });
+    expect(await a.live('alice')).toMatchObject([{ id: '41', legs: [], ended: false, parties: [{ state: 'held' }, { state: 'parked' }] }]);
+    done.splice(0);
+    expect(await b.request('alice', '41', { kind: 'unpark' })).toMatchObject({ ok: true });
+    // The stand-in answers every dial with CAbob: here it is alice's ring-back leg.
+    await a.conferenceEvent({ FriendlyName: room, StatusCallbackEvent: 'participant-join', CallSid: 'CAbob' });
+    expect(done.splice(0)).toEqual(['A unhold CAparent']);
+    expect(await b.live('alice')).toMatchObject([{ legs: ['CAbob'], parties: [{ state: 'connected' }, { state: 'left' }, { state: 'connected' }] }]);
+    expect(await b.request('alice', '41', { kind: 'hold' })).toMatchObject({ ok: true });
+    expect(await b.request('alice', '41', { kind: 'park' })).toMatchObject({ ok: true });
+    await a.conferenceEvent({ FriendlyName: room, StatusCallbackEvent: 'participant-leave', CallSid: 'CAbob' });
+    await a.conferenceEvent({ FriendlyName: room, StatusCallbackEvent: 'participant-leave', CallSid: 'CAparent' });
+    expect(done.splice(0)).toEqual(['B hold CAparent', 'A end']);
+    expect(await b.live('alice')).toEqual([]);
+  });
 });

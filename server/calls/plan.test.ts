@@ -177,3 +177,61 @@ describe('plan: callbacks', () => {
     expect(notDialed(blind, 'p3', ctx).state.recall).toBe('p4');
   });
 });
+
+describe('plan: parking a call to talk on another', () => {
+  /** alice held the phone's call and parked it: her leg may now leave it. */
+  const parked = () => ok(ok(inbound(), 'alice', { kind: 'hold' }).state, 'alice', { kind: 'park' }).state;
+  const byId = (s: CallState) => Object.fromEntries(s.parties.map((p) => [p.id, `${p.name}:${p.state}:${p.callSid ?? '-'}`]));
+
+  const refusals: { name: string; start: () => CallState; request: Request }[] = [
+    { name: 'park a call not on hold', start: inbound, request: { kind: 'park' } },
+    { name: 'unpark a call not parked', start: () => ok(inbound(), 'alice', { kind: 'hold' }).state, request: { kind: 'unpark' } },
+    { name: 'park twice', start: parked, request: { kind: 'park' } },
+    { name: 'hold a parked call', start: parked, request: { kind: 'hold' } },
+  ];
+  it.each(refusals)('$name is wrong_state', ({ start, request }) => {
+    const out = plan(start(), 'alice', request, ctx);
+    expect(out.ok).toBe(false);
+  });
+
+  it('parking asks nothing of Twilio; the leg leaving keeps the call, listed with no legs', () => {
+    const out = ok(ok(inbound(), 'alice', { kind: 'hold' }).state, 'alice', { kind: 'park' });
+    expect(out.actions).toEqual([]);
+    const gone = left(out.state, 'CAchild', ctx);
+    expect(gone.actions).toEqual([]);
+    expect(byId(gone.state)).toEqual({ p1: '+12025550199:held:CAparent', p2: 'alice:parked:-' });
+    expect(liveCallFor(gone.state, 'alice')).toMatchObject({ legs: [], ended: false });
+  });
+
+  it('the held caller hanging up ends a parked call', () => {
+    const gone = left(left(parked(), 'CAchild', ctx).state, 'CAparent', ctx);
+    expect(gone.state.over).toBe(true);
+    expect(gone.actions).toEqual([{ kind: 'end' }]);
+    expect(liveCallFor(gone.state, 'alice').ended).toBe(true);
+  });
+
+  it('unpark with the leg still there takes the caller off hold', () => {
+    const out = ok(parked(), 'alice', { kind: 'unpark' });
+    expect(out.actions).toEqual([{ kind: 'hold', callSid: 'CAparent', hold: false }]);
+    expect(byId(out.state)).toEqual({ p1: '+12025550199:connected:CAparent', p2: 'alice:connected:CAchild' });
+  });
+
+  it('unpark rings the user back with resumeCall; answering brings the caller back', () => {
+    const out = ok(left(parked(), 'CAchild', ctx).state, 'alice', { kind: 'unpark' });
+    expect(out.actions).toEqual([{ kind: 'dial', party: 'p3', to: 'client:alice?resumeCall=7', from: '+12025550199', label: 'p3' }]);
+    expect(plan(out.state, 'alice', { kind: 'unpark' }, ctx).ok).toBe(false);
+    const back = joined(dialed(out.state, 'p3', 'CAback'), 'CAback');
+    expect(back.actions).toEqual([{ kind: 'hold', callSid: 'CAparent', hold: false }]);
+    expect(byId(back.state)).toEqual({ p1: '+12025550199:connected:CAparent', p2: 'alice:left:-', p3: 'alice:connected:CAback' });
+    expect(liveCallFor(back.state, 'alice').legs).toEqual(['CAback']);
+  });
+
+  it('a ring-back nobody answers leaves the call parked, to be tried again', () => {
+    const out = ok(left(parked(), 'CAchild', ctx).state, 'alice', { kind: 'unpark' });
+    const missed = left(dialed(out.state, 'p3', 'CAback'), 'CAback', ctx);
+    expect(missed.state.over).toBe(false);
+    expect(missed.state.recall).toBeNull();
+    expect(byId(missed.state)).toMatchObject({ p2: 'alice:parked:-', p3: 'alice:left:CAback' });
+    expect(plan(missed.state, 'alice', { kind: 'unpark' }, ctx).ok).toBe(true);
+  });
+});

@@ -7,10 +7,11 @@
  * into one (`move`). Who may ask what: only a party still in the call (the route answers 404 otherwise);
  * a request the state does not allow is `wrong_state` (409).
  */
-import { TRANSFER_PARAMS } from '../../contracts/api/call-control';
+import { RESUME_PARAM, TRANSFER_PARAMS } from '../../contracts/api/call-control';
 
 export type PartyKind = 'user' | 'phone';
-export type PartyState = 'ringing' | 'connected' | 'held' | 'left';
+/** parked: a user whose own leg left a call on hold (to talk on another) while the call goes on without them. */
+export type PartyState = 'ringing' | 'connected' | 'held' | 'parked' | 'left';
 
 export interface Party {
   id: string;
@@ -78,7 +79,11 @@ export type Request =
   | { kind: 'transfer'; to: Target; mode: 'blind' | 'consult' }
   | { kind: 'complete' }
   | { kind: 'cancel' }
-  | { kind: 'add'; to: Target };
+  | { kind: 'add'; to: Target }
+  /** The call is on hold; the user's leg may now leave it (the browser answers another call) without ending it. */
+  | { kind: 'park' }
+  /** Back to a parked call: its leg still there is simply resumed, or the user's browser is rung back into it. */
+  | { kind: 'unpark' };
 
 export interface PlanContext {
   teamNumber: string;
@@ -96,7 +101,7 @@ export function plainCall(id: string, room: string, caller: Omit<Party, 'id' | '
 
 const wrong = (message: string): Outcome => ({ ok: false, error: 'wrong_state', message });
 const present = (p: Party) => p.state !== 'left';
-const active = (p: Party) => p.state === 'connected' || p.state === 'held';
+const active = (p: Party) => p.state === 'connected' || p.state === 'held' || p.state === 'parked';
 
 /** The user's own party in the call (the first one still in it). */
 export function partyOf(state: CallState, user: string): Party | undefined {
@@ -194,6 +199,24 @@ export function plan(state: CallState, user: string, request: Request, ctx: Plan
       actions.push({ kind: 'dial', party: target.id, to: dialTo(to, {}), from: fromFor(state, to, ctx), label: target.id });
       return { ok: true, state: update(state, parties, { conference: true, seq: state.seq + 1 }), actions: withMove(state, actions) };
     }
+    case 'park': {
+      if (busy || me.state !== 'connected') return wrong('A transfer is under way, or you are not talking.');
+      if (others.length === 0 || others.some((p) => p.state !== 'held')) return wrong('Hold the call before leaving it for another.');
+      return { ok: true, state: update(state, setParty(state.parties, me.id, { state: 'parked' })), actions: [] };
+    }
+    case 'unpark': {
+      if (busy) return wrong('The call is already ringing you back.');
+      if (me.state !== 'parked') return wrong('The call is not parked.');
+      if (me.callSid !== null) {
+        // The leg never left (no other call was answered): taking the others off hold is all it takes.
+        const back = unholdAll(setParty(state.parties, me.id, { state: 'connected' }));
+        return { ok: true, state: update(state, back.parties), actions: back.actions };
+      }
+      const ringBack = newParty(state, { kind: 'user', name: user });
+      const to = dialTo({ kind: 'user', name: user }, { [RESUME_PARAM]: state.id });
+      const actions: Action[] = [{ kind: 'dial', party: ringBack.id, to, from: fromFor(state, { kind: 'user', name: user }, ctx), label: ringBack.id }];
+      return { ok: true, state: update(state, [...state.parties, ringBack], { recall: ringBack.id, seq: state.seq + 1 }), actions };
+    }
     case 'complete': {
       const t = state.transfer;
       if (!t || t.mode !== 'consult' || t.state !== 'consulting' || t.by !== user) return wrong('No consulted transfer of yours to complete.');
@@ -252,6 +275,8 @@ export function joined(state: CallState, callSid: string): { state: CallState; a
     return { state: update(state, back.parties, { transfer: null }), actions: [...back.actions, ...handover(party, t.by)] };
   }
   if (state.recall === party.id) {
+    // A user rung back into a call they parked is back in it: the parked place is theirs no more.
+    for (const p of parties.filter((x) => x.state === 'parked' && x.kind === 'user' && x.name === party.name)) parties = setParty(parties, p.id, { state: 'left' });
     const back = unholdAll(parties);
     return { state: update(state, back.parties, { recall: null }), actions: back.actions };
   }
@@ -275,6 +300,8 @@ export function notDialed(state: CallState, partyId: string, ctx: PlanContext): 
 
 function leftParty(state: CallState, party: Party | undefined, ctx: PlanContext): { state: CallState; actions: Action[] } {
   if (!party || party.state === 'left' || state.over) return { state, actions: [] };
+  // A parked user's leg leaving is what parking is for: the call goes on, with nobody's leg to list.
+  if (party.state === 'parked') return { state: party.callSid === null ? state : update(state, setParty(state.parties, party.id, { callSid: null })), actions: [] };
   const wasRinging = party.state === 'ringing';
   let parties = setParty(state.parties, party.id, { state: 'left' });
   let next: CallState = update(state, parties);

@@ -7,7 +7,7 @@ import type {
   currentSessionRoute, presenceListRoute, sendMessageRoute, setAvailabilityRoute, signInRoute, signOutRoute, tokenRoute, unseenRoute, Voicemail, VoicemailDeleted, VoicemailList, voicemailDeleteRoute, voicemailHeardRoute, voicemailListRoute, voicemailRestoreRoute,
 } from '../../../contracts/api';
 import type {
-  LiveCall, LiveCallList, TransferRequest, addPartyRoute, cancelTransferRoute, completeTransferRoute, holdRoute, liveCallListRoute, resumeRoute, transferRoute,
+  LiveCall, LiveCallList, TransferRequest, addPartyRoute, cancelTransferRoute, completeTransferRoute, holdRoute, liveCallListRoute, parkRoute, resumeRoute, transferRoute, unparkRoute,
 } from '../../../contracts/api';
 import type { AppConfig, Session, TokenGrant } from './types';
 
@@ -64,6 +64,10 @@ export interface Api {
   completeTransfer(id: string): Promise<LiveCall>;
   cancelTransfer(id: string): Promise<LiveCall>;
   addParty(id: string, to: string): Promise<LiveCall>;
+  /** Lets this person's leg leave a held call without ending it (call waiting's Hold & accept, Swap). */
+  parkCall(id: string): Promise<LiveCall>;
+  /** Rings this person back into a call they parked (with RESUME_PARAM), or resumes it if their leg is still there. */
+  unparkCall(id: string): Promise<LiveCall>;
 }
 
 /** A call-control route's path with the history id filled in. */
@@ -166,5 +170,7 @@ export function createApi(fetchImpl: Fetch = (input, init) => fetch(input, init)
     completeTransfer: (id) => request<typeof completeTransferRoute>({ method: 'POST', url: callPath(id, '/transfer/complete') }, undefined),
     cancelTransfer: (id) => request<typeof cancelTransferRoute>({ method: 'POST', url: callPath(id, '/transfer/cancel') }, undefined),
     addParty: (id, to) => request<typeof addPartyRoute>({ method: 'POST', url: callPath(id, '/add') }, { to }),
+    parkCall: (id) => request<typeof parkRoute>({ method: 'POST', url: callPath(id, '/park') }, undefined),
+    unparkCall: (id) => request<typeof unparkRoute>({ method: 'POST', url: callPath(id, '/unpark') }, undefined),
   };
 }

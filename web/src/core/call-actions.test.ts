@@ -1,21 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api';
 import { FakeCall } from './testing/fake-device';
-import { flush, incoming, outgoing, signedIn } from './testing/phone-harness';
+import { answeredCall, flush, incoming, outgoing, signedIn } from './testing/phone-harness';
 
 // Call control through the controller: the fake server's answers and live-call events move the calls.
 
 type T = Awaited<ReturnType<typeof signedIn>>;
 
-/** Alice in an answered call with +12025550123 (leg CA1), known to the server as h1. */
-async function inCall(t: T) {
-  t.api.control.addCall('h1', 'CA1', '+12025550123');
-  const call = await incoming(t);
-  await t.controller.accept();
-  call.emit('accept', call);
-  await flush();
-  return call;
-}
+/** Alice in an answered call with +12025550123 (leg CA1, history id h1). */
+const inCall = answeredCall;
 
 /** A second call arriving during the first (leg CA2, history id h2). */
 function waitingCall(t: T, params: Record<string, string> = {}) {

@@ -1,10 +1,14 @@
 import type { Api } from './api';
 import type { CallSession } from './call-session';
+import type { CallLike } from './types';
 import { controlFrom, liveCallOf, type LiveCall } from './call-control';
 import type { LogStore } from './log';
 import { messageOf } from './reasons';
 import type { CallInfo, PhoneEvent, PhoneState } from './state';
-import type { TransferRequest } from '../../../contracts/api';
+import type { RESUME_PARAM, TransferRequest } from '../../../contracts/api';
+
+/** The contract's name, checked by type only, so no schema code reaches the bundle. */
+const RESUME: typeof RESUME_PARAM = 'resumeCall';
 
 /** What call control needs from the phone around it (controller.ts). */
 export interface CallActionsHost {
@@ -28,12 +32,21 @@ export interface CallActionsHost {
  * sentence for the person when it failed, or null.
  */
 export class CallActions {
+  /** The history id of the parked call this tab asked the server to ring it back into. */
+  private ringBackFor: string | null = null;
+
   constructor(private readonly host: CallActionsHost) {}
 
   /** A LiveCall from the server (event or answer): applied to the call of ours it names, if any. */
   apply(live: LiveCall): void {
     for (const session of this.host.sessions()) {
       if (liveCallOf([live], session.callSid)) this.host.dispatch({ type: 'control', id: session.id, control: controlFrom(live, this.host.me()) });
+    }
+    // A parked call has no SDK call here: it is known by its history id.
+    const { call, background } = this.host.phone();
+    for (const parked of [call, background]) {
+      if (!parked?.parked || parked.control?.historyId !== live.id) continue;
+      this.host.dispatch(live.ended ? { type: 'parkedOver', id: parked.id } : { type: 'control', id: parked.id, control: controlFrom(live, this.host.me()) });
     }
   }
 
@@ -56,9 +69,8 @@ export class CallActions {
   addPerson = (to: string): Promise<string | null> => this.onFocused(`Adding ${to} to the call`, (api, id) => api.addParty(id, to));
 
   /**
-   * Call waiting's answer: the call in progress ends and the waiting one is answered. The Voice SDK
-   * keeps one active call per Device and hangs up the active one when another is accepted, so holding
-   * the first call while talking on the second needs the server to park it (not built yet).
+   * Call waiting's other answer: the call in progress ends and the waiting one is answered (no request
+   * to the server, so it works for a call the server cannot hold).
    */
   endAndAccept(): void {
     const { call, waiting } = this.host.phone();
@@ -70,9 +82,73 @@ export class CallActions {
     void this.host.acceptWaiting(session);
   }
 
-  /** The headset's Flash button: hold or resume the call in focus. */
+  /**
+   * Call waiting's Hold & accept: the call in focus is held and parked at the server (so the SDK hanging
+   * up its leg when the waiting call is accepted does not end it), then the waiting call is answered.
+   */
+  async holdAndAccept(): Promise<string | null> {
+    const { call, waiting } = this.host.phone();
+    const session = waiting && this.host.session(waiting.id);
+    if (!call || !session) return null;
+    const failed = await this.park(call);
+    if (failed) return failed;
+    void this.host.acceptWaiting(session);
+    return null;
+  }
+
+  /** Swap: the call in focus is held and parked, and the server rings this tab back into the parked one. */
+  async swap(): Promise<string | null> {
+    const { call, background } = this.host.phone();
+    if (!call || call.parked || !background?.parked) return null;
+    const failed = await this.park(call);
+    return failed ?? this.ringBack();
+  }
+
+  /** Back to the parked call in focus (after the other call ended): the server rings this tab back into it. */
+  resumeParked = (): Promise<string | null> => this.ringBack();
+
+  /**
+   * An incoming call: the ring-back this tab asked for is answered at once (its SDK call takes the parked
+   * call's place); answers false for any other call. The SDK hangs up the call in progress, already parked.
+   */
+  ringBackArrived(call: CallLike, open: () => CallSession): boolean {
+    const id = call.customParameters?.get(RESUME);
+    const { call: focus } = this.host.phone();
+    if (!id || id !== this.ringBackFor || !focus?.parked || focus.control?.historyId !== id) return false;
+    this.ringBackFor = null;
+    const session = open();
+    this.host.log.add('Back to the parked call');
+    this.host.dispatch({ type: 'rekey', from: focus.id, to: session.id });
+    session.attach(call);
+    void this.host.acceptWaiting(session);
+    return true;
+  }
+
+  private async park(call: CallInfo): Promise<string | null> {
+    if (!call.control?.held) {
+      const failed = await this.act(call, 'Holding the call', (api, id) => api.holdCall(id));
+      if (failed) return failed;
+    }
+    const failed = await this.act(call, 'Parking the call', (api, id) => api.parkCall(id));
+    if (!failed) this.host.dispatch({ type: 'park', id: call.id });
+    return failed;
+  }
+
+  private async ringBack(): Promise<string | null> {
+    const { call } = this.host.phone();
+    const historyId = call?.parked ? call.control?.historyId : undefined;
+    if (!call || !historyId) return null;
+    this.ringBackFor = historyId;
+    const failed = await this.act(call, 'Ringing back into the parked call', (api, id) => api.unparkCall(id));
+    if (failed) this.ringBackFor = null;
+    return failed;
+  }
+
+  /** The headset's Flash button: hold or resume the call in focus, or swap to the parked one. */
   holdOrResume(): Promise<string | null> {
-    return this.host.phone().call?.control?.held ? this.resume() : this.hold();
+    const { call, background } = this.host.phone();
+    if (background?.parked && call && !call.parked) return this.swap();
+    return call?.control?.held ? this.resume() : this.hold();
   }
 
   /** Turns the waiting call down; the call in progress goes on as it was. */

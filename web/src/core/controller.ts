@@ -367,8 +367,8 @@ export class PhoneController {
   }
 
   private onIncoming(call: CallLike): void {
-    const from = call.parameters.From ?? '';
-    const { status, waiting, background } = this.snapshot.phone;
+    if (this.control.ringBackArrived(call, () => this.openCall('incoming'))) return;
+    const from = call.parameters.From ?? '', { status, waiting, background } = this.snapshot.phone;
     const waits = (status === 'inCall' || status === 'reconnecting') && !waiting && !background;
     if (status !== 'ready' && !waits) {
       // Busy here; other devices or the caller's fallback take it.

@@ -10,7 +10,7 @@ import { flush, incoming, outgoing, signedIn } from './testing/phone-harness';
 
 const phone = (status: Status, muted = false): Pick<PhoneState, 'status' | 'call'> => ({
   status,
-  call: status === 'ready' ? null : { id: 'c', direction: 'incoming', peer: '+1', startedAt: null, muted, warnings: [], control: null, offer: null },
+  call: status === 'ready' ? null : { id: 'c', direction: 'incoming', peer: '+1', startedAt: null, muted, warnings: [], control: null, offer: null, parked: false },
 });
 
 describe('decideButton', () => {

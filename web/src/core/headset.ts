@@ -23,7 +23,7 @@ export interface HeadsetPhone {
   readonly log: { add(text: string): void };
 }
 
-/** What Flash does during a call: hold or resume it (call-actions.ts `holdOrResume`); named for swap too, once two calls can be held. */
+/** What Flash does during a call: hold or resume it, or swap to the parked call (call-actions.ts `holdOrResume`). */
 export interface HeadsetHooks {
   holdOrSwap?: () => void;
 }

@@ -13,22 +13,20 @@ const info = (id: string, startedAt: number | null = 1): CallInfo => ({
   warnings: [],
   control: null,
   offer: null,
+  parked: false,
 });
 
+/** An id ending in `*` is a parked call (held at the server, no SDK call of this tab). */
 function phone(status: Status, slots: { call?: string; waiting?: string; background?: string } = {}): PhoneState {
-  return {
-    ...initialState,
-    status,
-    registration: 'registered',
-    call: slots.call ? info(slots.call) : null,
-    waiting: slots.waiting ? info(slots.waiting, null) : null,
-    background: slots.background ? info(slots.background) : null,
-  };
+  const slot = (id: string | undefined, startedAt: number | null = 1) =>
+    id ? { ...info(id.replace('*', ''), startedAt), parked: id.endsWith('*') } : null;
+  return { ...initialState, status, registration: 'registered', call: slot(slots.call), waiting: slot(slots.waiting, null), background: slot(slots.background) };
 }
 
-/** The ids in each slot after the event, as `status call/waiting/background` (a dash for none). */
+/** The ids in each slot after the event, as `status call/waiting/background` (a dash for none, `*` for parked). */
 function shape(state: PhoneState): string {
-  return `${state.status} ${state.call?.id ?? '-'}/${state.waiting?.id ?? '-'}/${state.background?.id ?? '-'}`;
+  const id = (c: CallInfo | null) => (c ? `${c.id}${c.parked ? '*' : ''}` : '-');
+  return `${state.status} ${id(state.call)}/${id(state.waiting)}/${id(state.background)}`;
 }
 
 const control: CallControl = { historyId: 'h1', parties: [], transfer: null, held: true, onHold: false };
@@ -48,6 +46,16 @@ const cases: Array<[string, PhoneState, PhoneEvent, string]> = [
   ['swap with one call changes nothing', phone('inCall', { call: 'c1' }), { type: 'swap' }, 'inCall c1/-/-'],
   ['swap while reconnecting waits', phone('reconnecting', { call: 'c2', background: 'c1' }), { type: 'swap' }, 'reconnecting c2/-/c1'],
   ['ringing events of the waiting call do not move focus', phone('inCall', { call: 'c1', waiting: 'c2' }), { type: 'reconnecting', id: 'c2' }, 'inCall c1/c2/-'],
+  ['Hold & accept parks the call in focus and rings the waiting one', phone('inCall', { call: 'c1', waiting: 'c2' }), { type: 'park', id: 'c1' }, 'incoming c2/-/c1*'],
+  ['the parked call’s own leg ending keeps it', phone('inCall', { call: 'c2', background: 'c1*' }), { type: 'ended', id: 'c1' }, 'inCall c2/-/c1*'],
+  ['the call in focus ending brings the parked one forward, still parked', phone('inCall', { call: 'c2', background: 'c1*' }), { type: 'ended', id: 'c2' }, 'inCall c1*/-/-'],
+  ['Swap parks the call in focus behind the parked one', phone('inCall', { call: 'c2', background: 'c1*' }), { type: 'park', id: 'c2' }, 'inCall c1*/-/c2*'],
+  ['parking with nothing to go to changes nothing', phone('inCall', { call: 'c1' }), { type: 'park', id: 'c1' }, 'inCall c1/-/-'],
+  ['the ring-back answered makes its SDK call stand for the parked one', phone('inCall', { call: 'c1*', background: 'c2*' }), { type: 'rekey', from: 'c1', to: 'c3' }, 'inCall c3/-/c2*'],
+  ['a ring-back for a call not parked changes nothing', phone('inCall', { call: 'c1' }), { type: 'rekey', from: 'c1', to: 'c3' }, 'inCall c1/-/-'],
+  ['a parked call ending at the server disappears', phone('inCall', { call: 'c2', background: 'c1*' }), { type: 'parkedOver', id: 'c1' }, 'inCall c2/-/-'],
+  ['the last parked call ending leaves the phone ready', phone('inCall', { call: 'c1*' }), { type: 'parkedOver', id: 'c1' }, 'ready -/-/-'],
+  ['a call not parked does not end by parkedOver', phone('inCall', { call: 'c1' }), { type: 'parkedOver', id: 'c1' }, 'inCall c1/-/-'],
   ['signing out drops every call', phone('inCall', { call: 'c1', waiting: 'c2' }), { type: 'signedOut' }, 'signedOut -/-/-'],
 ];
 
@@ -68,6 +76,11 @@ describe('two calls at once', () => {
     const after = reduce(reduce(before, { type: 'control', id, control }), { type: 'muted', id, muted: true });
     expect(after[slot]?.control).toEqual(control);
     expect(after[slot]?.muted).toBe(true);
+  });
+
+  it('keeps the parked call’s timer when its ring-back is answered', () => {
+    const next = reduce(reduce(phone('inCall', { call: 'c1*' }), { type: 'rekey', from: 'c1', to: 'c3' }), { type: 'accepted', id: 'c3', at: 99 });
+    expect(next.call).toMatchObject({ id: 'c3', startedAt: 1, parked: false });
   });
 
   it('keeps the state when the control is for a call it does not know', () => {

@@ -14,7 +14,7 @@ function stateIn(status: Status): PhoneState {
     status,
     registration,
     problem: status === 'error' ? { reason: 'tokenInvalid' } : null,
-    call: inCall ? { id: 'c1', direction, peer: '+12025550123', startedAt: null, muted: false, warnings: [], control: null, offer: null } : null,
+    call: inCall ? { id: 'c1', direction, peer: '+12025550123', startedAt: null, muted: false, warnings: [], control: null, offer: null, parked: false } : null,
   };
 }
 

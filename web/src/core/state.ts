@@ -27,6 +27,11 @@ export interface CallInfo {
   control: CallControl | null;
   /** A colleague is handing this ringing call over (from the invite). */
   offer: TransferOffer | null;
+  /**
+   * The server keeps this call on hold without this tab's leg (parked, to talk on another): no SDK call
+   * stands for it until the server rings this tab back into it.
+   */
+  parked: boolean;
 }
 
 export interface Problem {
@@ -66,6 +71,12 @@ export type PhoneEvent =
   | { type: 'warningCleared'; id: string; name: string }
   | { type: 'control'; id: string; control: CallControl }
   | { type: 'swap' }
+  /** The call in focus was parked: the waiting call takes its place (Hold & accept), or the parked one does (Swap). */
+  | { type: 'park'; id: string }
+  /** The server rang this tab back into the parked call in focus: the SDK call `to` now stands for it. */
+  | { type: 'rekey'; from: string; to: string }
+  /** A parked call ended on the server (its caller hung up). */
+  | { type: 'parkedOver'; id: string }
   | { type: 'dismissProblem' }
   | { type: 'signedOut'; problem?: Problem | null };
 
@@ -109,6 +120,12 @@ function patchCall(state: PhoneState, id: string, patch: (call: CallInfo) => Cal
 
 /** A call ended: the one in focus gives way to the held one, or to the one waiting (which then rings). */
 function endCall(state: PhoneState, id: string, problem: Problem | null): PhoneState {
+  // A parked call's own SDK leg ending is the parking itself; the call goes on at the server.
+  if ([state.call, state.background].some((c) => c?.id === id && c.parked)) return state;
+  return dropCall(state, id, problem);
+}
+
+function dropCall(state: PhoneState, id: string, problem: Problem | null): PhoneState {
   if (state.waiting?.id === id) return { ...state, waiting: null };
   if (state.background?.id === id) return { ...state, background: null };
   if (state.call?.id !== id) return state;
@@ -186,6 +203,18 @@ export function reduce(state: PhoneState, event: PhoneEvent): PhoneState {
     case 'swap':
       if (status !== 'inCall' || !state.call || !state.background) return state;
       return { ...state, call: state.background, background: state.call };
+    case 'park': {
+      const { call, waiting, background } = state;
+      if (status !== 'inCall' || call?.id !== event.id || call.parked) return state;
+      const parked = { ...call, parked: true };
+      if (background?.parked) return { ...state, call: background, background: parked };
+      if (waiting && !background) return { ...state, status: 'incoming', call: waiting, waiting: null, background: parked };
+      return state;
+    }
+    case 'rekey':
+      return state.call?.id === event.from && state.call.parked ? { ...state, call: { ...state.call, id: event.to, parked: false } } : state;
+    case 'parkedOver':
+      return [state.call, state.background].some((c) => c?.id === event.id && c.parked) ? dropCall(state, event.id, null) : state;
     case 'dismissProblem':
       return state.problem && status !== 'error' ? { ...state, problem: null } : state;
     case 'signedOut':
@@ -194,5 +223,5 @@ export function reduce(state: PhoneState, event: PhoneEvent): PhoneState {
 }
 
 function newCall(id: string, direction: CallInfo['direction'], peer: string): CallInfo {
-  return { id, direction, peer, startedAt: null, muted: false, warnings: [], control: null, offer: null };
+  return { id, direction, peer, startedAt: null, muted: false, warnings: [], control: null, offer: null, parked: false };
 }

@@ -98,6 +98,12 @@ export const en = {
   'waiting.title': 'Call waiting: {name}',
   'waiting.endAccept': 'End & accept',
   'waiting.decline': 'Decline',
+  'control.party.parked': 'on another call',
+  'waiting.holdAccept': 'Hold & accept',
+  'waiting.swap': 'Swap',
+  'waiting.resume': 'Resume',
+  'waiting.other': 'On hold: {name}',
+  'waiting.ringBack': 'Bringing back {name}…',
   'incoming.transfer': '{by} is transferring {name} to you',
   'incoming.recalled': '{name} did not answer: the call is back with you',
 

@@ -99,6 +99,12 @@ export const ja: Messages = {
   'waiting.title': 'キャッチホン: {name}',
   'waiting.endAccept': '終了して応答',
   'waiting.decline': '拒否',
+  'control.party.parked': '別の通話中',
+  'waiting.holdAccept': '保留して応答',
+  'waiting.swap': '切り替え',
+  'waiting.resume': '再開',
+  'waiting.other': '保留中: {name}',
+  'waiting.ringBack': '{name} に戻しています…',
   'incoming.transfer': '{by} が {name} をあなたに転送しています',
   'incoming.recalled': '{name} が応答しませんでした。通話があなたに戻りました',
 

@@ -99,6 +99,12 @@ export const ru: Messages = {
   'waiting.title': 'Второй звонок: {name}',
   'waiting.endAccept': 'Завершить и ответить',
   'waiting.decline': 'Отклонить',
+  'control.party.parked': 'на другом звонке',
+  'waiting.holdAccept': 'Удержать и ответить',
+  'waiting.swap': 'Переключить',
+  'waiting.resume': 'Вернуться',
+  'waiting.other': 'На удержании: {name}',
+  'waiting.ringBack': 'Возвращаем {name}…',
   'incoming.transfer': '{by} переводит к вам {name}',
   'incoming.recalled': '{name} не ответил(а): звонок вернулся к вам',
 

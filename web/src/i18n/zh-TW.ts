@@ -99,6 +99,12 @@ export const zhTW: Messages = {
   'waiting.title': '插撥：{name}',
   'waiting.endAccept': '結束並接聽',
   'waiting.decline': '拒接',
+  'control.party.parked': '在另一通通話中',
+  'waiting.holdAccept': '保留並接聽',
+  'waiting.swap': '切換',
+  'waiting.resume': '恢復',
+  'waiting.other': '保留中：{name}',
+  'waiting.ringBack': '正在切回 {name}…',
   'incoming.transfer': '{by} 正在將 {name} 轉接給您',
   'incoming.recalled': '{name} 未接聽：通話已轉回給您',
 

@@ -117,6 +117,26 @@ describe('call waiting', () => {
     await waitFor(() => expect(current).toHaveAccessibleName('Call with (202) 555-0199'));
     expect(within(current).queryByTestId('call-waiting')).not.toBeInTheDocument();
   });
+
+  it('Hold & accept parks the call in progress, answers the waiting one, and Swap rings the parked one back', async () => {
+    const { dialog, user, second, call, api } = await withWaiting();
+    await user.click(within(dialog).getByRole('button', { name: 'Hold & accept' }));
+    await waitFor(() => expect(second.actions).toEqual(['accept']));
+    expect(api.control.requests).toEqual(['hold h1', 'park h1']);
+    // What the Voice SDK does on accept: the active call hangs up, then the accepted one is answered.
+    act(() => {
+      call.disconnect();
+      second.emit('accept', second);
+    });
+    await flush();
+    const current = screen.getByRole('dialog', { name: /Call with/ });
+    await waitFor(() => expect(current).toHaveAccessibleName('Call with (202) 555-0199'));
+    const row = within(current).getByTestId('other-call');
+    expect(row).toHaveTextContent('On hold: (202) 555-0123');
+    await user.click(within(row).getByRole('button', { name: 'Swap' }));
+    await waitFor(() => expect(api.control.requests.slice(2)).toEqual(['hold h2', 'park h2', 'unpark h1']));
+    expect(within(screen.getByRole('dialog', { name: /Call with/ })).getByTestId('parked-call')).toBeInTheDocument();
+  });
 });
 
 describe('a transferred call ringing', () => {

@@ -153,7 +153,7 @@ export function CallInProgress() {
           </div>
         )}
 
-        <CallControls key={call.id} call={call} live={status === 'inCall'} />
+        {!call.parked && <CallControls key={call.id} call={call} live={status === 'inCall'} />}
 
         <div className="call-controls">
           <button type="button" className={`btn btn-round ${call.muted ? 'btn-on' : ''}`} onClick={() => phone.toggleMute()} disabled={!live}>

@@ -64,6 +64,10 @@ export class FakeApi implements Api {
       FakeCallControl.setOthers('connected')(call, me);
     });
   addParty = (id: string, to: string): Promise<LiveCall> => this.control.act(id, `add ${to}`, FakeCallControl.add(to));
+  parkCall = (id: string): Promise<LiveCall> =>
+    this.control.act(id, 'park', (call, me) => (call.parties = call.parties.map((p) => (p.name === me ? { ...p, state: 'parked' } : p))));
+  /** The ring-back itself is the test's to simulate (an incoming call with RESUME_PARAM). */
+  unparkCall = (id: string): Promise<LiveCall> => this.control.act(id, 'unpark', () => undefined);
 
   // ---- history and presence, in memory ----
 

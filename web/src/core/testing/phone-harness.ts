@@ -59,3 +59,13 @@ export async function outgoing(t: Awaited<ReturnType<typeof signedIn>>, to = '+1
   await t.controller.dial(to);
   return call;
 }
+
+/** Alice in an answered call with +12025550123 (leg CA1), known to the fake server as h1. */
+export async function answeredCall(t: Awaited<ReturnType<typeof signedIn>>) {
+  t.api.control.addCall('h1', 'CA1', '+12025550123');
+  const call = await incoming(t);
+  await t.controller.accept();
+  call.emit('accept', call);
+  await flush();
+  return call;
+}
