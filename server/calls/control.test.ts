@@ -108,13 +108,13 @@ describe('call control across replicas', () => {
     expect(await b.request('alice', '41', { kind: 'unpark' })).toMatchObject({ ok: true });
     // The stand-in answers every dial with CAbob: here it is alice's ring-back leg.
     await a.conferenceEvent({ FriendlyName: room, StatusCallbackEvent: 'participant-join', CallSid: 'CAbob' });
-    expect(done.splice(0)).toEqual(['A unhold CAparent']);
+    expect(done.splice(0)).toEqual(['kept participant-join client:alice', 'A unhold CAparent']);
     expect(await b.live('alice')).toMatchObject([{ legs: ['CAbob'], parties: [{ state: 'connected' }, { state: 'left' }, { state: 'connected' }] }]);
     expect(await b.request('alice', '41', { kind: 'hold' })).toMatchObject({ ok: true });
     expect(await b.request('alice', '41', { kind: 'park' })).toMatchObject({ ok: true });
     await a.conferenceEvent({ FriendlyName: room, StatusCallbackEvent: 'participant-leave', CallSid: 'CAbob' });
     await a.conferenceEvent({ FriendlyName: room, StatusCallbackEvent: 'participant-leave', CallSid: 'CAparent' });
-    expect(done.splice(0)).toEqual(['B hold CAparent', 'A end']);
+    expect(done.splice(0)).toEqual(['B hold CAparent', 'kept participant-leave client:alice', 'kept participant-leave +14155550123', 'A end']);
     expect(await b.live('alice')).toEqual([]);
   });
 });

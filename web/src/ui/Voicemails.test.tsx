@@ -16,7 +16,7 @@ async function voicemail() {
   api.voicemailItems = [message('1')];
   await renderApp({ api });
   await flush();
-  return { api, section: screen.getByRole('region', { name: 'Voicemail' }) };
+  return { api, section: await screen.findByRole('region', { name: 'Voicemail' }) };
 }
 
 describe('Voicemail: delete and undo', () => {
