@@ -34,7 +34,7 @@ for (const language of LANGUAGES) {
     await phoneAction(request, PHONES.manual, 'answer');
     await expect(callStatus(page)).toHaveAttribute('data-state', 'inCall');
     const call = page.getByRole('dialog');
-    await call.locator('button[aria-expanded]').click();
+    await call.getByTestId('keypad-toggle').click();
     await page.keyboard.press('m');
     await page.keyboard.press('1');
     await page.waitForTimeout(1200);

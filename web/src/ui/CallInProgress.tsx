@@ -164,6 +164,7 @@ export function CallInProgress() {
             className={`btn btn-round ${keypadOpen ? 'btn-on' : ''}`}
             onClick={() => setKeypadOpen((o) => !o)}
             aria-expanded={keypadOpen}
+            data-testid="keypad-toggle"
             disabled={!live}
           >
             {keypadOpen ? t('call.hideKeypad') : t('call.keypad')}
