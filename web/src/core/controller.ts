@@ -1,3 +1,8 @@
+/**
+ * The phone core's coordinator (PhoneController). One unit on purpose, and longer than most modules: it
+ * is where the parts meet (wiring and routing only; anything with rules of its own lives in a part), so
+ * splitting it would scatter one flow of events over files. The class comment lists the parts.
+ */
 import type { Api } from './api';
 import { AudioDeviceControl, type AudioDevices } from './audio-devices';
 import { everyCallSecond } from './call-clock';
