@@ -5,24 +5,17 @@
  * from that origin and the SIDs, never the stored string, so the key cannot be sent anywhere else.
  * Twilio answers with a redirect to its storage, followed once without the credentials.
  */
-import { request } from 'node:https';
 import type { IncomingMessage } from 'node:http';
-import type { TwilioAccount } from '../config';
+import { openTwilioMedia } from '../twilio/media-fetch';
+import type { MediaSource } from '../twilio/media-fetch';
 
 /** Twilio's limit for one MMS, all media together; nothing larger is proxied. */
 export const MAX_PICTURE_BYTES = 5 * 1024 * 1024;
 /** Shown inline in the conversation; any other type is offered as a download only. */
 export const PICTURE_TYPES: readonly string[] = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
-const TIMEOUT_MS = 15_000;
 const MEDIA_PATH = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Messages\/(MM[0-9a-f]{32})\/Media\/(ME[0-9a-f]{32})(?:\.json)?$/;
 
-export interface PictureSource {
-  account: Pick<TwilioAccount, 'accountSid' | 'apiKeySid' | 'apiKeySecret'>;
-  /** https://api.twilio.com, the emulator's origin (local mode), or TWILIO_TEST_ENDPOINT. */
-  origin: string;
-  /** PEM to trust for a local origin. */
-  ca?: string;
-}
+export type PictureSource = MediaSource;
 
 /** The media URL to fetch for a stored one, or undefined when it is not this account's media on `origin` (pure). */
 export function accountMediaUrl(stored: string, origin: string, accountSid: string): string | undefined {
@@ -57,15 +50,6 @@ export interface MessageMedia {
   fetch(url: string): Promise<PictureResult>;
 }
 
-function get(source: PictureSource, url: string, headers: Record<string, string>): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'GET', headers, timeout: TIMEOUT_MS, ...(source.ca ? { ca: source.ca } : {}) }, resolve);
-    req.on('timeout', () => req.destroy(new Error(`no answer in ${TIMEOUT_MS / 1000} s`)));
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 function readCapped(res: IncomingMessage): Promise<PictureResult> {
   const declared = Number(res.headers['content-length'] ?? 0);
   if (declared > MAX_PICTURE_BYTES) {
@@ -88,24 +72,13 @@ function readCapped(res: IncomingMessage): Promise<PictureResult> {
 }
 
 export function twilioMessageMedia(source: PictureSource): MessageMedia {
-  const auth = `Basic ${Buffer.from(`${source.account.apiKeySid}:${source.account.apiKeySecret}`).toString('base64')}`;
   return {
     origin: source.origin,
     accountSid: source.account.accountSid,
     async fetch(url) {
-      let res: IncomingMessage;
-      try {
-        res = await get(source, url, { authorization: auth });
-        const location = res.headers.location;
-        if ([301, 302, 303, 307, 308].includes(res.statusCode ?? 0) && location !== undefined) {
-          res.resume();
-          const next = new URL(location, url);
-          if (next.protocol !== 'https:') return { kind: 'failed', reason: 'Twilio redirected the media to a URL that is not https' };
-          res = await get(source, next.toString(), {});
-        }
-      } catch (err) {
-        return { kind: 'failed', reason: (err as Error).message };
-      }
+      const opened = await openTwilioMedia(source, url);
+      if ('failed' in opened) return { kind: 'failed', reason: opened.failed };
+      const { res } = opened;
       if (res.statusCode === 404) {
         res.resume();
         return { kind: 'gone' };

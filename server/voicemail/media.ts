@@ -8,13 +8,13 @@
  * it arrives (route: routes/voicemails.ts, which also slices a whole answer when the upstream ignored the
  * Range). A redirect to the media's own storage is followed once, without the credentials.
  */
-import { request } from 'node:https';
-import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
-import type { TwilioAccount } from '../config';
+import { openTwilioMedia } from '../twilio/media-fetch';
+import type { MediaSource } from '../twilio/media-fetch';
+
+export type { MediaSource };
 
 export const TWILIO_REST_ORIGIN = 'https://api.twilio.com';
-const TIMEOUT_MS = 15_000;
 
 export type MediaResult =
   | {
@@ -36,45 +36,16 @@ export interface RecordingMedia {
   open(recordingSid: string, range?: string): Promise<MediaResult>;
 }
 
-export interface MediaSource {
-  account: Pick<TwilioAccount, 'accountSid' | 'apiKeySid' | 'apiKeySecret'>;
-  /** https://api.twilio.com, the emulator's origin (local mode), or TWILIO_TEST_ENDPOINT. */
-  origin: string;
-  /** PEM to trust for a local origin. */
-  ca?: string;
-}
-
 export function mediaUrl(source: MediaSource, recordingSid: string): string {
   return `${source.origin}/2010-04-01/Accounts/${encodeURIComponent(source.account.accountSid)}/Recordings/${encodeURIComponent(recordingSid)}.wav`;
 }
 
-function get(source: MediaSource, url: string, headers: Record<string, string>): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'GET', headers, timeout: TIMEOUT_MS, ...(source.ca ? { ca: source.ca } : {}) }, resolve);
-    req.on('timeout', () => req.destroy(new Error(`no answer in ${TIMEOUT_MS / 1000} s`)));
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 export function twilioRecordingMedia(source: MediaSource): RecordingMedia {
-  const auth = `Basic ${Buffer.from(`${source.account.apiKeySid}:${source.account.apiKeySecret}`).toString('base64')}`;
   return {
     async open(recordingSid, range) {
-      const rangeHeader: Record<string, string> = range === undefined ? {} : { range };
-      let res: IncomingMessage;
-      try {
-        res = await get(source, mediaUrl(source, recordingSid), { authorization: auth, ...rangeHeader });
-        const location = res.headers.location;
-        if ([301, 302, 303, 307, 308].includes(res.statusCode ?? 0) && location !== undefined) {
-          res.resume();
-          const next = new URL(location, mediaUrl(source, recordingSid));
-          if (next.protocol !== 'https:') return { kind: 'failed', reason: 'Twilio redirected the media to a URL that is not https' };
-          res = await get(source, next.toString(), rangeHeader);
-        }
-      } catch (err) {
-        return { kind: 'failed', reason: (err as Error).message };
-      }
+      const opened = await openTwilioMedia(source, mediaUrl(source, recordingSid), range === undefined ? {} : { range });
+      if ('failed' in opened) return { kind: 'failed', reason: opened.failed };
+      const { res } = opened;
       const status = res.statusCode ?? 0;
       if (status === 404) {
         res.resume();
