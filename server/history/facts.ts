@@ -187,8 +187,13 @@ export function conferenceFact(callSid: string, params: Params, party: string, r
   };
 }
 
-/** What identifies a conference callback: Twilio numbers them per conference, so a retry is the same one. */
+/**
+ * What identifies a conference callback: Twilio numbers them per conference, so a retry is the same one.
+ * A conference ends once: its end healed from the REST resource (no SequenceNumber there) and the real
+ * callback arriving later are one fact, so whichever comes second changes nothing.
+ */
 function identity(fact: CallFact): object {
+  if (fact.kind === 'conference' && fact.event === 'end') return { conference: fact.conference, event: fact.event };
   if (fact.kind === 'conference' && fact.seq !== null) return { conference: fact.conference, event: fact.event, leg: fact.leg, seq: fact.seq };
   if (fact.kind === 'conference') return { conference: fact.conference, event: fact.event, leg: fact.leg, at: fact.at };
   return fact;
@@ -196,9 +201,10 @@ function identity(fact: CallFact): object {
 
 /**
  * The same callback sent again has the same key: the leg it is about and a digest of everything it says
- * (for a conference callback: its conference, leg, event and SequenceNumber). A fact that differs in
- * anything else (another status, another Timestamp) is another fact, and fold.ts decides between them by
- * rules, never by arrival order; an exact repeat (Twilio's retry) is stored once.
+ * (for a conference callback: its conference, leg, event and SequenceNumber; for its end, the conference
+ * alone). A fact that differs in anything else (another status, another Timestamp) is another fact, and
+ * fold.ts decides between them by rules, never by arrival order; an exact repeat (Twilio's retry) is
+ * stored once.
  */
 export function factKey(fact: CallFact): string {
   const canonical = JSON.stringify(Object.fromEntries(Object.entries(identity(fact)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));

@@ -11,6 +11,8 @@ import twilio from 'twilio';
 import type { Db, StoreHealth, StoreLogger } from '../store/database';
 import { restFact } from './facts';
 import type { CallFact, RestCall } from './facts';
+import { healConferences } from './heal-conferences';
+import type { ConferenceHealResult, RestConference } from './heal-conferences';
 import { healMessages } from '../messages/heal';
 import type { RestMessage } from '../messages/heal';
 import type { MessagesRepository } from '../messages/repository';
@@ -25,6 +27,8 @@ export interface CallLog {
   /** Recordings made at or after `since` (voicemails whose callback was lost); without it voicemail does not heal. */
   recordingsSince?(since: Date): Promise<RestRecording[]>;
   messagesSince?(since: Date, teamNumber: string): Promise<RestMessage[]>;
+  /** One conference by its SID (undefined: unknown); without it calls in conferences do not heal. */
+  conference?(sid: string): Promise<RestConference | undefined>;
 }
 
 export interface CallLogAccount {
@@ -75,6 +79,15 @@ export function twilioCallLog(account: CallLogAccount, httpClient?: twilio.Reque
         dateCreated: m.dateCreated ?? null,
       }));
     },
+    async conference(sid) {
+      try {
+        const c = await client.conferences(sid).fetch();
+        return { sid: c.sid, friendlyName: c.friendlyName ?? '', status: String(c.status ?? ''), dateUpdated: c.dateUpdated ?? null };
+      } catch (err) {
+        if ((err as { status?: number }).status === 404) return undefined;
+        throw err;
+      }
+    },
   };
 }
 
@@ -99,6 +112,8 @@ export interface HealerOptions {
   intervalMs?: number;
   /** Texts are healed too, over the same window, when given. */
   messages?: MessagesRepository;
+  /** Told the room of each conference found ended while its call was still open (call control forgets it). */
+  onConferenceEnded?: (room: string) => void;
 }
 
 export interface HealResult {
@@ -109,6 +124,8 @@ export interface HealResult {
   voicemails: number;
   /** Texts listed and changed, when texts are healed. */
   messages?: { listed: number; changed: number };
+  /** Open calls in conferences looked up, and closed because Twilio says their conference ended. */
+  conferences?: ConferenceHealResult;
 }
 
 export class Healer {
@@ -201,11 +218,12 @@ export class Healer {
     const voicemails = await this.healVoicemails(new Date(from), teamCalls, startedAt);
     if (voicemails > 0) this.options.onVoicemails?.();
     const messages = await this.healTexts(new Date(from));
+    const conferences = await this.healConferenceEnds(startedAt);
     // The next run starts before anything still going, so its end is seen too.
     const next = new Date(Math.min(oldestOpen, startedAt.getTime()) - MARGIN_MS);
     await this.db.updateTable('maintenance').set({ watermark: next }).where('job', '=', HEAL_JOB).execute();
     if (failedSince !== undefined && this.failedSince === failedSince) this.failedSince = undefined;
-    const result = { listed: listed.length, calls, changed, voicemails, ...(messages ? { messages } : {}) };
+    const result = { listed: listed.length, calls, changed, voicemails, ...(messages ? { messages } : {}), ...(conferences ? { conferences } : {}) };
     this.options.log.info({ event: 'history-healed', reason, from: new Date(from).toISOString(), ...result }, 'history healed from the call log');
     return result;
   }
@@ -229,6 +247,21 @@ export class Healer {
       return await healMessages(repo, await this.callLog.messagesSince(from, this.options.teamNumber), this.options.teamNumber, from);
     } catch (err) {
       this.options.log.warn({ event: 'heal-messages-failed', reason: (err as Error).message }, "could not heal the texts from Twilio's Messages list");
+      return undefined;
+    }
+  }
+
+  /**
+   * Calls still open in a conference, over the whole look-back: their parent leg may have ended long
+   * before (a transfer), so the call log's window does not find them.
+   */
+  private async healConferenceEnds(startedAt: Date): Promise<ConferenceHealResult | undefined> {
+    const lookup = this.callLog.conference?.bind(this.callLog);
+    if (!lookup) return undefined;
+    try {
+      return await healConferences(this.db, this.history, lookup, new Date(startedAt.getTime() - LOOKBACK_MS), startedAt, this.options.onConferenceEnded);
+    } catch (err) {
+      this.options.log.warn({ event: 'heal-conferences-failed', reason: (err as Error).message }, "could not read Twilio's conferences to close calls in them");
       return undefined;
     }
   }
