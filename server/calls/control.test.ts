@@ -26,6 +26,7 @@ function replicas() {
   let id = 0;
   const store: LiveCallStore = {
     plainCall: async (callId) => (callId === PLAIN.id ? PLAIN : undefined),
+    movedCall: async () => undefined,
     openCallsOf: async (user) => (user === 'alice' ? [PLAIN] : []),
     async recordHandover(_callSid, to, _leg, by) {
       done.push(`answered by ${to.name} (from ${by})`);

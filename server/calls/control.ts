@@ -5,8 +5,9 @@
  *
  * A call is found by its history id: before its first hold, transfer or add it is a plain two-party call
  * read from the history (so any replica can act on it); from then on its conference state is kept in
- * memory, and every change goes out in the live-call event, whose copy of the state every replica adopts
- * (docs/call-control.md says what that does and does not cover).
+ * memory, and every change goes out in the live-call event, whose copy of the state every replica adopts,
+ * and which a replica that restarted reads back from the outbox (docs/call-control.md says what that
+ * does and does not cover).
  */
 import { randomBytes } from 'node:crypto';
 import type { LiveCall } from '../../contracts/api/call-control';
@@ -38,6 +39,7 @@ export type ControlResult =
   | { ok: true; liveCall: LiveCall }
   | { ok: false; status: 404 | 409 | 502; code: 'not_found' | 'wrong_state' | 'twilio_refused'; message: string };
 
+const ROOM_PREFIX = 'call-';
 const NOT_FOUND = { ok: false, status: 404, code: 'not_found', message: 'No live call with this id that you are in.' } as const;
 /** How long a finished call's state is kept, so late callbacks and repeated requests find it. */
 const KEEP_ENDED_MS = 60_000;
@@ -80,6 +82,7 @@ export class CallControl implements HubObserver {
 
   /** Another replica's change to a call (its live-call event carries the whole state): adopted when newer. */
   event(event: HubEvent): void {
+    if (event.type === 'call') return this.historyChanged(event.payload.call);
     if (event.type !== 'live-call') return;
     const state = event.payload.state as CallState | undefined;
     if (!state || typeof state.id !== 'string' || typeof state.version !== 'number') return;
@@ -88,16 +91,39 @@ export class CallControl implements HubObserver {
     this.adopt(state);
   }
 
+  /**
+   * The history closed a call this replica still has live: its conference ended while the callback that
+   * says so was lost, and healing found it ended at Twilio (history/heal-conferences.ts).
+   */
+  private historyChanged(call: unknown): void {
+    const { id, endedAt } = (call ?? {}) as { id?: unknown; endedAt?: unknown };
+    if (typeof id !== 'string' || typeof endedAt !== 'string') return;
+    const state = this.calls.get(id);
+    if (!state?.conference || state.over) return;
+    this.apply(id, (s) => (s.over ? { state: s, actions: [] } : { state: ended(s), actions: [] })).catch((err: unknown) => {
+      this.deps.log.warn({ event: 'live-call-end-failed', call: id, reason: (err as Error).message }, 'could not announce the end of a call');
+    });
+  }
+
   async resync(): Promise<void> {
     // Live calls are short; a missed change shows up with the call's next one.
   }
 
   private fromPlain(call: PlainCall): CallState {
-    return plainCall(call.id, `call-${randomBytes(12).toString('hex')}`, call.caller, call.callee);
+    return plainCall(call.id, `${ROOM_PREFIX}${randomBytes(12).toString('hex')}`, call.caller, call.callee);
+  }
+
+  /** A moved call's state from the store, adopted unless this replica knows a newer one. */
+  private async stored(by: { id: string } | { room: string }): Promise<CallState | undefined> {
+    const state = await this.deps.store.movedCall(by);
+    if (!state) return undefined;
+    const known = this.calls.get(state.id);
+    if (!known || known.version < state.version) this.adopt(state);
+    return this.calls.get(state.id);
   }
 
   private async load(id: string): Promise<CallState | undefined> {
-    const known = this.calls.get(id);
+    const known = this.calls.get(id) ?? (await this.stored({ id }));
     if (known) return known;
     const call = await this.deps.store.plainCall(id);
     return call ? this.fromPlain(call) : undefined;
@@ -203,10 +229,15 @@ export class CallControl implements HubObserver {
     await this.deps.store.publish(liveCallsByUser(state, audience(state)), state);
   }
 
+  /** The call in a room; one this replica never saw (it restarted since the move) is looked up. */
+  private async roomCall(room: string): Promise<string | undefined> {
+    return this.rooms.get(room) ?? (room.startsWith(ROOM_PREFIX) ? (await this.stored({ room }))?.id : undefined);
+  }
+
   /** A conference status callback; resolves once its change is announced (committed). */
   async conferenceEvent(params: Readonly<Record<string, string | undefined>>): Promise<void> {
     const room = params.FriendlyName ?? '';
-    const id = this.rooms.get(room);
+    const id = await this.roomCall(room);
     if (id === undefined) return;
     if (params.ConferenceSid && !this.conferenceSids.has(room)) this.conferenceSids.set(room, params.ConferenceSid);
     const event = params.StatusCallbackEvent ?? '';
@@ -226,7 +257,7 @@ export class CallControl implements HubObserver {
 
   /** A dialed participant's call ended, answered or not. */
   async legEnded(room: string, callSid: string): Promise<void> {
-    const id = this.rooms.get(room);
+    const id = await this.roomCall(room);
     if (id !== undefined) await this.apply(id, (s) => left(s, callSid, this.ctx));
   }
 
@@ -253,8 +284,9 @@ export class CallControl implements HubObserver {
     const out = new Map<string, LiveCall>();
     for (const state of this.calls.values()) if (!state.over && partyOf(state, user)) out.set(state.id, liveCallFor(state, user));
     for (const call of await this.deps.store.openCallsOf(user)) {
-      if (this.calls.has(call.id)) continue;
-      const state = this.fromPlain(call);
+      if (out.has(call.id)) continue;
+      const state = this.calls.get(call.id) ?? (await this.stored({ id: call.id })) ?? this.fromPlain(call);
+      if (state.over) continue;
       if (partyOf(state, user)) out.set(call.id, liveCallFor(state, user));
     }
     return [...out.values()];

@@ -30,6 +30,11 @@ export interface PlainCall {
 
 export interface LiveCallStore {
   plainCall(id: string): Promise<PlainCall | undefined>;
+  /**
+   * A call moved into a conference, as its latest live-call event left it (by history id or by room), so
+   * a replica that restarted or never saw it carries on from the same state; undefined if never moved.
+   */
+  movedCall(by: { id: string } | { room: string }): Promise<CallState | undefined>;
   /** Open answered calls the user placed or answered. */
   openCallsOf(user: string): Promise<PlainCall[]>;
   /**
@@ -109,6 +114,21 @@ export class LiveCallRepository implements LiveCallStore {
       .execute();
     const calls = await Promise.all(rows.map((r) => this.complete(r)));
     return calls.filter((c): c is PlainCall => c !== undefined);
+  }
+
+  async movedCall(by: { id: string } | { room: string }): Promise<CallState | undefined> {
+    // The expressions match the indexes of migration 0008.
+    const [key, value] = 'id' in by ? [sql`payload->'state'->>'id'`, by.id] : [sql`payload->'state'->>'room'`, by.room];
+    const row = await this.db
+      .selectFrom('events')
+      .select(sql<CallState>`payload->'state'`.as('state'))
+      .where('type', '=', 'live-call')
+      .where(key, '=', value)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const state = row?.state;
+    return state && typeof state.id === 'string' && typeof state.version === 'number' ? state : undefined;
   }
 
   async publish(liveCalls: Record<string, LiveCall>, state: CallState): Promise<void> {

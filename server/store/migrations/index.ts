@@ -7,6 +7,7 @@ import * as voicemailPurge from './0004-voicemail-purge';
 import * as voicemailAudio from './0005-voicemail-audio';
 import * as personalNumbers from './0006-personal-numbers';
 import * as transfers from './0007-transfers';
+import * as liveCallLookup from './0008-live-call-lookup';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-history': history,
@@ -16,4 +17,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0005-voicemail-audio': voicemailAudio,
   '0006-personal-numbers': personalNumbers,
   '0007-transfers': transfers,
+  '0008-live-call-lookup': liveCallLookup,
 };
