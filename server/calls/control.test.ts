@@ -10,6 +10,7 @@ import { CallControl } from './control';
 import type { CallState } from './plan';
 import type { LiveCallStore, PlainCall } from './repository';
 import type { ConferenceApi } from './twilio-conferences';
+import { eventually } from '../../test-support/wait';
 
 const PLAIN: PlainCall = {
   id: '41',
@@ -117,5 +118,19 @@ describe('call control across replicas', () => {
     await a.conferenceEvent({ FriendlyName: room, StatusCallbackEvent: 'participant-leave', CallSid: 'CAparent' });
     expect(done.splice(0)).toEqual(['B hold CAparent', 'kept participant-leave client:alice', 'kept participant-leave +14155550123', 'A end']);
     expect(await b.live('alice')).toEqual([]);
+  });
+
+  it('a call the history closed (its conference end healed from Twilio) is ended on every replica that has it live', async () => {
+    const { a, b, seen } = replicas();
+    await a.request('alice', '41', { kind: 'hold' });
+    const announced = seen.length;
+    const call = (endedAt: string | null): HubEvent => ({ id: 99, type: 'call', audience: null, payload: { call: { id: '41', endedAt } } });
+    a.event(call(null));
+    expect(await a.live('alice')).toHaveLength(1);
+    for (const c of [a, b]) c.event(call('2026-12-01T06:00:00.000Z'));
+    await eventually(async () => expect(await b.live('alice')).toEqual([]), 'the call gone on B');
+    expect(await a.live('alice')).toEqual([]);
+    // One replica announces the end to the browsers; the other adopts it, or finds it over already.
+    expect(seen.slice(announced).map((v) => v.alice?.ended)).toContain(true);
   });
 });
