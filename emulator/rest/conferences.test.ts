@@ -52,6 +52,7 @@ function toneWav(hz: number): Buffer {
 
 beforeAll(async () => {
   const wav = toneWav(300);
+  const announcement = toneWav(1200);
   hooks = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c) => { body += c; });
@@ -63,6 +64,8 @@ beforeAll(async () => {
       if (path === '/voice') xml(`<Response><Dial action="/after"><Number>${PHONE.b}</Number></Dial></Response>`);
       else if (path === '/after') xml('<Response><Say>Back from the dial</Say><Pause length="10"/></Response>');
       else if (path === '/hold.wav') res.writeHead(200, { 'Content-Type': 'audio/wav' }).end(wav);
+      else if (path === '/announce.wav') res.writeHead(200, { 'Content-Type': 'audio/wav' }).end(announcement);
+      else if (path === '/announce') xml(`<Response><Play loop="4">${hooksOrigin}/announce.wav</Play></Response>`);
       else if (path === '/hold') xml(`<Response><Play loop="0">${hooksOrigin}/hold.wav</Play></Response>`);
       else if (path === '/transferred') xml('<Response><Say>You have been transferred</Say><Pause length="10"/></Response>');
       else res.writeHead(204).end();
@@ -246,6 +249,31 @@ describe('call redirect (Calls update with url or twiml)', () => {
     expect((await client.conferences(a.conferenceSid).participants.list()).map((p) => p.callSid)).toEqual([b.callSid]);
     await client.calls(a.callSid).update({ status: 'completed' });
   });
+});
+
+describe('Participants update: announceUrl and endConferenceOnExit', () => {
+  it('an announcement reaches only its participant and ends with announcement-end; endConferenceOnExit set later ends the room on leaving', async () => {
+    const a = await client.conferences('room-u').participants.create({
+      from: TEAM, to: PHONE.a, beep: 'false', conferenceStatusCallback: `${hooksOrigin}/conf`, conferenceStatusCallbackEvent: ['start', 'end', 'join', 'leave', 'announcement', 'modify'],
+    });
+    const conf = client.conferences(a.conferenceSid);
+    const b = await conf.participants.create({ from: TEAM, to: PHONE.b, beep: 'false' });
+    await eventually(async () => await hearsOnly(PHONE.a, [660], []) && await hearsOnly(PHONE.b, [440], []), 'A and B hear each other');
+
+    await conf.participants(a.callSid).update({ announceUrl: `${hooksOrigin}/announce`, announceMethod: 'POST' });
+    await eventually(() => hearsOnly(PHONE.a, [1200, 660], []), 'A hears the announcement over B');
+    expect(await hearsOnly(PHONE.b, [440], [1200])).toBe(true);
+    expect(hits.find((h) => h.path === '/announce')?.params).toMatchObject({ CallSid: a.callSid, ConferenceSid: a.conferenceSid });
+    await eventually(() => confEvents().includes('announcement-end'), 'announcement-end', 10_000);
+
+    const updated = await conf.participants(b.callSid).update({ endConferenceOnExit: true });
+    expect(updated.endConferenceOnExit).toBe(true);
+    expect((await conf.participants(a.callSid).fetch()).endConferenceOnExit).toBe(false);
+    await conf.participants(b.callSid).remove();
+    await eventually(async () => (await conf.fetch()).status === 'completed', 'the room ended with B');
+    await eventually(async () => (await client.calls(a.callSid).fetch()).status === 'completed', 'A hung up');
+    expect(confEvents().at(-1)).toBe('conference-end');
+  }, 20_000);
 });
 
 describe('hold music', () => {
