@@ -11,6 +11,8 @@ import { createEmulator, type Emulator } from '../emulator';
 import { HOLD_MUSIC_MAX_HZ } from '../media/hold-music';
 import { hasTone } from '../media/spectrum';
 import { eventually, sleep } from '../../test-support/wait';
+import { ToneGenerator } from '../media/synth';
+import { buildWav } from '../media/wav';
 
 const ACCOUNT = 'AC' + 'a'.repeat(32);
 const AUTH = 'b'.repeat(32);
@@ -25,6 +27,13 @@ let hits: Hit[];
 let voiceTwiml: (params: Record<string, string>) => string;
 let emulator: Emulator;
 
+/** What the test's waitUrl plays: one second of 1.5 kHz, far above the generated music. */
+const WAIT_WAV = (() => {
+  const samples = new Int16Array(8000);
+  new ToneGenerator({ frequencies: [1500], amplitude: 0.5 }).render(samples);
+  return buildWav(samples, 8000);
+})();
+
 beforeEach(async () => {
   hits = [];
   server = http.createServer((req, res) => {
@@ -36,6 +45,8 @@ beforeEach(async () => {
       hits.push({ path, params });
       if (path === '/voice') res.writeHead(200, { 'Content-Type': 'text/xml' }).end(voiceTwiml(params));
       else if (path === '/after') res.writeHead(200, { 'Content-Type': 'text/xml' }).end('<Response><Say>You left the room</Say><Pause length="5"/></Response>');
+      else if (path === '/wait') res.writeHead(200, { 'Content-Type': 'text/xml' }).end('<Response><Play loop="0">/wait.wav</Play></Response>');
+      else if (path === '/wait.wav') res.writeHead(200, { 'Content-Type': 'audio/wav' }).end(WAIT_WAV);
       else if (path === '/hold') res.writeHead(200, { 'Content-Type': 'text/xml' }).end('<Response><Say>Please hold</Say><Redirect/></Response>');
       else res.writeHead(204).end();
     });
@@ -73,6 +84,21 @@ async function callIn(number: string, toneHz: number): Promise<string> {
 }
 
 describe('conference with simulated phones', () => {
+  it('waitUrl: alone in a room, a participant hears what its URL plays; an empty waitUrl is silence', async () => {
+    voiceTwiml = (p) => p.From === '+12025550201'
+      ? '<Response><Dial><Conference beep="false" waitUrl="/wait" waitMethod="POST">room</Conference></Dial></Response>'
+      : '<Response><Dial><Conference beep="false" waitUrl="">quiet</Conference></Dial></Response>';
+    await callIn('+12025550201', 440);
+    const quiet = emulator.operator.phoneCall('+12025550202', TEAM, 660);
+    await eventually(() => emulator.conferences.liveByName('quiet')?.seatOf(quiet.sid)?.joined, 'B joined', 5000);
+    await eventually(() => hears('+12025550201', 1500), 'A hears the wait URL', 5000);
+    expect(heard('+12025550201').every((t) => t.hz === 1500)).toBe(true);
+    expect(hits.find((h) => h.path === '/wait')?.params).toMatchObject({ FriendlyName: 'room', CallSid: expect.stringMatching(/^CA/) });
+    await sleep(600);
+    expect(heard('+12025550202')).toEqual([]);
+  });
+
+
   it('three phones at 440/660/880 Hz each hear the other two, never themselves; hold, mute and leaving change that', async () => {
     voiceTwiml = () => `<Response><Dial action="/after"><Conference beep="false" statusCallback="/conf" statusCallbackEvent="start end join leave mute hold">room</Conference></Dial></Response>`;
     const a = await callIn('+12025550201', 440);
