@@ -111,6 +111,9 @@ describe('a moved call after a restart', () => {
     const transfer = await post(again.app, again.alice, `/api/calls/${id}/transfer`, { to: 'bob', mode: 'blind' });
     expect(transfer.statusCode).toBe(200);
     expect(calls.splice(0)).toEqual([`B hold ${PARENT} in ${CONFERENCE}`, `B dial client:bob into ${room}`, `B remove ${CHILD}`]);
+    // alice handed the call on: she is no longer in it, and may not act on it.
+    const gone = await post(again.app, again.alice, `/api/calls/${id}/resume`);
+    expect([gone.statusCode, gone.json()]).toEqual([404, { code: 'not_found', error: 'No live call with this id that you are in.' }]);
 
     // A replica that started after all this gets the conference's callbacks: it keeps them and acts on them.
     const other = await server('C');

@@ -87,7 +87,8 @@ describe('call control routes', () => {
 
   it('answers 401 signed out, 404 to a user not in the call or for an unknown id, 409 for a request the state does not allow', async () => {
     expect((await app.inject({ method: 'POST', url: `/api/calls/${id}/hold`, headers: JSON_HEADERS })).statusCode).toBe(401);
-    expect((await post(bob, `/api/calls/${id}/hold`)).statusCode).toBe(404);
+    const notHis = await post(bob, `/api/calls/${id}/hold`);
+    expect([notHis.statusCode, notHis.json()]).toEqual([404, { code: 'not_found', error: 'No live call with this id that you are in.' }]);
     expect((await post(alice, '/api/calls/999999/hold')).statusCode).toBe(404);
     expect((await post(alice, '/api/calls/not-a-number/hold')).statusCode).toBe(404);
     const res = await post(alice, `/api/calls/${id}/resume`);
@@ -97,16 +98,20 @@ describe('call control routes', () => {
   });
 
   it('refuses targets the dialing rules refuse, before touching the call', async () => {
-    const cases: [string, number, string][] = [
-      ['+19005550100', 400, 'not_allowed'],
-      ['+442071838750', 400, 'not_allowed'],
-      ['zed', 400, 'unknown_user'],
-      ['alice', 400, 'bad_request'],
-      ['911', 400, 'not_allowed'],
+    // The same words a person dialing the target would see.
+    const cases: [string, number, string, RegExp][] = [
+      ['+19005550100', 400, 'not_allowed', /premium rate numbers are not allowed/],
+      ['+442071838750', 400, 'not_allowed', /that country are not allowed/],
+      ['zed', 400, 'unknown_user', /no colleague with that name/],
+      ['alice', 400, 'bad_request', /cannot call yourself/],
+      ['911', 400, 'not_allowed', /does not place emergency calls/],
     ];
-    for (const [to, status, error] of cases) {
-      const res = await post(alice, `/api/calls/${id}/transfer`, { to, mode: 'blind' });
-      expect([to, res.statusCode, res.json().code]).toEqual([to, status, error]);
+    for (const [to, status, error, words] of cases) {
+      for (const request of ['transfer', 'add'] as const) {
+        const res = await post(alice, `/api/calls/${id}/${request}`, request === 'transfer' ? { to, mode: 'blind' } : { to });
+        expect([request, to, res.statusCode, res.json().code]).toEqual([request, to, status, error]);
+        expect(res.json().error).toMatch(words);
+      }
     }
     expect((await post(alice, `/api/calls/${id}/add`, { to: '' })).statusCode).toBe(400);
     expect(calls).toEqual([]);
