@@ -178,6 +178,14 @@ describe('Conferences and Participants through the twilio library', () => {
     }
     expect(await conf.participants.list()).toEqual([]);
     await eventually(() => confEvents().includes('conference-end'), 'end callback');
+    // The list's day filters, as the helper sends them (DateCreated, DateCreated<, DateUpdated>: UTC days).
+    const day = 86_400_000;
+    const completed = (filters: Parameters<typeof client.conferences.list>[0]) =>
+      client.conferences.list({ status: 'completed', friendlyName: 'support-1', ...filters }).then((l) => l.map((c) => c.sid));
+    expect(await completed({ dateCreated: new Date() })).toEqual([a.conferenceSid]);
+    expect(await completed({ dateUpdatedAfter: new Date(Date.now() - day) })).toEqual([a.conferenceSid]);
+    expect(await completed({ dateCreatedBefore: new Date(Date.now() - day) })).toEqual([]);
+    expect(await completed({ dateUpdatedAfter: new Date(Date.now() + day) })).toEqual([]);
     expect(confEvents()).toEqual([
       'participant-join', 'participant-join', 'conference-start', 'participant-hold', 'participant-join',
       'participant-unhold', 'participant-mute', 'participant-leave', 'participant-leave', 'participant-leave', 'conference-end',
