@@ -34,8 +34,9 @@ export interface ConferenceHealResult {
 const MAX_LOOKUPS = 200;
 
 /**
- * Closes open calls started since `since` whose conference has completed at Twilio; `ended` hears the
- * room of each (call control drops its live state). A lookup that fails stops the run: the next one tries again.
+ * Closes open calls started since `since` whose conference has completed at Twilio. The closed record's
+ * `call` event ends the call in call control's memory on every replica (calls/control.ts). A lookup that
+ * fails stops the run: the next one tries again.
  */
 export async function healConferences(
   db: Db,
@@ -43,7 +44,6 @@ export async function healConferences(
   lookup: ConferenceLookup,
   since: Date,
   receivedAt: Date,
-  ended?: (room: string) => void,
 ): Promise<ConferenceHealResult> {
   const open = await db
     .selectFrom('call_facts as f')
@@ -66,7 +66,6 @@ export async function healConferences(
     const fact = conferenceFact(callSid, params, '', receivedAt);
     if (!fact) continue;
     if ((await history.record([fact])).changed) closed++;
-    ended?.(found.friendlyName);
   }
   return { checked: open.length, closed };
 }

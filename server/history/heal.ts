@@ -112,8 +112,6 @@ export interface HealerOptions {
   intervalMs?: number;
   /** Texts are healed too, over the same window, when given. */
   messages?: MessagesRepository;
-  /** Told the room of each conference found ended while its call was still open (call control forgets it). */
-  onConferenceEnded?: (room: string) => void;
 }
 
 export interface HealResult {
@@ -259,7 +257,7 @@ export class Healer {
     const lookup = this.callLog.conference?.bind(this.callLog);
     if (!lookup) return undefined;
     try {
-      return await healConferences(this.db, this.history, lookup, new Date(startedAt.getTime() - LOOKBACK_MS), startedAt, this.options.onConferenceEnded);
+      return await healConferences(this.db, this.history, lookup, new Date(startedAt.getTime() - LOOKBACK_MS), startedAt);
     } catch (err) {
       this.options.log.warn({ event: 'heal-conferences-failed', reason: (err as Error).message }, "could not read Twilio's conferences to close calls in them");
       return undefined;
