@@ -2,8 +2,8 @@
  * The call-control routes through inject(), with the real history store and a recording stand-in for
  * Twilio's conference API: who may act on which call (401, 404), targets checked by the dialing rules
  * (400), states that do not allow a request (409), the move into a conference (the dialed leg redirected,
- * the caller's <Dial> action answered with the same room), signed conference callbacks, and Twilio's
- * refusals (502).
+ * the caller's <Dial> action answered with the same room), signed conference callbacks, Twilio's
+ * refusals (502), and every call shape (a phone calling the team, a browser calling a number or a colleague).
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -172,4 +172,23 @@ describe('call control routes', () => {
     const done2 = await record();
     expect(done2).toMatchObject({ outcome: 'answered', answeredBy: 'bob', parties: ['client:bob'], endedAt: expect.any(String), durationSeconds: expect.any(Number) });
   });
+
+  it('calls a browser placed, to a number or to a colleague, are held the same way, by either colleague', async () => {
+    const shapes = [
+      { parent: `CA${'4'.repeat(32)}`, child: `CA${'5'.repeat(32)}`, to: '+14155550188', childFrom: TEAM_NUMBER, who: () => alice, parties: ['user:alice', 'phone:+14155550188'] },
+      { parent: `CA${'6'.repeat(32)}`, child: `CA${'7'.repeat(32)}`, to: 'client:bob', childFrom: 'client:alice', who: () => bob, parties: ['user:alice', 'user:bob'] },
+    ];
+    for (const shape of shapes) {
+      await webhook('/handle_calls', { CallSid: shape.parent, From: 'client:alice', To: shape.to, CallStatus: 'ringing', Direction: 'inbound' });
+      await webhook('/handle_calls/status', { CallSid: shape.child, ParentCallSid: shape.parent, From: shape.childFrom, To: shape.to, CallStatus: 'in-progress', SequenceNumber: '2' });
+      const call = (await liveOf(shape.who())).find((c) => c.parties.map((p) => `${p.kind}:${p.name}`).join() === shape.parties.join());
+      expect(call, shape.to).toMatchObject({ conference: false, ended: false });
+      const held = await post(shape.who(), `/api/calls/${call!.id}/hold`);
+      expect(held.statusCode).toBe(200);
+      // The dialed leg is moved; the other party (the number, or alice's parent leg) is held.
+      const other = shape.to === 'client:bob' ? shape.parent : shape.child;
+      expect(calls.splice(0)).toEqual([`redirect ${shape.child}`, `seated ${shape.child},${shape.parent}`, `hold ${other}`]);
+    }
+  });
 });
+
