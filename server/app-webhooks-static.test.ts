@@ -195,6 +195,9 @@ describe('static files, health and headers', () => {
     expect(again.statusCode).toBe(304);
     expect((await app.inject({ method: 'GET', url: '/sounds/../config.wav' })).statusCode).toBe(404);
     expect((await app.inject({ method: 'GET', url: '/sounds/nope.wav' })).statusCode).toBe(404);
+    // The conference's holdUrl: Twilio fetches it with no session.
+    const hold = await app.inject({ method: 'GET', url: '/sounds/hold.wav' });
+    expect([hold.statusCode, hold.headers['content-type']]).toEqual([200, 'audio/wav']);
   });
 
   it('local mode CSP allows the signaling socket on this origin and no Twilio hosts', async () => {

@@ -59,6 +59,16 @@ describe('generated sounds', () => {
     expect(samples.subarray(2 * SAMPLE_RATE + 80).every((s) => s === 0)).toBe(true);
   });
 
+  it('hold music is its notes, none of them near the tones the tests give parties, and ends quiet to loop', () => {
+    const samples = samplesOf(renderSound('hold')!);
+    const note = (ms: number) => [Math.round((ms / 1000) * SAMPLE_RATE), Math.round(((ms + 400) / 1000) * SAMPLE_RATE)] as const;
+    for (const [at, hz] of [[0, 349.23], [500, 392], [1000, 523.25]] as const) {
+      for (const party of [440, 500, 660, 880]) expect(power(samples, hz, ...note(at)), `${hz} Hz over ${party} Hz`).toBeGreaterThan(100 * power(samples, party, ...note(at)));
+    }
+    expect(samples.length / SAMPLE_RATE).toBeGreaterThanOrEqual(3);
+    expect(samples.subarray(-Math.round(0.4 * SAMPLE_RATE)).every((s) => s === 0)).toBe(true);
+  });
+
   it('fades in and out without clicks', () => {
     const samples = synthesize([{ freqs: [1000], ms: 100 }]);
     expect(samples[0]).toBe(0);
