@@ -55,6 +55,8 @@ export async function healConferences(
     .where(sql`f.fact->>'kind'`, '=', 'conference')
     .groupBy(['c.call_sid', sql`f.fact->>'conference'`])
     .having(sql<boolean>`bool_and(f.fact->>'event' <> 'end')`)
+    // Oldest first: the longer a call has looked live, the likelier its end was lost.
+    .orderBy(sql`min(c.started_at)`)
     .limit(MAX_LOOKUPS)
     .execute();
   let closed = 0;
