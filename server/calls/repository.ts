@@ -35,7 +35,7 @@ export interface LiveCallStore {
    * a replica that restarted or never saw it carries on from the same state; undefined if never moved.
    */
   movedCall(by: { id: string } | { room: string }): Promise<CallState | undefined>;
-  /** Open answered calls the user placed or answered. */
+  /** Open answered calls the user placed, answered or joined. */
   openCallsOf(user: string): Promise<PlainCall[]>;
   /**
    * Announces each user's view of a call, with the call's whole state for the other replicas (streams
@@ -108,7 +108,8 @@ export class LiveCallRepository implements LiveCallStore {
 
   async openCallsOf(user: string): Promise<PlainCall[]> {
     const rows = await this.open()
-      .where((eb) => eb.or([eb('caller_user', '=', user), eb('answered_by', '=', user), eb('callee_user', '=', user)]))
+      // `parties`: a colleague added to a moved call, whom the row names nowhere else.
+      .where((eb) => eb.or([eb('caller_user', '=', user), eb('answered_by', '=', user), eb('callee_user', '=', user), sql<boolean>`${CLIENT + user} = ANY(parties)`]))
       .orderBy('started_at', 'desc')
       .limit(10)
       .execute();

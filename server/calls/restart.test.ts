@@ -1,8 +1,8 @@
 /**
  * A call moved into a conference outlives the process that moved it: on one database, a server that
- * restarted after the first hold, and another that never saw the call, read its state (room, parties,
- * CallSids) back from the store, act on the same conference with the Participants API, keep its
- * conference callbacks in the history, and end it. Each server has its own recording stand-in for
+ * restarted after the first hold, and others that never saw the call, read its state (room, parties,
+ * CallSids) back from the store, act on the same conference with the Participants API, show it to a
+ * colleague added to it, keep its conference callbacks in the history, and end it. Each server has its own recording stand-in for
  * Twilio's conference API, so the test sees which one acted.
  */
 import type { FastifyInstance } from 'fastify';
@@ -23,6 +23,7 @@ const CALLER = '+14155550123';
 const PARENT = `CA${'1'.repeat(32)}`;
 const CHILD = `CA${'2'.repeat(32)}`;
 const BOB_LEG = `CA${'3'.repeat(32)}`;
+const CAROL_LEG = `CA${'4'.repeat(32)}`;
 const CONFERENCE = `CF${'9'.repeat(32)}`;
 
 let config: AppConfig;
@@ -49,7 +50,7 @@ async function server(name: string) {
     },
     async dialIn(room, dial) {
       calls.push(`${name} dial ${dial.to.split('?')[0]} into ${room}`);
-      return BOB_LEG;
+      return dial.to.startsWith('client:carol') ? CAROL_LEG : BOB_LEG;
     },
     async remove(_conference, callSid) {
       calls.push(`${name} remove ${callSid}`);
@@ -60,7 +61,8 @@ async function server(name: string) {
   };
   ({ app } = await testApp(config, { webRoot: '/nonexistent', conferences: api, store }));
   await app.ready();
-  const entry = { app, store, alice: await signedInCookie(app, 'alice', PASSWORDS.alice!), bob: await signedInCookie(app, 'bob', PASSWORDS.bob!) };
+  const cookie = (user: string) => signedInCookie(app, user, PASSWORDS[user]!);
+  const entry = { app, store, alice: await cookie('alice'), bob: await cookie('bob'), carol: await cookie('carol') };
   servers.push(entry);
   return entry;
 }
@@ -123,12 +125,22 @@ describe('a moved call after a restart', () => {
     expect(calls.splice(0)).toEqual([`C unhold ${PARENT} in ${CONFERENCE}`]);
     // The restarted server hears of it through the events, as every replica does.
     await eventually(async () => expect(await liveOf(again.app, again.bob)).toMatchObject([{ id, legs: [BOB_LEG], parties: [{ state: 'connected' }, { state: 'left' }, { state: 'connected' }] }]), 'the transfer taken, on B');
-    await webhook(other.app, '/handle_calls/conference', { ...conference, StatusCallbackEvent: 'participant-leave', CallSid: PARENT, SequenceNumber: '5' });
+
+    // bob adds carol; after one more restart carol finds the call too, though the row names only bob.
+    expect((await post(other.app, other.bob, `/api/calls/${id}/add`, { to: 'carol' })).statusCode).toBe(200);
+    await webhook(other.app, '/handle_calls/conference', { ...conference, StatusCallbackEvent: 'participant-join', CallSid: CAROL_LEG, SequenceNumber: '5' });
+    expect(calls.splice(0)).toEqual([`C dial client:carol into ${room}`]);
+    const last = await server('D');
+    expect(await liveOf(last.app, last.carol)).toMatchObject([{ id, legs: [CAROL_LEG], parties: [{ state: 'connected' }, { state: 'left' }, { state: 'connected' }, { state: 'connected' }] }]);
+    await webhook(last.app, '/handle_calls/conference', { ...conference, StatusCallbackEvent: 'participant-leave', CallSid: CAROL_LEG, SequenceNumber: '6' });
+    await eventually(async () => expect(await liveOf(other.app, other.carol)).toEqual([]), 'carol gone, on C');
+
+    await webhook(other.app, '/handle_calls/conference', { ...conference, StatusCallbackEvent: 'participant-leave', CallSid: PARENT, SequenceNumber: '7' });
     expect(calls.splice(0)).toEqual([`C end ${CONFERENCE}`]);
-    await webhook(other.app, '/handle_calls/conference', { ...conference, StatusCallbackEvent: 'conference-end', SequenceNumber: '6', Timestamp: new Date().toUTCString() });
+    await webhook(other.app, '/handle_calls/conference', { ...conference, StatusCallbackEvent: 'conference-end', SequenceNumber: '8', Timestamp: new Date().toUTCString() });
 
     const record = ((await other.app.inject({ method: 'GET', url: '/api/calls', headers: { cookie: other.bob } })).json().items as CallRecord[]).find((c) => c.id === id);
-    expect(record).toMatchObject({ outcome: 'answered', answeredBy: 'bob', transferredTo: 'client:bob', transferredBy: 'alice', parties: [CALLER, 'client:alice', 'client:bob'], endedAt: expect.any(String) });
+    expect(record).toMatchObject({ outcome: 'answered', answeredBy: 'bob', transferredTo: 'client:bob', transferredBy: 'alice', parties: [CALLER, 'client:alice', 'client:bob', 'client:carol'], endedAt: expect.any(String) });
     expect(await liveOf(other.app, other.bob)).toEqual([]);
   });
 });
