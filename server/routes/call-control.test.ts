@@ -13,6 +13,7 @@ import { AUTH_TOKEN, PASSWORDS, PUBLIC_BASE_URL, TEAM_NUMBER, form, sign, twilio
 import type { ConferenceApi, DialIn } from '../calls/twilio-conferences';
 import type { CallRecord } from '../../contracts/api/history';
 import { TwilioRefusedError } from '../calls/twilio-conferences';
+import { eventually } from '../../test-support/wait';
 
 let app: FastifyInstance;
 let alice: string;
@@ -181,8 +182,10 @@ describe('call control routes', () => {
     for (const shape of shapes) {
       await webhook('/handle_calls', { CallSid: shape.parent, From: 'client:alice', To: shape.to, CallStatus: 'ringing', Direction: 'inbound' });
       await webhook('/handle_calls/status', { CallSid: shape.child, ParentCallSid: shape.parent, From: shape.childFrom, To: shape.to, CallStatus: 'in-progress', SequenceNumber: '2' });
-      const call = (await liveOf(shape.who())).find((c) => c.parties.map((p) => `${p.kind}:${p.name}`).join() === shape.parties.join());
-      expect(call, shape.to).toMatchObject({ conference: false, ended: false });
+      // The voice webhook's own fact is written beside its answer (best effort), so it may land a moment later.
+      const find = async () => (await liveOf(shape.who())).find((c) => c.parties.map((p) => `${p.kind}:${p.name}`).join() === shape.parties.join());
+      await eventually(async () => expect(await find(), shape.to).toMatchObject({ conference: false, ended: false }), `the call to ${shape.to}`);
+      const call = await find();
       const held = await post(shape.who(), `/api/calls/${call!.id}/hold`);
       expect(held.statusCode).toBe(200);
       // The dialed leg is moved; the other party (the number, or alice's parent leg) is held.
