@@ -104,6 +104,7 @@ export const en = {
   'waiting.resume': 'Resume',
   'waiting.other': 'On hold: {name}',
   'waiting.ringBack': 'Bringing back {name}…',
+  'waiting.elsewhere': 'Call waiting: {name}. Answer it in the tab with your call.',
   'incoming.transfer': '{by} is transferring {name} to you',
   'incoming.recalled': '{name} did not answer: the call is back with you',
 

@@ -105,6 +105,7 @@ export const ja: Messages = {
   'waiting.resume': '再開',
   'waiting.other': '保留中: {name}',
   'waiting.ringBack': '{name} に戻しています…',
+  'waiting.elsewhere': 'キャッチホン: {name}。通話中のタブで応答してください。',
   'incoming.transfer': '{by} が {name} をあなたに転送しています',
   'incoming.recalled': '{name} が応答しませんでした。通話があなたに戻りました',
 

@@ -105,6 +105,7 @@ export const ru: Messages = {
   'waiting.resume': 'Вернуться',
   'waiting.other': 'На удержании: {name}',
   'waiting.ringBack': 'Возвращаем {name}…',
+  'waiting.elsewhere': 'Второй звонок: {name}. Ответьте во вкладке, где идёт разговор.',
   'incoming.transfer': '{by} переводит к вам {name}',
   'incoming.recalled': '{name} не ответил(а): звонок вернулся к вам',
 

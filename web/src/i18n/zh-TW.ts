@@ -105,6 +105,7 @@ export const zhTW: Messages = {
   'waiting.resume': '恢復',
   'waiting.other': '保留中：{name}',
   'waiting.ringBack': '正在切回 {name}…',
+  'waiting.elsewhere': '插撥：{name}。請在通話中的分頁接聽。',
   'incoming.transfer': '{by} 正在將 {name} 轉接給您',
   'incoming.recalled': '{name} 未接聽：通話已轉回給您',
 
