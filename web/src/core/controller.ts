@@ -278,6 +278,7 @@ export class PhoneController {
 
   hangUp(): void {
     const session = this.current();
+    if (!session && this.snapshot.phone.call?.parked) void this.control.hangUpParked();
     if (!session) return;
     this.log.add('Hanging up');
     session.hangUp();
