@@ -8,7 +8,7 @@ import { expectNoSeriousA11yFindings } from '../test-support/a11y';
 import { phone, TEAM_NUMBER } from '../test-support/emulator-api';
 import { callDialog, callFrom, expectPhoneHears, expectUserHears, HOLD_MUSIC, tonePhone } from '../test-support/call-control-ui';
 import { expectMediaBothWays } from '../test-support/page-instrumentation';
-import { callStatus, expectTimerRunning, newPhonePage, signIn } from '../test-support/phone-ui';
+import { callStatus, expectTimerRunning, newPhonePage, recents, signIn } from '../test-support/phone-ui';
 
 // Phones of this spec's own, so no other spec's call is in the way.
 const CALLER = '+12025550171';
@@ -77,6 +77,8 @@ test.describe('web: hold, transfer, three-way calls and call waiting', () => {
     await expectMediaBothWays(bob.page);
     await callDialog(bob.page).getByRole('button', { name: 'Hang up' }).click();
     await expect(callDialog(bob.page)).toBeHidden();
+    // Recents says what happened to the call.
+    await expect(recents(alice.page).getByTestId('recent-call').first()).toContainText('Transferred to bob', { timeout: 15_000 });
     await Promise.all([alice.context.close(), bob.context.close()]);
   });
 
