@@ -105,6 +105,9 @@ describe('busy per person: the tabs', () => {
     expect(b.controller.getSnapshot().phone).toMatchObject({ status: 'inCall', waiting: { peer: '+12025550199' } });
     expect(a.env.notifications).toHaveLength(0);
     expect(b.env.notifications).toHaveLength(1);
+    // The call-waiting beep: in the tab with the call only.
+    expect(b.device().audio.speakerDevices.played).toEqual(['/sounds/waiting.wav']);
+    expect(a.device().audio.speakerDevices.played).toEqual([]);
   });
 
   it('rings normally again once the other tab’s call ends', async () => {

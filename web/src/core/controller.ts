@@ -404,6 +404,7 @@ export class PhoneController {
     this.log.add(place === 'waiting' ? `Call waiting${where && ` ${where}`}: ${from}` : `Incoming call from ${from}`);
     this.dispatch({ type: 'incoming', id: session.id, peer: from, offer: transferOffer(call.customParameters) });
     session.attach(call);
+    if (place === 'waiting' && holdsCall(this.snapshot.phone)) void this.audio.waitingTone();
     const { env, texts } = this.deps;
     if (this.alertsHere() && env.isHidden() && texts) {
       this.notification = env.notify(texts.incomingTitle(from), texts.incomingBody(from), 'softphone-incoming', () => undefined);
