@@ -400,8 +400,8 @@ export class PhoneController {
       return;
     }
     const session = this.openCall('incoming');
-    const where = this.snapshot.phone.status === 'ready' ? 'in another tab' : '';
-    this.log.add(place === 'waiting' ? `Call waiting${where && ` ${where}`}: ${from}` : `Incoming call from ${from}`);
+    const quiet = place === 'waiting' && this.snapshot.phone.status === 'ready';
+    this.log.add(place === 'focus' ? `Incoming call from ${from}` : quiet ? `Call waiting, in another tab: ${from}` : `Call waiting: ${from}`);
     this.dispatch({ type: 'incoming', id: session.id, peer: from, offer: transferOffer(call.customParameters) });
     session.attach(call);
     if (place === 'waiting' && holdsCall(this.snapshot.phone)) void this.audio.waitingTone();
@@ -458,6 +458,7 @@ export class PhoneController {
     });
     this.update({ leader: tabs.isLeader });
     this.tabCalls?.close();
+    // Other tabs may answer its question while it is being made: read once it is in place.
     this.tabCalls = null;
     this.tabCalls = new TabCalls(`softphone:${identity}`, CALLS_TOPIC, tabs.tabId, this.deps.env.tabs, this.onTabCalls);
     this.onTabCalls();
