@@ -117,4 +117,16 @@ describe('call control across replicas', () => {
     expect(done.splice(0)).toEqual(['B hold CAparent', 'kept participant-leave client:alice', 'kept participant-leave +14155550123', 'A end']);
     expect(await b.live('alice')).toEqual([]);
   });
+
+  it('hanging up a parked call ends the conference: its caller waiting alone is released', async () => {
+    const { a, b, done } = replicas();
+    await a.request('alice', '41', { kind: 'hold' });
+    const room = done[1]!.replace('B routes the caller to ', '');
+    await a.request('alice', '41', { kind: 'park' });
+    await b.conferenceEvent({ FriendlyName: room, StatusCallbackEvent: 'participant-leave', CallSid: 'CAchild' });
+    done.splice(0);
+    expect(await b.request('alice', '41', { kind: 'hangup' })).toMatchObject({ ok: true, liveCall: { ended: true } });
+    expect(done.splice(0)).toEqual(['B end']);
+    expect(await a.live('alice')).toEqual([]);
+  });
 });
