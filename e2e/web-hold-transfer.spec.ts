@@ -5,10 +5,10 @@
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { expectNoSeriousA11yFindings } from '../test-support/a11y';
-import { phone, TEAM_NUMBER } from '../test-support/emulator-api';
+import { expectPhoneState, phone, PHONES, TEAM_NUMBER } from '../test-support/emulator-api';
 import { callDialog, callFrom, expectPhoneHears, expectUserHears, HOLD_MUSIC, tonePhone } from '../test-support/call-control-ui';
 import { expectMediaBothWays } from '../test-support/page-instrumentation';
-import { callStatus, expectTimerRunning, newPhonePage, signIn } from '../test-support/phone-ui';
+import { callStatus, expectTimerRunning, newPhonePage, recents, signIn } from '../test-support/phone-ui';
 
 // Phones of this spec's own, so no other spec's call is in the way.
 const CALLER = '+12025550171';
@@ -59,6 +59,20 @@ test.describe('web: hold, transfer, three-way calls and call waiting', () => {
     await expectPhoneHears(request, CALLER, { not: HOLD_MUSIC });
     await expectMediaBothWays(alice.page);
 
+    // Transfer now to a number nobody answers: after the ring time (TRANSFER_RING_SECONDS, 10 s here) the
+    // call comes back to alice, ringing; she answers and talks to the caller again.
+    await dialog.getByRole('button', { name: 'Transfer' }).click();
+    await dialog.getByLabel('Colleague or number').fill(PHONES.noAnswer);
+    await dialog.getByRole('button', { name: 'Transfer now' }).click();
+    await expect(dialog).toBeHidden({ timeout: 15_000 });
+    await expectPhoneHears(request, CALLER, { anyOf: HOLD_MUSIC });
+    const back = alice.page.getByRole('alertdialog', { name: 'Incoming call' });
+    await expect(back.getByTestId('transfer-offer')).toHaveText('+12025550105 did not answer: the call is back with you', { timeout: 30_000 });
+    await back.getByRole('button', { name: 'Accept' }).click();
+    await expect(callStatus(alice.page)).toHaveAttribute('data-state', 'inCall', { timeout: 15_000 });
+    await expectUserHears(request, 'alice', { hears: [HZ.caller] });
+    await expectPhoneHears(request, CALLER, { not: HOLD_MUSIC });
+
     // Mute still works on a call that went through hold.
     await dialog.getByRole('button', { name: 'Mute' }).click();
     await expect(dialog.getByRole('button', { name: 'Unmute' })).toBeVisible();
@@ -77,6 +91,8 @@ test.describe('web: hold, transfer, three-way calls and call waiting', () => {
     await expectMediaBothWays(bob.page);
     await callDialog(bob.page).getByRole('button', { name: 'Hang up' }).click();
     await expect(callDialog(bob.page)).toBeHidden();
+    // Recents says what happened to the call.
+    await expect(recents(alice.page).getByTestId('recent-call').first()).toContainText('Transferred to bob', { timeout: 15_000 });
     await Promise.all([alice.context.close(), bob.context.close()]);
   });
 
@@ -106,6 +122,21 @@ test.describe('web: hold, transfer, three-way calls and call waiting', () => {
   test('add a person: three-way, each hears the other two', async ({ browser, request }) => {
     const alice = await user(browser, 'alice');
     const dialog = await answerTeamCall(alice.page, CALLER, HZ.caller, request);
+
+    // Consult first, then Cancel: the caller waits on hold while alice talks to the number, then is back.
+    await dialog.getByRole('button', { name: 'Transfer' }).click();
+    await dialog.getByLabel('Colleague or number').fill(ADDED);
+    await dialog.getByRole('button', { name: 'Consult first' }).click();
+    await expect(dialog.getByTestId('transfer-status')).toHaveAttribute('data-state', 'consulting', { timeout: 15_000 });
+    await expectPhoneHears(request, CALLER, { anyOf: HOLD_MUSIC });
+    await expectUserHears(request, 'alice', { hears: [HZ.added], not: [HZ.caller] });
+    await expectPhoneHears(request, ADDED, { not: [HZ.caller] });
+    await dialog.locator('.transfer-status').getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog.getByTestId('transfer-status')).toBeHidden({ timeout: 15_000 });
+    await expectPhoneState(request, ADDED, 'idle');
+    await expectUserHears(request, 'alice', { hears: [HZ.caller], not: [HZ.added] });
+    await expectPhoneHears(request, CALLER, { not: HOLD_MUSIC });
+
     await dialog.getByRole('button', { name: 'Add person' }).click();
     await expectNoSeriousA11yFindings(alice.page, 'add person form');
     await dialog.getByLabel('Colleague or number').fill(ADDED);

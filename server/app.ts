@@ -116,7 +116,7 @@ export function buildApp(config: AppConfig, opts: BuildOptions): FastifyInstance
     api: opts.conferences ?? twilioConferences(restLogin(config), rooms),
     store: opts.store.liveCalls,
     teamNumber: config.account.teamNumber,
-    ringSeconds: config.ringTimeoutSeconds,
+    ringSeconds: config.transferRingSeconds ?? config.ringTimeoutSeconds,
     joinTwiml: (room) => renderJoinRoom(room, rooms),
     log: app.log,
   });

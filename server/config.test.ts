@@ -52,6 +52,7 @@ describe('parseConfig: modes', () => {
         RING_GROUP: 'bob,alice',
         TOKEN_TTL_SECONDS: '86400',
         RING_TIMEOUT_SECONDS: '30',
+        TRANSFER_RING_SECONDS: '15',
         PORT: '8080',
         LOG_LEVEL: 'WARN',
         TRUST_PROXY: '1',
@@ -61,6 +62,7 @@ describe('parseConfig: modes', () => {
     expect(config.ringGroup).toEqual(['bob', 'alice']);
     expect(config.tokenTtlSeconds).toBe(86400);
     expect(config.ringTimeoutSeconds).toBe(30);
+    expect(config.transferRingSeconds).toBe(15);
     expect(config.port).toBe(8080);
     expect(config.logLevel).toBe('warn');
     expect(config.trustProxy).toBe(1);
@@ -102,6 +104,8 @@ const errors: [string, Env, string, string][] = [
   ['sign-in rate limit zero', { SIGN_IN_RATE_LIMIT: '0' }, 'SIGN_IN_RATE_LIMIT:', '1 to 10000'],
   ['sign-in rate limit not a number', { SIGN_IN_RATE_LIMIT: 'lots' }, 'SIGN_IN_RATE_LIMIT:', 'whole number'],
   ['ring timeout too short', { RING_TIMEOUT_SECONDS: '1' }, 'RING_TIMEOUT_SECONDS:', '5 to 600'],
+  ['transfer ring time not a number', { TRANSFER_RING_SECONDS: 'long' }, 'TRANSFER_RING_SECONDS:', 'whole number'],
+  ['transfer ring time too long', { TRANSFER_RING_SECONDS: '601' }, 'TRANSFER_RING_SECONDS:', '5 to 600'],
   ['log level', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL:', 'one of fatal'],
   ['trust proxy', { TRUST_PROXY: 'yes please' }, 'TRUST_PROXY:', 'true, false'],
   ['emulator origin in twilio mode', twilioWith({ EMULATOR_ORIGIN: 'https://localhost:3301' }), 'EMULATOR_ORIGIN:', 'only used in local mode'],

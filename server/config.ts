@@ -46,6 +46,8 @@ interface CommonConfig {
   demoPassword?: string;
   ringGroup: string[];
   ringTimeoutSeconds: number;
+  /** How long someone dialed into a call (transfer, add person, ring-back) rings; RING_TIMEOUT_SECONDS unless set. */
+  transferRingSeconds?: number;
   tokenTtlSeconds: number;
   /** Sign-in attempts per minute from one client network (an office behind one NAT address shares it). */
   signInRateLimit: number;
@@ -150,6 +152,7 @@ export function parseConfig(env: Env): Config {
   const port = parseInteger(value('PORT'), 'PORT', 3000, 1, 65_535);
   const tokenTtlSeconds = parseInteger(value('TOKEN_TTL_SECONDS'), 'TOKEN_TTL_SECONDS', 3600, 60, MAX_TOKEN_TTL_SECONDS);
   const ringTimeoutSeconds = parseInteger(value('RING_TIMEOUT_SECONDS'), 'RING_TIMEOUT_SECONDS', 25, 5, 600);
+  const transferRingSeconds = parseInteger(value('TRANSFER_RING_SECONDS'), 'TRANSFER_RING_SECONDS', ringTimeoutSeconds, 5, 600);
   const signInRateLimit = parseInteger(value('SIGN_IN_RATE_LIMIT'), 'SIGN_IN_RATE_LIMIT', 20, 1, 10_000);
   const logLevel = parseLogLevel(value('LOG_LEVEL'));
   const localDataDir = value('LOCAL_DATA_DIR') ?? '.local';
@@ -221,6 +224,7 @@ export function parseConfig(env: Env): Config {
     ...(demoPassword === undefined ? {} : { demoPassword }),
     ringGroup,
     ringTimeoutSeconds,
+    transferRingSeconds,
     tokenTtlSeconds,
     signInRateLimit,
     dialAllowedCountries,

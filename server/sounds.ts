@@ -30,6 +30,8 @@ export const SOUND_PATTERNS: Record<string, Segment[]> = {
   incoming: [tone([400, 450], 400), silence(200), tone([400, 450], 400), silence(2000)],
   // Two short high beeps when a call ends.
   disconnect: [tone([480, 620], 150), silence(100), tone([480, 620], 150)],
+  // Call waiting: two short 440 Hz beeps in the call's speaker, played once by the tab with the call.
+  waiting: [tone([440], 250), silence(200), tone([440], 250)],
   // Music on hold (the conference's holdUrl, looped): slow notes well apart from the tones tests give parties.
   hold: [tone([349.23], 500), tone([392], 500), tone([523.25], 500), tone([349.23, 523.25], 1000), silence(500)],
   ...Object.fromEntries(

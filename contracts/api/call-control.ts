@@ -168,6 +168,13 @@ export const unparkRoute = action(
     'If your leg never left, the others simply come off hold.',
 );
 
+export const hangUpParkedRoute = action(
+  '/api/calls/:id/hangup',
+  'Hang up a parked call',
+  'For a call you parked: you leave it. The call ends as it would if you hung up on it (for instance a caller waiting alone is released); ' +
+    'anyone else still in it comes off hold.',
+);
+
 export const CALL_CONTROL_ROUTES = [
   liveCallListRoute,
   holdRoute,
@@ -178,4 +185,5 @@ export const CALL_CONTROL_ROUTES = [
   addPartyRoute,
   parkRoute,
   unparkRoute,
+  hangUpParkedRoute,
 ] as const;

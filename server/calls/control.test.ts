@@ -133,4 +133,16 @@ describe('call control across replicas', () => {
     // One replica announces the end to the browsers; the other adopts it, or finds it over already.
     expect(seen.slice(announced).map((v) => v.alice?.ended)).toContain(true);
   });
+
+  it('hanging up a parked call ends the conference: its caller waiting alone is released', async () => {
+    const { a, b, done } = replicas();
+    await a.request('alice', '41', { kind: 'hold' });
+    const room = done[1]!.replace('B routes the caller to ', '');
+    await a.request('alice', '41', { kind: 'park' });
+    await b.conferenceEvent({ FriendlyName: room, StatusCallbackEvent: 'participant-leave', CallSid: 'CAchild' });
+    done.splice(0);
+    expect(await b.request('alice', '41', { kind: 'hangup' })).toMatchObject({ ok: true, liveCall: { ended: true } });
+    expect(done.splice(0)).toEqual(['B end']);
+    expect(await a.live('alice')).toEqual([]);
+  });
 });

@@ -188,6 +188,7 @@ describe('plan: parking a call to talk on another', () => {
     { name: 'unpark a call not parked', start: () => ok(inbound(), 'alice', { kind: 'hold' }).state, request: { kind: 'unpark' } },
     { name: 'park twice', start: parked, request: { kind: 'park' } },
     { name: 'hold a parked call', start: parked, request: { kind: 'hold' } },
+    { name: 'hang up here on a call not parked', start: inbound, request: { kind: 'hangup' } },
   ];
   it.each(refusals)('$name is wrong_state', ({ start, request }) => {
     const out = plan(start(), 'alice', request, ctx);
@@ -208,6 +209,25 @@ describe('plan: parking a call to talk on another', () => {
     expect(gone.state.over).toBe(true);
     expect(gone.actions).toEqual([{ kind: 'end' }]);
     expect(liveCallFor(gone.state, 'alice').ended).toBe(true);
+  });
+
+  it('hanging up on a parked call ends it for a caller waiting alone', () => {
+    const out = ok(left(parked(), 'CAchild', ctx).state, 'alice', { kind: 'hangup' });
+    expect(out.actions).toEqual([{ kind: 'end' }]);
+    expect(out.state.over).toBe(true);
+    expect(liveCallFor(out.state, 'alice').ended).toBe(true);
+    // Its leg never left: that leg is removed too.
+    expect(ok(parked(), 'alice', { kind: 'hangup' }).actions).toEqual([{ kind: 'remove', callSid: 'CAchild' }, { kind: 'end' }]);
+  });
+
+  it('hanging up on a parked three-way call leaves the other two talking', () => {
+    const added = joined(dialed(ok(inbound(), 'alice', { kind: 'add', to: { kind: 'user', name: 'bob' } }).state, 'p3', 'CAbob'), 'CAbob').state;
+    const away = left(ok(ok(added, 'alice', { kind: 'hold' }).state, 'alice', { kind: 'park' }).state, 'CAchild', ctx).state;
+    const out = ok(away, 'alice', { kind: 'hangup' });
+    expect(out.state.over).toBe(false);
+    expect(states(out.state)).toEqual({ '+12025550199': 'connected', alice: 'left', bob: 'connected' });
+    expect(out.actions).toEqual([{ kind: 'hold', callSid: 'CAparent', hold: false }, { kind: 'hold', callSid: 'CAbob', hold: false }]);
+    expect(plan(ok(away, 'alice', { kind: 'unpark' }).state, 'alice', { kind: 'hangup' }, ctx).ok).toBe(false);
   });
 
   it('unpark with the leg still there takes the caller off hold', () => {

@@ -83,7 +83,9 @@ export type Request =
   /** The call is on hold; the user's leg may now leave it (the browser answers another call) without ending it. */
   | { kind: 'park' }
   /** Back to a parked call: its leg still there is simply resumed, or the user's browser is rung back into it. */
-  | { kind: 'unpark' };
+  | { kind: 'unpark' }
+  /** Hang up on a call the user parked: they leave it; the others go on, or the call ends as any leaving would end it. */
+  | { kind: 'hangup' };
 
 export interface PlanContext {
   teamNumber: string;
@@ -216,6 +218,17 @@ export function plan(state: CallState, user: string, request: Request, ctx: Plan
       const to = dialTo({ kind: 'user', name: user }, { [RESUME_PARAM]: state.id });
       const actions: Action[] = [{ kind: 'dial', party: ringBack.id, to, from: fromFor(state, { kind: 'user', name: user }, ctx), label: ringBack.id }];
       return { ok: true, state: update(state, [...state.parties, ringBack], { recall: ringBack.id, seq: state.seq + 1 }), actions };
+    }
+    case 'hangup': {
+      if (me.state !== 'parked') return wrong('Only a parked call is hung up here; hang up on the call itself.');
+      if (state.recall) return wrong('The call is ringing you back: answer or decline it.');
+      // As if a talking user left: the parked place is not a leg, so the rules of leaving decide.
+      const out = leftParty(state, { ...me, state: 'held' }, ctx);
+      const actions: Action[] = me.callSid ? [{ kind: 'remove', callSid: me.callSid }] : [];
+      if (out.state.over) return { ok: true, state: out.state, actions: [...actions, ...out.actions] };
+      // Whoever is left (a colleague with the caller) talk to each other, not to hold music.
+      const back = unholdAll(out.state.parties);
+      return { ok: true, state: update(out.state, back.parties), actions: [...actions, ...out.actions, ...back.actions] };
     }
     case 'complete': {
       const t = state.transfer;

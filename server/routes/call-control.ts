@@ -1,11 +1,12 @@
 /**
  * Call control for signed-in users: GET /api/calls/live and POST /api/calls/:id/hold|resume|transfer|
- * transfer/complete|transfer/cancel|add|park|unpark (contracts/api/call-control.ts), over server/calls/control.ts.
+ * transfer/complete|transfer/cancel|add|park|unpark|hangup (contracts/api/call-control.ts), over server/calls/control.ts.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
-  addPartyRoute, cancelTransferRoute, completeTransferRoute, holdRoute, liveCallListRoute, parkRoute, resumeRoute, transferRoute, unparkRoute,
+  addPartyRoute, cancelTransferRoute, completeTransferRoute, hangUpParkedRoute, holdRoute, liveCallListRoute, parkRoute, resumeRoute, transferRoute,
+  unparkRoute,
 } from '../../contracts/api/call-control';
 import type { CallControl } from '../calls/control';
 import type { Request } from '../calls/plan';
@@ -54,6 +55,7 @@ export const callControlRoutes: FastifyPluginAsyncTypebox<{ config: AppConfig; s
   app.route({ ...resumeRoute, handler: (request, reply) => act(request, reply, () => ({ kind: 'resume' })) });
   app.route({ ...parkRoute, handler: (request, reply) => act(request, reply, () => ({ kind: 'park' })) });
   app.route({ ...unparkRoute, handler: (request, reply) => act(request, reply, () => ({ kind: 'unpark' })) });
+  app.route({ ...hangUpParkedRoute, handler: (request, reply) => act(request, reply, () => ({ kind: 'hangup' })) });
   app.route({ ...completeTransferRoute, handler: (request, reply) => act(request, reply, () => ({ kind: 'complete' })) });
   app.route({ ...cancelTransferRoute, handler: (request, reply) => act(request, reply, () => ({ kind: 'cancel' })) });
   app.route({

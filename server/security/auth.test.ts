@@ -33,6 +33,7 @@ const OPEN: Record<string, string> = {
 const CALL_ACTIONS = [
   'POST /api/calls/:id/hold', 'POST /api/calls/:id/resume', 'POST /api/calls/:id/transfer', 'POST /api/calls/:id/transfer/complete',
   'POST /api/calls/:id/transfer/cancel', 'POST /api/calls/:id/add', 'POST /api/calls/:id/park', 'POST /api/calls/:id/unpark',
+  'POST /api/calls/:id/hangup',
 ];
 const SIGNED_IN = [
   'GET /api/session', 'POST /api/token', 'GET /api/calls', 'POST /api/calls/seen', 'GET /api/unseen', 'GET /api/presence', 'PUT /api/presence/me',

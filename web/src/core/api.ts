@@ -7,7 +7,7 @@ import type {
   currentSessionRoute, presenceListRoute, sendMessageRoute, setAvailabilityRoute, signInRoute, signOutRoute, tokenRoute, unseenRoute, Voicemail, VoicemailDeleted, VoicemailList, voicemailDeleteRoute, voicemailHeardRoute, voicemailListRoute, voicemailRestoreRoute,
 } from '../../../contracts/api';
 import type {
-  LiveCall, LiveCallList, TransferRequest, addPartyRoute, cancelTransferRoute, completeTransferRoute, holdRoute, liveCallListRoute, parkRoute, resumeRoute, transferRoute, unparkRoute,
+  LiveCall, LiveCallList, TransferRequest, addPartyRoute, cancelTransferRoute, completeTransferRoute, hangUpParkedRoute, holdRoute, liveCallListRoute, parkRoute, resumeRoute, transferRoute, unparkRoute,
 } from '../../../contracts/api';
 import type { AppConfig, Session, TokenGrant } from './types';
 
@@ -68,6 +68,8 @@ export interface Api {
   parkCall(id: string): Promise<LiveCall>;
   /** Rings this person back into a call they parked (with RESUME_PARAM), or resumes it if their leg is still there. */
   unparkCall(id: string): Promise<LiveCall>;
+  /** Leaves a call this person parked (it has no leg here to hang up). */
+  hangUpParked(id: string): Promise<LiveCall>;
 }
 
 /** A call-control route's path with the history id filled in. */
@@ -172,5 +174,6 @@ export function createApi(fetchImpl: Fetch = (input, init) => fetch(input, init)
     addParty: (id, to) => request<typeof addPartyRoute>({ method: 'POST', url: callPath(id, '/add') }, { to }),
     parkCall: (id) => request<typeof parkRoute>({ method: 'POST', url: callPath(id, '/park') }, undefined),
     unparkCall: (id) => request<typeof unparkRoute>({ method: 'POST', url: callPath(id, '/unpark') }, undefined),
+    hangUpParked: (id) => request<typeof hangUpParkedRoute>({ method: 'POST', url: callPath(id, '/hangup') }, undefined),
   };
 }

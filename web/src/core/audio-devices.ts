@@ -98,6 +98,18 @@ export class AudioDeviceControl {
     }
   }
 
+  /**
+   * Call waiting's beep, in the speaker the call plays on (the SDK's speaker test plays any sound there).
+   * Only the tab with the call plays it (busy-tabs.ts); its Device plays no ringtone during a call.
+   */
+  async waitingTone(): Promise<void> {
+    try {
+      await this.host.device()?.audio?.speakerDevices.test('/sounds/waiting.wav');
+    } catch (error) {
+      this.host.log.add(`Call waiting tone failed: ${describeError(error)}`);
+    }
+  }
+
   /** Opens the chosen microphone so the settings meter can show its level. */
   async startPreview(): Promise<void> {
     const audio = this.host.device()?.audio;

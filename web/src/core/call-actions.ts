@@ -144,6 +144,13 @@ export class CallActions {
     return failed;
   }
 
+  /** Hang up on the parked call in focus: it has no SDK call here, so the server takes this person out of it. */
+  hangUpParked(): Promise<string | null> {
+    const { call } = this.host.phone();
+    if (!call?.parked) return Promise.resolve(null);
+    return this.act(call, 'Hanging up the parked call', (api, id) => api.hangUpParked(id));
+  }
+
   /** The headset's Flash button: hold or resume the call in focus, or swap to the parked one. */
   holdOrResume(): Promise<string | null> {
     const { call, background } = this.host.phone();

@@ -43,6 +43,18 @@ async function holdAndAccept(t: T) {
 }
 
 describe('parking calls', () => {
+  it('Hang up on a parked call in focus asks the server to end it, and the phone goes idle', async () => {
+    const t = await signedIn();
+    const { second } = await holdAndAccept(t);
+    second.disconnect();
+    await flush();
+    expect(slots(t)).toBe('inCall +12025550123 parked / -');
+    t.controller.hangUp();
+    await flush();
+    expect(t.api.control.requests.slice(2)).toEqual(['hangup h1']);
+    expect(slots(t)).toBe('ready - / -');
+  });
+
   it('Hold & accept holds and parks the call in progress, then answers the waiting one', async () => {
     const t = await signedIn();
     await holdAndAccept(t);

@@ -18,7 +18,9 @@ import type { AudioPrefs } from './prefs';
 import { messageOf } from './reasons';
 import { DeviceRegistration, type RegistrationHost } from './registration';
 import { initialSnapshot, type PhoneSnapshot } from './snapshot';
-import { reduce, type PhoneEvent, type Problem } from './state';
+import { alertsHere, CALLS_TOPIC, holdsCall } from './busy-tabs';
+import { incomingPlace, reduce, type PhoneEvent, type Problem } from './state';
+import { TabCalls } from './tab-calls';
 import { TabCoordinator, isSameCall, type TabMessage } from './tabs';
 import type { AudioContextLike, CallLike, DeviceFactory, Session } from './types';
 
@@ -89,6 +91,8 @@ export class PhoneController {
   private readonly calls = new Map<string, CallSession>();
   private readonly callHost: CallHost;
   private tabs: TabCoordinator | null = null;
+  /** Which of this person's tabs hold a call (busy is per person). */
+  private tabCalls: TabCalls | null = null;
   private readonly envCleanup: Array<() => void> = [];
   private notification: NotificationHandle | null = null;
   private nextCallId = 1;
@@ -133,7 +137,7 @@ export class PhoneController {
       device,
       audioContext: () => deps.audioContext?.() ?? null,
       inCall,
-      rings: () => this.tabs?.isLeader !== false,
+      rings: () => this.alertsHere(),
       deviceLost: (label) => this.update({ notice: { kind: 'deviceLost', label } }),
       changed: () => this.update({ audioVersion: this.snapshot.audioVersion + 1 }),
     });
@@ -193,6 +197,8 @@ export class PhoneController {
 
   async start(): Promise<void> {
     this.envCleanup.push(this.registration.watchPage());
+    // Without Web Locks a closing tab could leave the others believing the person is on a call.
+    this.envCleanup.push(this.deps.env.listen('window', 'pagehide', () => this.tabCalls?.setHoldingCall(false)));
     try {
       const [config, session] = await Promise.all([this.deps.api.config(), this.deps.api.session()]);
       this.update({ config, booting: false });
@@ -272,6 +278,7 @@ export class PhoneController {
 
   hangUp(): void {
     const session = this.current();
+    if (!session && this.snapshot.phone.call?.parked) void this.control.hangUpParked();
     if (!session) return;
     this.log.add('Hanging up');
     session.hangUp();
@@ -365,6 +372,18 @@ export class PhoneController {
     return session?.attached && this.snapshot.phone.status === 'incoming' ? session : undefined;
   }
 
+  /** A call ringing quietly here while another tab holds the person's call. */
+  private waitingForOtherTab(): CallSession | undefined {
+    const { status, waiting } = this.snapshot.phone;
+    return status === 'ready' && waiting ? this.calls.get(waiting.id) : undefined;
+  }
+
+  /** Whether this tab rings and notifies for a new call (busy-tabs.ts). */
+  private alertsHere(): boolean {
+    const { phone, leader } = this.snapshot;
+    return alertsHere({ leader: this.tabs ? leader : true, holdsCall: holdsCall(phone), busyElsewhere: Boolean(phone.busyElsewhere) });
+  }
+
   private openCall(direction: CallSession['direction']): CallSession {
     const session = new CallSession(`call-${this.nextCallId++}`, direction, this.callHost);
     this.calls.set(session.id, session);
@@ -373,20 +392,21 @@ export class PhoneController {
 
   private onIncoming(call: CallLike): void {
     if (this.control.ringBackArrived(call, () => this.openCall('incoming'))) return;
-    const from = call.parameters.From ?? '', { status, waiting, background } = this.snapshot.phone;
-    const waits = (status === 'inCall' || status === 'reconnecting') && !waiting && !background;
-    if (status !== 'ready' && !waits) {
+    const from = call.parameters.From ?? '', place = incomingPlace(this.snapshot.phone);
+    if (place === 'busy') {
       // Busy here; other devices or the caller's fallback take it.
       this.log.add(`Incoming call from ${from} while busy: ignored`);
       call.ignore();
       return;
     }
     const session = this.openCall('incoming');
-    this.log.add(waits ? `Call waiting: ${from}` : `Incoming call from ${from}`);
+    const quiet = place === 'waiting' && this.snapshot.phone.status === 'ready';
+    this.log.add(place === 'focus' ? `Incoming call from ${from}` : quiet ? `Call waiting, in another tab: ${from}` : `Call waiting: ${from}`);
     this.dispatch({ type: 'incoming', id: session.id, peer: from, offer: transferOffer(call.customParameters) });
     session.attach(call);
+    if (place === 'waiting' && holdsCall(this.snapshot.phone)) void this.audio.waitingTone();
     const { env, texts } = this.deps;
-    if (this.tabs?.isLeader !== false && env.isHidden() && texts) {
+    if (this.alertsHere() && env.isHidden() && texts) {
       this.notification = env.notify(texts.incomingTitle(from), texts.incomingBody(from), 'softphone-incoming', () => undefined);
     }
   }
@@ -405,7 +425,7 @@ export class PhoneController {
   }
 
   private onTabMessage = (message: TabMessage): void => {
-    const session = this.ringing();
+    const session = this.ringing() ?? this.waitingForOtherTab();
     if (!session || !isSameCall(message, session.callSid, session.from)) {
       this.onLateTabMessage(message);
       return;
@@ -434,11 +454,25 @@ export class PhoneController {
     tabs.onLeaderChange((leader) => {
       this.log.add(leader ? 'This tab rings for incoming calls' : 'Another tab rings for incoming calls');
       this.update({ leader });
-      this.audio.ring(leader);
+      this.audio.ring(this.alertsHere());
     });
     this.update({ leader: tabs.isLeader });
+    this.tabCalls?.close();
+    // Other tabs may answer its question while it is being made: read once it is in place.
+    this.tabCalls = null;
+    this.tabCalls = new TabCalls(`softphone:${identity}`, CALLS_TOPIC, tabs.tabId, this.deps.env.tabs, this.onTabCalls);
+    this.onTabCalls();
     return tabs;
   }
+
+  /** Another tab of this person started or stopped holding a call. */
+  private onTabCalls = (): void => {
+    const busy = Boolean(this.tabCalls?.otherTabHoldsCall);
+    if (busy === Boolean(this.snapshot.phone.busyElsewhere)) return;
+    this.log.add(busy ? 'Another tab is on a call' : 'No other tab is on a call');
+    this.dispatch({ type: 'busyElsewhere', busy });
+    this.audio.ring(this.alertsHere());
+  };
 
   private closeNotification(): void {
     this.notification?.close();
@@ -455,13 +489,19 @@ export class PhoneController {
     this.live.stop();
     this.tabs?.close();
     this.tabs = null;
+    this.tabCalls?.close();
+    this.tabCalls = null;
     this.audio.reset();
     this.update({ user: null, leader: false, notice: null });
   }
 
   private dispatch(event: PhoneEvent): void {
-    const phone = reduce(this.snapshot.phone, event);
-    if (phone !== this.snapshot.phone) this.update({ phone });
+    const before = this.snapshot.phone, phone = reduce(before, event);
+    if (phone === before) return;
+    this.update({ phone });
+    if (holdsCall(phone) === holdsCall(before)) return;
+    this.tabCalls?.setHoldingCall(holdsCall(phone));
+    this.audio.ring(this.alertsHere());
   }
 
   private update(patch: Partial<PhoneSnapshot>): void {

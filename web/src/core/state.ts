@@ -50,6 +50,11 @@ export interface PhoneState {
   background: CallInfo | null;
   /** The last failure worth telling the person about (cleared by the next action). */
   problem: Problem | null;
+  /**
+   * Another tab of this person holds a call (busy-tabs.ts): a new call here waits quietly in `waiting`
+   * while status stays `ready`, so this tab shows no dialog over the call the person is on.
+   */
+  busyElsewhere?: boolean;
 }
 
 export type PhoneEvent =
@@ -77,6 +82,7 @@ export type PhoneEvent =
   | { type: 'rekey'; from: string; to: string }
   /** A parked call ended on the server (its caller hung up). */
   | { type: 'parkedOver'; id: string }
+  | { type: 'busyElsewhere'; busy: boolean }
   | { type: 'dismissProblem' }
   | { type: 'signedOut'; problem?: Problem | null };
 
@@ -87,12 +93,25 @@ export const initialState: PhoneState = {
   waiting: null,
   background: null,
   problem: null,
+  busyElsewhere: false,
 };
 
 const CALL_STATES: ReadonlySet<Status> = new Set(['incoming', 'dialing', 'ringing', 'inCall', 'reconnecting']);
 
 export function isInCallState(status: Status): boolean {
   return CALL_STATES.has(status);
+}
+
+/**
+ * Where a new incoming call goes: in focus (the incoming-call dialog), waiting (the call-waiting banner
+ * in the tab with the call, or a quiet hint in a tab while another tab holds one), or nowhere (busy:
+ * one call waiting at a time, none while a second call is held, none while dialing).
+ */
+export function incomingPlace(state: PhoneState): 'focus' | 'waiting' | 'busy' {
+  const { status, waiting, background } = state;
+  if (waiting) return 'busy';
+  if (status === 'ready') return state.busyElsewhere ? 'waiting' : 'focus';
+  return (status === 'inCall' || status === 'reconnecting') && !background ? 'waiting' : 'busy';
 }
 
 function idle(registration: Registration): Status {
@@ -165,10 +184,9 @@ export function reduce(state: PhoneState, event: PhoneEvent): PhoneState {
       return status === 'error' ? { ...state, status: 'registering', problem: null } : state;
     case 'incoming': {
       const call = { ...newCall(event.id, 'incoming', event.peer), offer: event.offer ?? null };
-      if (status === 'ready') return { ...state, status: 'incoming', problem: null, call };
-      // One call waiting at a time, and none while a second call is already held.
-      if ((status === 'inCall' || status === 'reconnecting') && !state.waiting && !state.background) return { ...state, waiting: call };
-      return state;
+      const place = incomingPlace(state);
+      if (place === 'focus') return { ...state, status: 'incoming', problem: null, call };
+      return place === 'waiting' ? { ...state, waiting: call } : state;
     }
     case 'dial':
       if (status !== 'ready') return state;
@@ -190,7 +208,7 @@ export function reduce(state: PhoneState, event: PhoneEvent): PhoneState {
       if (status !== 'reconnecting') return state;
       return withCall(state, event.id, () => ({ status: 'inCall' }));
     case 'ended':
-      if (!isInCallState(status)) return state;
+      if (!isInCallState(status) && state.waiting?.id !== event.id) return state;
       return endCall(state, event.id, event.problem ?? null);
     case 'muted':
       return patchCall(state, event.id, (call) => ({ ...call, muted: event.muted }));
@@ -215,6 +233,17 @@ export function reduce(state: PhoneState, event: PhoneEvent): PhoneState {
       return state.call?.id === event.from && state.call.parked ? { ...state, call: { ...state.call, id: event.to, parked: false } } : state;
     case 'parkedOver':
       return [state.call, state.background].some((c) => c?.id === event.id && c.parked) ? dropCall(state, event.id, null) : state;
+    case 'busyElsewhere': {
+      if (event.busy === Boolean(state.busyElsewhere)) return state;
+      const next = { ...state, busyElsewhere: event.busy };
+      // The other tab's call ended while a call still rings: it rings here as any call does now.
+      if (!event.busy && status === 'ready' && state.waiting) return { ...next, status: 'incoming', call: state.waiting, waiting: null };
+      // The person took a call in another tab while this one rang here: it waits quietly instead.
+      if (event.busy && status === 'incoming' && state.call && !state.background) {
+        return { ...next, status: idle(state.registration), call: null, waiting: state.call };
+      }
+      return next;
+    }
     case 'dismissProblem':
       return state.problem && status !== 'error' ? { ...state, problem: null } : state;
     case 'signedOut':

@@ -104,6 +104,7 @@ export const en = {
   'waiting.resume': 'Resume',
   'waiting.other': 'On hold: {name}',
   'waiting.ringBack': 'Bringing back {name}…',
+  'waiting.elsewhere': 'Call waiting: {name}. Answer it in the tab with your call.',
   'incoming.transfer': '{by} is transferring {name} to you',
   'incoming.recalled': '{name} did not answer: the call is back with you',
 
@@ -191,6 +192,9 @@ export const en = {
   'recents.missedCall': 'Missed call',
   'recents.answeredBy': 'Answered by {name}',
   'recents.calledBackBy': 'Called back by {name}',
+  'recents.transferredTo': 'Transferred to {name}',
+  'recents.transferredToBy': 'Transferred to {name} by {by}',
+  'recents.multiParty': '{count}-way call with {names}',
   'recents.new': 'New',
   'recents.unknownCaller': 'Unknown caller',
   'recents.missedNotifyTitle': 'Missed call',

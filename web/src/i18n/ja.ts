@@ -105,6 +105,7 @@ export const ja: Messages = {
   'waiting.resume': '再開',
   'waiting.other': '保留中: {name}',
   'waiting.ringBack': '{name} に戻しています…',
+  'waiting.elsewhere': 'キャッチホン: {name}。通話中のタブで応答してください。',
   'incoming.transfer': '{by} が {name} をあなたに転送しています',
   'incoming.recalled': '{name} が応答しませんでした。通話があなたに戻りました',
 
@@ -192,6 +193,9 @@ export const ja: Messages = {
   'recents.missedCall': '不在着信',
   'recents.answeredBy': '{name} が応答',
   'recents.calledBackBy': '{name} が折り返し済み',
+  'recents.transferredTo': '{name} に転送',
+  'recents.transferredToBy': '{by} が {name} に転送',
+  'recents.multiParty': '{count} 者通話: {names}',
   'recents.new': '新着',
   'recents.unknownCaller': '不明な発信者',
   'recents.missedNotifyTitle': '不在着信',

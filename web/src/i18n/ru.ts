@@ -105,6 +105,7 @@ export const ru: Messages = {
   'waiting.resume': 'Вернуться',
   'waiting.other': 'На удержании: {name}',
   'waiting.ringBack': 'Возвращаем {name}…',
+  'waiting.elsewhere': 'Второй звонок: {name}. Ответьте во вкладке, где идёт разговор.',
   'incoming.transfer': '{by} переводит к вам {name}',
   'incoming.recalled': '{name} не ответил(а): звонок вернулся к вам',
 
@@ -192,6 +193,9 @@ export const ru: Messages = {
   'recents.missedCall': 'Пропущенный звонок',
   'recents.answeredBy': 'Ответил(а): {name}',
   'recents.calledBackBy': 'Перезвонил(а): {name}',
+  'recents.transferredTo': 'Переведён на {name}',
+  'recents.transferredToBy': 'Переведён на {name} ({by})',
+  'recents.multiParty': 'Участников: {count} — {names}',
   'recents.new': 'Новый',
   'recents.unknownCaller': 'Неизвестный абонент',
   'recents.missedNotifyTitle': 'Пропущенный звонок',

@@ -105,6 +105,7 @@ export const zhTW: Messages = {
   'waiting.resume': '恢復',
   'waiting.other': '保留中：{name}',
   'waiting.ringBack': '正在切回 {name}…',
+  'waiting.elsewhere': '插撥：{name}。請在通話中的分頁接聽。',
   'incoming.transfer': '{by} 正在將 {name} 轉接給您',
   'incoming.recalled': '{name} 未接聽：通話已轉回給您',
 
@@ -192,6 +193,9 @@ export const zhTW: Messages = {
   'recents.missedCall': '未接來電',
   'recents.answeredBy': '由 {name} 接聽',
   'recents.calledBackBy': '{name} 已回撥',
+  'recents.transferredTo': '已轉接給 {name}',
+  'recents.transferredToBy': '{by} 已轉接給 {name}',
+  'recents.multiParty': '{count} 方通話：{names}',
   'recents.new': '新',
   'recents.unknownCaller': '未知來電者',
   'recents.missedNotifyTitle': '未接來電',

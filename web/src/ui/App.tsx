@@ -12,6 +12,7 @@ import { NoticeBanner } from './NoticeBanner';
 import { ProblemBanner } from './ProblemBanner';
 import { SignIn } from './SignIn';
 import { usePhone } from './phone-context';
+import { WaitingElsewhere } from './WaitingElsewhere';
 
 // Not needed at first paint: fetched the first time they are opened.
 const AudioSettings = lazy(() => import('./AudioSettings'));
@@ -93,6 +94,7 @@ export function App() {
       <main className="app-main">
         <ProblemBanner />
         <NoticeBanner />
+        <WaitingElsewhere />
         <AppUpdateBanner />
         <Home onNewCall={() => setDialPad({ initial: '' })} />
         {logOpen && (

@@ -30,9 +30,12 @@ export function describeCall(call: CallRecord, identity: string): RecentCall {
   const peer = incoming ? call.from : call.to;
   const missed = isMissed(call);
   const notes: string[] = [];
-  if (call.outcome === 'answered' && call.answeredBy && call.direction !== 'outbound' && call.answeredBy !== identity) {
+  // A colleague who took a transfer is also answeredBy: the transfer says it better.
+  const tookTransfer = call.transferredTo === `client:${call.answeredBy}`;
+  if (call.outcome === 'answered' && call.answeredBy && call.direction !== 'outbound' && call.answeredBy !== identity && !tookTransfer) {
     notes.push(t('recents.answeredBy', { name: call.answeredBy }));
   }
+  notes.push(...conferenceNotes(call, identity, peer));
   if (call.calledBackBy) notes.push(t('recents.calledBackBy', { name: call.calledBackBy }));
   return {
     way: missed ? 'missed' : incoming ? 'incoming' : 'outgoing',
@@ -42,6 +45,22 @@ export function describeCall(call: CallRecord, identity: string): RecentCall {
     notes,
     unseen: missed && !call.seen,
   };
+}
+
+/** A colleague by name, a number as stored. */
+const partyName = (party: string) => party.replace(/^client:/, '');
+
+/** What happened in the call beyond two people talking: who it was handed to, who else took part. */
+export function conferenceNotes(call: Pick<CallRecord, 'transferredTo' | 'transferredBy' | 'parties'>, identity: string, peer: string): string[] {
+  if (call.transferredTo) {
+    const name = partyName(call.transferredTo);
+    const by = call.transferredBy;
+    return [by && by !== identity ? t('recents.transferredToBy', { name, by }) : t('recents.transferredTo', { name })];
+  }
+  const parties = [...new Set(call.parties ?? [])];
+  if (parties.length < 3) return [];
+  const others = parties.filter((p) => p !== `client:${identity}` && p !== peer).map(partyName);
+  return [t('recents.multiParty', { count: String(parties.length), names: others.join(', ') })];
 }
 
 function summaryOf(call: CallRecord): string {

@@ -54,14 +54,17 @@ export class FakeCall extends EventEmitter implements CallLike {
 class FakeOutputs implements OutputDevicesLike {
   selected = new Set<string>(['default']);
   tested = 0;
+  /** The sounds played through the speaker test, by URL (none for the default test sound). */
+  played: string[] = [];
   get(): Set<MediaDeviceInfo> {
     return new Set([...this.selected].map((id) => ({ deviceId: id, label: id }) as MediaDeviceInfo));
   }
   async set(ids: string | string[]): Promise<void> {
     this.selected = new Set(Array.isArray(ids) ? ids : [ids]);
   }
-  async test(): Promise<unknown> {
+  async test(soundUrl?: string): Promise<unknown> {
     this.tested++;
+    if (soundUrl) this.played.push(soundUrl);
     return undefined;
   }
 }

@@ -68,6 +68,11 @@ export class FakeApi implements Api {
     this.control.act(id, 'park', (call, me) => (call.parties = call.parties.map((p) => (p.name === me ? { ...p, state: 'parked' } : p))));
   /** The ring-back itself is the test's to simulate (an incoming call with RESUME_PARAM). */
   unparkCall = (id: string): Promise<LiveCall> => this.control.act(id, 'unpark', () => undefined);
+  hangUpParked = (id: string): Promise<LiveCall> =>
+    this.control.act(id, 'hangup', (call, me) => {
+      call.parties = call.parties.map((p) => (p.kind === 'user' && p.name === me ? { ...p, state: 'left' } : p));
+      call.ended = true;
+    });
 
   // ---- history and presence, in memory ----
 
