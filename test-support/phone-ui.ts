@@ -112,8 +112,8 @@ export async function chooseLanguage(page: Page, language: Language): Promise<vo
 }
 
 export async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  // Let enter animations finish so the picture shows the settled dialog.
-  await page.waitForTimeout(200);
+  // Let enter animations finish so the picture shows the settled dialog; with reduced motion there are none.
+  if (!(await page.evaluate(() => matchMedia('(prefers-reduced-motion: reduce)').matches))) await page.waitForTimeout(200);
   const path = testInfo.outputPath(`${name}.png`);
   await page.screenshot({ path });
   await testInfo.attach(name, { path, contentType: 'image/png' });
