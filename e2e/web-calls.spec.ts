@@ -11,7 +11,7 @@ import { callStatus, dial, expectMetersMoving, expectRegistered, expectTimerRunn
 let context: BrowserContext;
 let page: Page;
 
-test.beforeAll(async () => {
+test.beforeAll(async ({ browser }) => {
   ({ context, page } = await newPhonePage(browser));
   const registeredAfterMs = await signIn(page, 'alice');
   console.log(`registered ${Math.round(registeredAfterMs)} ms after page load`);
