@@ -30,13 +30,12 @@ test('a caller nobody can take leaves a message: live in the team’s tabs, play
   // A real 3-second message, played to the end, and a 10-second undo window.
   test.setTimeout(120_000);
   // Three people open their tabs at the same time (no call yet, so no media side by side).
-  const [alice, bob, carol] = await Promise.all(
-    ['alice', 'bob', 'carol'].map(async (name) => {
-      const tab = await newPhonePage(browser);
-      await signIn(tab.page, name);
-      return tab;
-    }),
-  );
+  const open = async (name: string) => {
+    const tab = await newPhonePage(browser);
+    await signIn(tab.page, name);
+    return tab;
+  };
+  const [alice, bob, carol] = await Promise.all([open('alice'), open('bob'), open('carol')]);
   const team = [alice.page, bob.page, carol.page];
   try {
     // Nobody can be rung: the call goes straight to the greeting and the beep.
