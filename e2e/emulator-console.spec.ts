@@ -7,7 +7,7 @@
 import { expect, test, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import { expectPhoneState, phone, PHONES, TEAM_NUMBER } from '../test-support/emulator-api';
 import { expectMediaBothWays } from '../test-support/page-instrumentation';
-import { callStatus, dial, expectTimerRunning, newPhonePage, signIn } from '../test-support/phone-ui';
+import { callStatus, dial, expectTimerRunning, newPhonePage, signedInPages, signIn } from '../test-support/phone-ui';
 
 const contexts: BrowserContext[] = [];
 test.afterEach(async () => {
@@ -112,11 +112,8 @@ test.describe('emulator console, worked by hand next to the softphone', () => {
   });
 
   test('a phone calls the team number from the console: everyone signed in rings, bob takes it', async ({ browser, request }) => {
-    const alice = await newPhonePage(browser);
-    const bob = await newPhonePage(browser);
+    const [alice, bob] = await signedInPages(browser, ['alice', 'bob']);
     contexts.push(alice.context, bob.context);
-    await signIn(alice.page, 'alice');
-    await signIn(bob.page, 'bob');
     const consolePage = await openConsole(alice.context);
     // Both members are listed as registered clients before anyone calls.
     const clients = consolePage.getByRole('region', { name: 'Registered clients' });

@@ -6,14 +6,11 @@ import { expect, test } from '@playwright/test';
 import { liveCallOf } from '../test-support/emulator-api';
 import { E2E_BASE_URL } from '../test-support/local-server';
 import { expectMediaBothWays } from '../test-support/page-instrumentation';
-import { callStatus, dial, expectTimerRunning, newPhonePage, signIn } from '../test-support/phone-ui';
+import { callStatus, dial, expectTimerRunning, signedInPages } from '../test-support/phone-ui';
 
 test.describe('web: colleague to colleague', () => {
   test('alice dials bob from the dial pad, bob accepts, both talk, alice mutes and hangs up', async ({ browser, request }) => {
-    const alice = await newPhonePage(browser);
-    const bob = await newPhonePage(browser);
-    await signIn(alice.page, 'alice');
-    await signIn(bob.page, 'bob');
+    const [alice, bob] = await signedInPages(browser, ['alice', 'bob']);
 
     const aliceCall = await dial(alice.page, 'bob');
     await expect(aliceCall).toHaveAccessibleName('Call with bob');

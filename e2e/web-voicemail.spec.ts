@@ -13,7 +13,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { finishedRecordingOf, leaveMessage, PHONES, recordings, TEAM_NUMBER } from '../test-support/emulator-api';
 import { dominantFrequency, readWav } from '../test-support/audio-analysis';
-import { newPhonePage, setAvailable, signIn } from '../test-support/phone-ui';
+import { setAvailable, signedInPages } from '../test-support/phone-ui';
 
 const CALLER = PHONES.tone;
 const CALLER_SHOWN = '(202) 555-0104';
@@ -29,13 +29,7 @@ const rowIds = (page: Page) => voicemail(page).getByTestId('voicemail').evaluate
 test('a caller nobody can take leaves a message: live in the team’s tabs, played in the browser, heard by alice only', async ({ browser, request }) => {
   // A real 3-second message, played to the end, and a 10-second undo window.
   test.setTimeout(120_000);
-  // Three people open their tabs at the same time (no call yet, so no media side by side).
-  const open = async (name: string) => {
-    const tab = await newPhonePage(browser);
-    await signIn(tab.page, name);
-    return tab;
-  };
-  const [alice, bob, carol] = await Promise.all([open('alice'), open('bob'), open('carol')]);
+  const [alice, bob, carol] = await signedInPages(browser, ['alice', 'bob', 'carol']);
   const team = [alice.page, bob.page, carol.page];
   try {
     // Nobody can be rung: the call goes straight to the greeting and the beep.

@@ -10,6 +10,12 @@ import { DEMO_PASSWORD } from './local-server';
 export const LANGUAGES = ['en', 'ja', 'zh-TW', 'ru'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
+/** One person's tab: a page in a context of its own. */
+export interface PhoneTab {
+  context: BrowserContext;
+  page: Page;
+}
+
 /** A page in a context of its own (its own cookies: one person), instrumented for media stats. */
 export async function newPhonePage(
   browser: Browser,
@@ -29,6 +35,26 @@ export async function newPhonePage(
   await instrument(context);
   const page = await context.newPage();
   return { context, page };
+}
+
+/**
+ * One signed-in tab per name (each a context of its own), opened side by side as several people would
+ * open theirs: the sign-ins and registrations overlap instead of queueing. No call yet, so no media runs
+ * side by side.
+ */
+export async function signedInPages<const Names extends readonly string[]>(
+  browser: Browser,
+  names: Names,
+  options: Parameters<typeof newPhonePage>[1] = {},
+): Promise<{ [K in keyof Names]: PhoneTab }> {
+  const tabs = await Promise.all(
+    names.map(async (name) => {
+      const tab = await newPhonePage(browser, options);
+      await signIn(tab.page, name);
+      return tab;
+    }),
+  );
+  return tabs as { [K in keyof Names]: PhoneTab };
 }
 
 /**
