@@ -162,8 +162,8 @@ test.describe('emulator console, worked by hand next to the softphone', () => {
     const alice = await newPhonePage(browser);
     const desk = await newPhonePage(browser);
     contexts.push(alice.context, desk.context);
-    await signIn(alice.page, 'alice');
-    const consolePage = await gotoConsole(desk.page);
+    // Alice's phone and the console load side by side.
+    const [, consolePage] = await Promise.all([signIn(alice.page, 'alice'), gotoConsole(desk.page)]);
 
     // A phone of its own, added from the console. Left alone it would answer with a tone by itself.
     await consolePage.getByText('Add a phone').click();

@@ -156,8 +156,8 @@ test.describe('Twilio Voice emulator with the real Voice SDK', () => {
   });
 
   test('a phone calls the team number: the ring group rings and the page that answers gets the call', async ({ browser }) => {
-    const alice = await registeredDevice(browser, 'alice');
-    const bob = await registeredDevice(browser, 'bob');
+    // Registered side by side, as two people's browsers would be.
+    const [alice, bob] = await Promise.all([registeredDevice(browser, 'alice'), registeredDevice(browser, 'bob')]);
     const { callSid: parentSid } = await controlApi<CallSidResult>(alice, 'POST', `${phonePath(MANUAL_PHONE)}/call`, { to: TEAM_NUMBER });
     expect(parentSid).toMatch(/^CA[0-9a-f]{32}$/);
     await expect.poll(() => alice.evaluate(() => window.calls.length), { timeout: 15_000 }).toBe(1);
@@ -210,9 +210,7 @@ test.describe('Twilio Voice emulator with the real Voice SDK', () => {
   });
 
   test('two registrations of one identity: answering in one cancels the other', async ({ browser }) => {
-    const tab1 = await registeredDevice(browser, 'bob');
-    const tab2 = await registeredDevice(browser, 'bob');
-    const alice = await registeredDevice(browser, 'alice');
+    const [tab1, tab2, alice] = await Promise.all([registeredDevice(browser, 'bob'), registeredDevice(browser, 'bob'), registeredDevice(browser, 'alice')]);
     await connect(alice, 'client:bob');
     await expect.poll(() => tab1.evaluate(() => window.calls.length), { timeout: 15_000 }).toBe(1);
     await expect.poll(() => tab2.evaluate(() => window.calls.length)).toBe(1);
