@@ -39,6 +39,8 @@ export interface RemoteTarget {
 }
 
 const TARGET_PROCESS = fileURLToPath(new URL('./target-process.ts', import.meta.url));
+/** How long a target may take to close before it is killed: longer than its PostgreSQL's own stop (30 s). */
+const TARGET_CLOSE_MS = 45_000;
 
 /** Starts a target in a child process (see target-process.ts) and waits until it listens. */
 export function spawnTarget(name: TargetName, logLevel: LogLevel = 'info'): Promise<RemoteTarget> {
@@ -69,7 +71,10 @@ export function spawnTarget(name: TargetName, logLevel: LogLevel = 'info'): Prom
         close: () =>
           new Promise((done) => {
             if (child.exitCode !== null) return done();
-            const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+            // The softphone target stops its own PostgreSQL on the way out (a durable cluster: a shutdown
+            // checkpoint, seconds on a busy machine). Killed before that, it would leave that PostgreSQL
+            // running; the cluster's own stop gives up after 30 s, so this only catches a hung process.
+            const killer = setTimeout(() => child.kill('SIGKILL'), TARGET_CLOSE_MS);
             child.once('exit', () => {
               clearTimeout(killer);
               done();

@@ -7,7 +7,7 @@
 import { expect, test, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import { expectPhoneState, phone, PHONES, TEAM_NUMBER } from '../test-support/emulator-api';
 import { expectMediaBothWays } from '../test-support/page-instrumentation';
-import { callStatus, dial, expectTimerRunning, newPhonePage, signIn } from '../test-support/phone-ui';
+import { callStatus, dial, expectTimerRunning, newPhonePage, signedInPages, signIn } from '../test-support/phone-ui';
 
 const contexts: BrowserContext[] = [];
 test.afterEach(async () => {
@@ -112,11 +112,8 @@ test.describe('emulator console, worked by hand next to the softphone', () => {
   });
 
   test('a phone calls the team number from the console: everyone signed in rings, bob takes it', async ({ browser, request }) => {
-    const alice = await newPhonePage(browser);
-    const bob = await newPhonePage(browser);
+    const [alice, bob] = await signedInPages(browser, ['alice', 'bob']);
     contexts.push(alice.context, bob.context);
-    await signIn(alice.page, 'alice');
-    await signIn(bob.page, 'bob');
     const consolePage = await openConsole(alice.context);
     // Both members are listed as registered clients before anyone calls.
     const clients = consolePage.getByRole('region', { name: 'Registered clients' });
@@ -165,8 +162,8 @@ test.describe('emulator console, worked by hand next to the softphone', () => {
     const alice = await newPhonePage(browser);
     const desk = await newPhonePage(browser);
     contexts.push(alice.context, desk.context);
-    await signIn(alice.page, 'alice');
-    const consolePage = await gotoConsole(desk.page);
+    // Alice's phone and the console load side by side.
+    const [, consolePage] = await Promise.all([signIn(alice.page, 'alice'), gotoConsole(desk.page)]);
 
     // A phone of its own, added from the console. Left alone it would answer with a tone by itself.
     await consolePage.getByText('Add a phone').click();

@@ -33,30 +33,32 @@ test.describe('REST scripts', () => {
   test('npm run call reaches a phone that hears the words, and a busy line fails with one line', async ({ request }) => {
     await expectPhoneState(request, PHONES.tone, 'idle');
     const words = `Your order ${Date.now() % 10_000} is ready for pickup`;
-    const run = await script('call', ['--to', PHONES.tone, '--say', words]);
+    // Two terminals at once: each script is a process of its own, mostly waiting for its call.
+    const [run, busy] = await Promise.all([script('call', ['--to', PHONES.tone, '--say', words]), script('call', ['--to', PHONES.busy, '--say', 'Hello'])]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^CA[0-9a-f]{32} {2}completed: answered, the message was said/m);
     expect((await phone(request, PHONES.tone)).heard.says).toEqual([words]);
 
-    const busy = await script('call', ['--to', PHONES.busy, '--say', 'Hello']);
     expect(busy.code).toBe(1);
     expect(busy.stderr.trim()).toMatch(/^call: CA[0-9a-f]{32} ended busy: the line was busy\.$/);
   });
 
   test('npm run sms lands in a phone’s inbox; a landline and a country not allowed fail with one line', async ({ request }) => {
     const body = `Reçu 受け取りました ✓ ${Date.now() % 10_000}`;
-    const run = await script('sms', ['--to', PHONES.echo, '--body', body]);
+    const [run, landline, abroad] = await Promise.all([
+      script('sms', ['--to', PHONES.echo, '--body', body]),
+      script('sms', ['--to', PHONES.landline, '--body', 'Hello']),
+      script('sms', ['--to', '+33612345678', '--body', 'Bonjour']),
+    ]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^SM[0-9a-f]{32} {2}delivered\.$/m);
     await expect.poll(async () => (await phoneInbox(request, PHONES.echo)).some((m) => m.body === body)).toBe(true);
 
-    const landline = await script('sms', ['--to', PHONES.landline, '--body', 'Hello']);
     expect(landline.code).toBe(1);
     expect(landline.stderr.trim()).toMatch(/^sms: SM[0-9a-f]{32} failed: the number is a landline or cannot receive texts \(error 30006\)\.$/);
 
-    const abroad = await script('sms', ['--to', '+33612345678', '--body', 'Bonjour']);
     expect(abroad.code).toBe(1);
     expect(abroad.stderr.trim()).toBe('sms: Texts to that country are not allowed from the team number (DIAL_ALLOWED_COUNTRIES).');
   });

@@ -20,10 +20,8 @@ test('Call via my phone rings my mobile, I press 1, the destination rings, audio
   const alice = await newPhonePage(browser);
   const desk = await newPhonePage(browser);
   contexts.push(alice.context, desk.context);
-  await signIn(alice.page, 'alice');
-
-  // The mobile, operated from the console with that page's microphone and speaker.
-  await desk.page.goto('/emulator');
+  // Alice's phone and the console (the mobile, operated with that page's microphone and speaker) load side by side.
+  await Promise.all([signIn(alice.page, 'alice'), desk.page.goto('/emulator')]);
   const card = desk.page.getByRole('article', { name: new RegExp(`· ${MOBILE.replace('+', '\\+')}$`) });
   await card.getByRole('button', { name: 'Use my microphone and speaker' }).click();
   await expect(card.getByRole('button', { name: 'Stop using my microphone' })).toBeEnabled();

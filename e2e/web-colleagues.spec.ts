@@ -1,15 +1,16 @@
-/** Two people, two browsers: alice calls bob by name and they hear each other. */
+/**
+ * Two people, two browsers: alice calls bob by name and they hear each other. The team number ringing
+ * everyone signed in is e2e/emulator-console.spec.ts's (a phone calls it from the console, bob takes it).
+ */
 import { expect, test } from '@playwright/test';
-import { phoneAction, phoneCalls, PHONES, TEAM_NUMBER } from '../test-support/emulator-api';
+import { liveCallOf } from '../test-support/emulator-api';
+import { E2E_BASE_URL } from '../test-support/local-server';
 import { expectMediaBothWays } from '../test-support/page-instrumentation';
-import { callStatus, dial, expectTimerRunning, newPhonePage, signIn } from '../test-support/phone-ui';
+import { callStatus, dial, expectTimerRunning, signedInPages } from '../test-support/phone-ui';
 
 test.describe('web: colleague to colleague', () => {
-  test('alice dials bob from the dial pad, bob accepts, both talk, alice mutes and hangs up', async ({ browser }) => {
-    const alice = await newPhonePage(browser);
-    const bob = await newPhonePage(browser);
-    await signIn(alice.page, 'alice');
-    await signIn(bob.page, 'bob');
+  test('alice dials bob from the dial pad, bob accepts, both talk, alice mutes and hangs up', async ({ browser, request }) => {
+    const [alice, bob] = await signedInPages(browser, ['alice', 'bob']);
 
     const aliceCall = await dial(alice.page, 'bob');
     await expect(aliceCall).toHaveAccessibleName('Call with bob');
@@ -26,6 +27,8 @@ test.describe('web: colleague to colleague', () => {
     const aliceMedia = await expectMediaBothWays(alice.page);
     const bobMedia = await expectMediaBothWays(bob.page);
     console.log('alice media', aliceMedia, 'bob media', bobMedia);
+    // Two browsers: the emulator bridges their media legs to each other.
+    expect((await liveCallOf(request, E2E_BASE_URL, 'alice')).bridged).toBe(true);
 
     await aliceCall.getByRole('button', { name: 'Mute' }).click();
     await expect(aliceCall.getByRole('button', { name: 'Unmute' })).toBeVisible();
@@ -37,26 +40,6 @@ test.describe('web: colleague to colleague', () => {
     await expect(bob.page.getByRole('dialog', { name: /^Call with/ })).toBeHidden();
     await expect(alice.page.getByTestId('registration')).toHaveAttribute('data-state', 'registered');
     await expect(bob.page.getByTestId('registration')).toHaveAttribute('data-state', 'registered');
-    await alice.context.close();
-    await bob.context.close();
-  });
-
-  test('a call to the team number rings everyone signed in; either can answer', async ({ browser, request }) => {
-    const alice = await newPhonePage(browser);
-    const bob = await newPhonePage(browser);
-    await signIn(alice.page, 'alice');
-    await signIn(bob.page, 'bob');
-    await phoneCalls(request, PHONES.manual, TEAM_NUMBER);
-    const aliceIncoming = alice.page.getByRole('alertdialog', { name: 'Incoming call' });
-    const bobIncoming = bob.page.getByRole('alertdialog', { name: 'Incoming call' });
-    await expect(aliceIncoming).toBeVisible();
-    await expect(bobIncoming).toBeVisible();
-    await bobIncoming.getByRole('button', { name: 'Accept' }).click();
-    await expect(callStatus(bob.page)).toHaveAttribute('data-state', 'inCall');
-    // The other person's dialog closes once the call is taken.
-    await expect(aliceIncoming).toBeHidden();
-    await phoneAction(request, PHONES.manual, 'hangup');
-    await expect(bob.page.getByRole('dialog', { name: /^Call with/ })).toBeHidden();
     await alice.context.close();
     await bob.context.close();
   });

@@ -9,7 +9,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { phoneInbox, phoneTexts, PHONES, setSmsDelivery, TEAM_NUMBER } from '../test-support/emulator-api';
-import { newPhonePage, signIn } from '../test-support/phone-ui';
+import { signedInPages } from '../test-support/phone-ui';
 
 const messagesOf = (page: Page) => page.getByRole('region', { name: 'Messages' });
 const conversationWith = (messages: Locator, number: string) => messages.locator(`[data-testid="conversation"][data-peer="${number}"]`);
@@ -18,10 +18,7 @@ const bubble = (messages: Locator, text: string) => messages.getByTestId('messag
 test.describe('web: text messages', () => {
   test('a phone texts the team: live in alice’s and bob’s Messages; alice’s Japanese reply is delivered; a landline shows Failed, Retry works once fixed', async ({ browser, request }) => {
     const stamp = Date.now().toString(36);
-    const alice = await newPhonePage(browser);
-    await signIn(alice.page, 'alice');
-    const bob = await newPhonePage(browser);
-    await signIn(bob.page, 'bob');
+    const [alice, bob] = await signedInPages(browser, ['alice', 'bob']);
     const aliceMessages = messagesOf(alice.page);
     const bobMessages = messagesOf(bob.page);
     for (const m of [aliceMessages, bobMessages]) await expect(m.getByText('Loading messages…')).toBeHidden();

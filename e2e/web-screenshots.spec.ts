@@ -37,7 +37,8 @@ for (const language of LANGUAGES) {
     await call.getByTestId('keypad-toggle').click();
     await page.keyboard.press('m');
     await page.keyboard.press('1');
-    await page.waitForTimeout(1200);
+    // The picture shows a call under way: the timer past 0:00.
+    await expect(page.getByRole('timer')).not.toHaveText('0:00');
     await shot(page, testInfo, `${language}-07-call-in-progress`);
     await phoneAction(request, PHONES.manual, 'hangup');
     await expect(call).toBeHidden();
@@ -54,7 +55,8 @@ for (const language of LANGUAGES) {
     // Audio settings and the device log.
     await page.locator('.header-actions button').nth(0).click();
     await expect(page.getByRole('dialog')).toBeVisible();
-    await page.waitForTimeout(500);
+    // The microphone preview is running: its meter shows a level.
+    await expect.poll(() => page.getByRole('dialog').getByRole('meter').first().getAttribute('aria-valuenow')).not.toMatch(/^(0|null)?$/);
     await shot(page, testInfo, `${language}-09-audio-settings`);
     await page.keyboard.press('Escape');
     await page.locator('.header-actions button[aria-controls="device-log"]').click();

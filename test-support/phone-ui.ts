@@ -10,6 +10,12 @@ import { DEMO_PASSWORD } from './local-server';
 export const LANGUAGES = ['en', 'ja', 'zh-TW', 'ru'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
+/** One person's tab: a page in a context of its own. */
+export interface PhoneTab {
+  context: BrowserContext;
+  page: Page;
+}
+
 /** A page in a context of its own (its own cookies: one person), instrumented for media stats. */
 export async function newPhonePage(
   browser: Browser,
@@ -29,6 +35,26 @@ export async function newPhonePage(
   await instrument(context);
   const page = await context.newPage();
   return { context, page };
+}
+
+/**
+ * One signed-in tab per name (each a context of its own), opened side by side as several people would
+ * open theirs: the sign-ins and registrations overlap instead of queueing. No call yet, so no media runs
+ * side by side.
+ */
+export async function signedInPages<const Names extends readonly string[]>(
+  browser: Browser,
+  names: Names,
+  options: Parameters<typeof newPhonePage>[1] = {},
+): Promise<{ [K in keyof Names]: PhoneTab }> {
+  const tabs = await Promise.all(
+    names.map(async (name) => {
+      const tab = await newPhonePage(browser, options);
+      await signIn(tab.page, name);
+      return tab;
+    }),
+  );
+  return tabs as { [K in keyof Names]: PhoneTab };
 }
 
 /**
@@ -112,8 +138,8 @@ export async function chooseLanguage(page: Page, language: Language): Promise<vo
 }
 
 export async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  // Let enter animations finish so the picture shows the settled dialog.
-  await page.waitForTimeout(200);
+  // Let enter animations finish so the picture shows the settled dialog; with reduced motion there are none.
+  if (!(await page.evaluate(() => matchMedia('(prefers-reduced-motion: reduce)').matches))) await page.waitForTimeout(200);
   const path = testInfo.outputPath(`${name}.png`);
   await page.screenshot({ path });
   await testInfo.attach(name, { path, contentType: 'image/png' });
