@@ -61,7 +61,7 @@ export function parseSnapshot(raw: RawSnapshot): HeapGraph {
       const etype = edgeTypes[raw.edges[eb + edgeTypeAt]!]!;
       const nameOrIndex = raw.edges[eb + edgeNameAt]!;
       edgeTo[e] = raw.edges[eb + toAt]! / nf;
-      edgeName[e] = etype === 'element' || etype === 'hidden' ? `[${etype}]` : etype === 'weak' ? 'weak' : raw.strings[nameOrIndex] ?? String(nameOrIndex);
+      edgeName[e] = etype === 'element' ? '[i]' : etype === 'hidden' ? '[hidden]' : etype === 'weak' ? 'weak' : raw.strings[nameOrIndex] ?? String(nameOrIndex);
     }
   }
   firstEdge[n] = e;
