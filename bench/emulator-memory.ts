@@ -53,10 +53,11 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
       if (!snapshotDir || (call !== calls / 2 && call !== calls)) return;
       const before = new Set(await readdir(snapshotDir));
       process.kill(server.pid, 'SIGUSR2');
-      // The snapshot is written on the server's main thread: once it answers again, the file is complete.
+      // The snapshot is written on the server's main thread (tens of seconds for ~100 MB): once it answers
+      // again, the file is complete.
       let written: string | undefined;
       while (!written) {
-        await emulatorMetrics(api);
+        await api.get('/emulator/api/metrics', { timeout: 600_000 });
         written = (await readdir(snapshotDir)).find((f) => !before.has(f) && f.endsWith('.heapsnapshot'));
       }
       await rename(join(snapshotDir, written), join(snapshotDir, `call-${call}.heapsnapshot`));

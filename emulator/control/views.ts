@@ -45,7 +45,7 @@ export function callView(call: Call): CallView {
     bridged: call.bridge !== null,
     setupMs,
     ringingMs: call.timing.inviteAt !== undefined && call.timing.ringingSentAt !== undefined ? call.timing.ringingSentAt - call.timing.inviteAt : null,
-    media: call.media ? call.media.stats() : null,
+    media: call.media ? call.media.stats() : call.finalMedia,
   };
 }
 
