@@ -4,12 +4,18 @@
  * objects of ended calls) and the tab still rings. Kept short for npm test; `npm run bench -- --soak`
  * runs the long versions and prints the figures. Thresholds are per call or absolute counts, never
  * times, and wide enough for a noisy machine: the leaks they guard against grew 10+ kB per call.
+ *
+ * Recents keeps a window of rows (a page) and every call adds one: the soak first fills bob's window with
+ * calls of the kind it then makes (answered calls to the echo phone, reported to the app as Twilio
+ * reports them), so the DOM and heap it measures are the same whether earlier specs made calls or not.
  */
 import { expect, test } from '@playwright/test';
+import { PAGE_SIZE } from '../web/src/core/history-store';
 import { emulatorMetrics, phoneCalls, PHONES } from '../test-support/emulator-api';
 import { heapBytesWithoutCode, heapObjectCounts, pageResources, recordPageResources, resourceSession, slope, type PageResources } from '../test-support/page-resources';
 import { callAndHangUp, callStatus, newPhonePage, signIn } from '../test-support/phone-ui';
-import { dropSignaling, expireToken } from '../test-support/soak';
+import { E2E_BASE_URL, E2E_DATA_DIR } from '../test-support/local-server';
+import { addAnsweredCalls, dropSignaling, expireToken } from '../test-support/soak';
 
 const CALLS = 30;
 const WARM_UP = 6;
@@ -42,6 +48,7 @@ test.describe('web: an all-day tab', () => {
   test.describe.configure({ timeout: 240_000 });
 
   test(`${CALLS} calls in one tab leave nothing behind`, async ({ browser, request }) => {
+    await addAnsweredCalls(E2E_BASE_URL, E2E_DATA_DIR, 'bob', PHONES.echo, PAGE_SIZE);
     const { context, page } = await newPhonePage(browser);
     await recordPageResources(context);
     await signIn(page, 'bob');

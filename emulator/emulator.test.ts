@@ -59,7 +59,7 @@ const until = async (fn: () => boolean, ms = 5000) => {
 describe('The emulator with an SDK caller', () => {
   it('fetches the voice URL with Twilio\'s signed parameters, answers, runs the TwiML and hangs up', async () => {
     respond(() => ({ status: 200, body: '<Response><Say>Hello there</Say></Response>' }));
-    const { sent, legs, invite } = setup();
+    const { engine, sent, legs, invite } = setup();
     invite('To=%2B12025550199&note=hi');
     await until(() => sent.some((m) => m.type === 'hangup'));
     const voice = hits.find((h) => h.path === '/voice')!;
@@ -78,6 +78,11 @@ describe('The emulator with an SDK caller', () => {
     expect(legs[0]!.played).toEqual([{ kind: 'speech', text: 'Hello there' }]);
     await until(() => hits.some((h) => h.path === '/status'));
     expect(hits.find((h) => h.path === '/status')!.params).toMatchObject({ CallStatus: 'completed', CallSid: voice.params.CallSid, CallDuration: '0' });
+    // The finished call keeps what its leg measured, not the closed leg (finished calls are kept by the hundred).
+    const call = engine.calls.get(voice.params.CallSid!)!;
+    expect(legs[0]!.closed).toBe(true);
+    expect(call.media).toBeNull();
+    expect(call.finalMedia).toMatchObject({ codec: 'PCMU', iceState: 'closed' });
   });
 
   it('treats a failing webhook as an application error: apology, hangup, error in the log', async () => {

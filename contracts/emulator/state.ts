@@ -28,6 +28,8 @@ export const StateView = Type.Object({
   messages: Type.Array(MessageView),
   /** Live conferences first, then the 10 most recently completed. */
   conferences: Type.Array(ConferenceView),
+  /** How many finished calls the emulator keeps (for the REST API too), and how many older ones it forgot. */
+  callStore: Type.Object({ atMost: Type.Integer(), forgotten: Type.Integer() }),
 });
 export type StateView = Static<typeof StateView>;
 
@@ -47,6 +49,8 @@ export const MetricsView = Type.Object({
   sessions: Type.Integer(),
   /** Calls kept for the console and the REST API, live and finished (finished ones are bounded). */
   keptCalls: Type.Integer(),
+  /** Finished calls forgotten, oldest first, to keep the store bounded. */
+  forgottenCalls: Type.Integer(),
   /** SDK registrations being rung right now. */
   ringingForks: Type.Integer(),
   /** process.getActiveResourcesInfo() counted by type (sockets, UDP sockets, timers, …): what keeps the process busy. */

@@ -1,6 +1,6 @@
 /** One Twilio call (one leg, one CallSid) and what the console and the REST API show about it. */
 import { randomBytes } from 'node:crypto';
-import type { Bridge, MediaLeg } from '../media/types';
+import type { Bridge, LegMediaStats, MediaLeg } from '../media/types';
 import { newSid } from '../sid';
 import type { SignalingSession } from '../signaling/session';
 import type { StatusCallbackSpec } from '../twiml/verbs';
@@ -31,6 +31,12 @@ export class Call {
   endTime: Date | null = null;
   readonly events: CallEvent[] = [];
   media: MediaLeg | null = null;
+  /**
+   * What the media leg measured by the end of the call. A finished call keeps these figures rather than
+   * its closed leg (werift's connection with its buffers, ~100 kB), since finished calls are kept by the
+   * hundred for the console and the REST API.
+   */
+  finalMedia: LegMediaStats | null = null;
   /** False when the media leg belongs to someone else (a console-operated phone keeps its leg between calls). */
   ownsMedia = true;
   /** The SDP we last gave the SDK on this leg, repeated when its signaling reconnects. */

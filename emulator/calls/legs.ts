@@ -122,6 +122,8 @@ export class Legs {
     this.deps.phones.on(call)?.endCall();
     if (call.media) {
       const media = call.media;
+      call.finalMedia = { ...media.stats(), ...(call.ownsMedia ? { iceState: 'closed' } : {}) };
+      call.media = null;
       if (call.ownsMedia) void media.close().catch(() => undefined);
       else media.stopPlayback();
     }

@@ -5,24 +5,44 @@
 import type { SignalingSession } from '../signaling/session';
 import type { Call } from './call';
 
-/** Finished calls are forgotten, oldest first, beyond this many calls in all. */
-const MAX_KEPT_CALLS = 300;
+/**
+ * Finished calls are forgotten, oldest first, beyond this many calls in all (Twilio keeps them for its
+ * REST API for good; an emulator open all day must not grow with every call). Live calls are never
+ * forgotten.
+ */
+export const MAX_KEPT_CALLS = 300;
 
 export class CallStore {
   private readonly calls = new Map<string, Call>();
+  private forgottenCount = 0;
+
+  constructor(private readonly limit = MAX_KEPT_CALLS) {}
 
   add(call: Call): void {
     this.calls.set(call.sid, call);
-    if (this.calls.size > MAX_KEPT_CALLS) {
+    if (this.calls.size > this.limit) {
       for (const [sid, c] of this.calls) {
-        if (this.calls.size <= MAX_KEPT_CALLS) break;
-        if (c.isOver) this.calls.delete(sid);
+        if (this.calls.size <= this.limit) break;
+        if (c.isOver) {
+          this.calls.delete(sid);
+          this.forgottenCount++;
+        }
       }
     }
   }
 
   get size(): number {
     return this.calls.size;
+  }
+
+  /** The most calls kept once they are finished. */
+  get keepsAtMost(): number {
+    return this.limit;
+  }
+
+  /** Finished calls forgotten so far to stay within the limit. */
+  get forgotten(): number {
+    return this.forgottenCount;
   }
 
   get(sid: string): Call | undefined {

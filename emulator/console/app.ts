@@ -233,6 +233,9 @@ function renderCalls(s: StateView): void {
     }
   }
   for (const stale of items.values()) stale.remove();
+  const { atMost, forgotten } = s.callStore;
+  $('calls-kept').textContent = `Shows live calls and the 30 latest finished ones; keeps the latest ${atMost} for the REST API.`
+    + (forgotten > 0 ? ` Older calls forgotten: ${forgotten}.` : '');
 }
 
 function release(pc: RTCPeerConnection): void {

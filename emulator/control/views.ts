@@ -45,7 +45,7 @@ export function callView(call: Call): CallView {
     bridged: call.bridge !== null,
     setupMs,
     ringingMs: call.timing.inviteAt !== undefined && call.timing.ringingSentAt !== undefined ? call.timing.ringingSentAt - call.timing.inviteAt : null,
-    media: call.media ? call.media.stats() : null,
+    media: call.media ? call.media.stats() : call.finalMedia,
   };
 }
 
@@ -86,6 +86,7 @@ export function stateView(emulator: Pick<Emulator, 'account' | 'sessions' | 'pho
     calls: [...active, ...recent].map(callWithEvents),
     messages: emulator.messages.store.list().slice(0, 30).map(messageView),
     conferences: conferenceList(emulator, 10),
+    callStore: { atMost: emulator.calls.keepsAtMost, forgotten: emulator.calls.forgotten },
   };
 }
 
@@ -111,6 +112,7 @@ export function metricsView(emulator: Pick<Emulator, 'calls' | 'sessions' | 'for
     bridgedCalls: active.filter((c) => c.bridge).length / 2,
     sessions: emulator.sessions.size,
     keptCalls: emulator.calls.size,
+    forgottenCalls: emulator.calls.forgotten,
     ringingForks: emulator.forks.size,
     activeResources,
   };
