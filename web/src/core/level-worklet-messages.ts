@@ -5,4 +5,5 @@ export type WorkletMessage =
   | { type: 'drop'; id: number }
   /** The page is hidden: post nothing until it shows again. */
   | { type: 'paused'; paused: boolean }
-  | { type: 'close' };
+  /** The stream it measured has gone: drop every port and wait, idle, for the next stream (level-worklet-port.ts reuses nodes). */
+  | { type: 'release' };

@@ -26,6 +26,13 @@ function loadModule(context: BaseAudioContext): Promise<void> {
 }
 
 /**
+ * Nodes no stream uses, by context, for the next stream. A node whose processor still runs stays alive
+ * as long as its context, and the SDK's context is suspended between calls (so a processor would never
+ * get to stop itself): a new node per call would be kept forever. At most one per channel ever exists.
+ */
+const idleNodes = new WeakMap<BaseAudioContext, AudioWorkletNode[]>();
+
+/**
  * `context` gives the SDK's AudioContext (null before a Device made it: the tap then measures nothing).
  * `failed` hears why meters stand still, once per tap that could not start.
  */
@@ -45,8 +52,10 @@ export function workletLevelTaps(context: () => unknown, failed: (reason: string
         loadModule(audio)
           .then(() => {
             if (closed) return;
+            const idle = idleNodes.get(audio) ?? [];
+            idleNodes.set(audio, idle);
+            node = idle.pop() ?? new AudioWorkletNode(audio, 'softphone-level', { numberOfInputs: 1, numberOfOutputs: 0, processorOptions: { fps: METER_MAX_FPS } });
             source = audio.createMediaStreamSource(stream);
-            node = new AudioWorkletNode(audio, 'softphone-level', { numberOfInputs: 1, numberOfOutputs: 0, processorOptions: { fps: METER_MAX_FPS } });
             source.connect(node);
             for (const [message, transfer] of queued.splice(0)) node.port.postMessage(message, transfer);
           })
@@ -66,10 +75,14 @@ export function workletLevelTaps(context: () => unknown, failed: (reason: string
         close() {
           if (closed) return;
           closed = true;
-          // The processor stops itself on 'close'; the source lets go of the stream's track.
-          if (node) node.port.postMessage({ type: 'close' } satisfies WorkletMessage);
-          source?.disconnect();
           queued.length = 0;
+          // The source lets go of the stream's track; the node, emptied, waits for the next stream.
+          source?.disconnect();
+          if (node && audio instanceof AudioContext) {
+            node.port.postMessage({ type: 'release' } satisfies WorkletMessage);
+            idleNodes.get(audio)?.push(node);
+          }
+          node = null;
         },
       };
     },

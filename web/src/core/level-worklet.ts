@@ -19,7 +19,6 @@ class LevelProcessor extends AudioWorkletProcessor {
   private readonly sinks = new Map<number, MessagePort>();
   private readonly window: LevelWindow;
   private paused = false;
-  private closed = false;
 
   constructor(options: { processorOptions?: { fps?: number } }) {
     super();
@@ -40,16 +39,17 @@ class LevelProcessor extends AudioWorkletProcessor {
         this.paused = message.paused;
         this.window.reset();
         break;
-      case 'close':
-        this.closed = true;
+      case 'release':
         this.sinks.forEach((port) => port.close());
         this.sinks.clear();
+        this.paused = false;
+        this.window.reset();
         break;
     }
   }
 
+  // Always true: a node is reused for the next stream rather than let go (see level-worklet-port.ts).
   process(inputs: Float32Array[][]): boolean {
-    if (this.closed) return false;
     const samples = inputs[0]?.[0];
     if (this.paused || this.sinks.size === 0 || !samples) return true;
     const level = this.window.add(samples);
