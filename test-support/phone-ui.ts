@@ -114,14 +114,16 @@ export async function expectTimerRunning(page: Page): Promise<void> {
 
 /**
  * The call's level meters are alive as a person sees them: the meters' pixels change from one moment to
- * the next (they are drawn on canvases, so only a screenshot shows them), and the microphone meter's
- * accessible value rises above zero.
+ * the next (they are drawn on canvases, so only a screenshot shows them), and both meters' accessible
+ * values rise above zero: the microphone's (Chromium's fake microphone beeps) and the far end's.
  */
 export async function expectMetersMoving(page: Page): Promise<void> {
   const meters = page.locator('.meters');
   const first = await meters.screenshot();
   await expect.poll(async () => (await meters.screenshot()).equals(first), { timeout: 5_000 }).toBe(false);
-  await expect.poll(async () => Number(await page.getByRole('meter', { name: 'Your microphone' }).getAttribute('aria-valuenow')), { timeout: 5_000 }).toBeGreaterThan(0);
+  for (const name of ['Your microphone', 'Their voice']) {
+    await expect.poll(async () => Number(await page.getByRole('meter', { name }).getAttribute('aria-valuenow')), { timeout: 5_000, message: `${name} meter` }).toBeGreaterThan(0);
+  }
 }
 
 export async function hangUpIfInCall(page: Page): Promise<void> {

@@ -11,6 +11,8 @@ import { InstallPrompt } from './core/install-prompt';
 import { browserBadge, UnseenIndicator } from './core/unseen';
 import { loadPhoneLib, phoneLibIfLoaded } from './core/phone-lib';
 import { createTwilioDevice, loadVoiceSdk, sdkAudioContext } from './core/twilio-device';
+import { canMeasureOffMainThread, workletLevelTaps } from './core/level-worklet-port';
+import { canPaintOffMainThread } from './ui/meter-painter';
 import { initLocale, t } from './i18n';
 import { App } from './ui/App';
 import { AppServicesProvider, type AppServices } from './ui/app-services';
@@ -34,6 +36,8 @@ const controller = new PhoneController({
   api: createApi(),
   createDevice: createTwilioDevice,
   audioContext: sdkAudioContext,
+  // Meters measured on the audio thread and drawn by a worker, where the browser can do both.
+  levelTaps: canMeasureOffMainThread() && canPaintOffMainThread() ? workletLevelTaps(sdkAudioContext, (why) => console.error('The level meters could not start:', why)) : undefined,
   env,
   events: fetchEventStream(),
   texts: {

@@ -20,7 +20,8 @@ export interface AudioDevices {
 export interface AudioHost {
   readonly log: LogStore;
   readonly storage: KeyValueStore | undefined;
-  readonly levels: LevelFeed;
+  /** Where the preview's SDK levels go; null when levels are measured off the main thread (level-taps.ts). */
+  readonly levels: LevelFeed | null;
   /** The Device in use, if any: its audio helper is where choices are applied. */
   device(): DeviceLike | null;
   /** The SDK's shared AudioContext, if it has made one. */
@@ -116,7 +117,8 @@ export class AudioDeviceControl {
     if (!audio) return;
     this.previewing = true;
     this.wake();
-    audio.on('inputVolume', this.onInputVolume);
+    // The SDK polls the microphone on every animation frame while anyone listens: only for its levels.
+    if (this.host.levels) audio.on('inputVolume', this.onInputVolume);
     try {
       await audio.setInputDevice(this.prefs.input || 'default');
       this.host.changed();
@@ -124,6 +126,11 @@ export class AudioDeviceControl {
       this.host.log.add(`Microphone unavailable: ${describeError(error)}`);
       throw error;
     }
+  }
+
+  /** The microphone the preview opened, for meters that measure it themselves; null when not previewing. */
+  previewStream(): MediaStream | null {
+    return this.previewing ? (this.host.device()?.audio?.inputStream ?? null) : null;
   }
 
   async stopPreview(): Promise<void> {
@@ -203,6 +210,6 @@ export class AudioDeviceControl {
   }
 
   private onInputVolume = (volume: number): void => {
-    this.host.levels.emit(volume, 0);
+    this.host.levels?.emit(volume, 0);
   };
 }

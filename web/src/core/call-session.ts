@@ -12,7 +12,8 @@ const DTMF_MS_PER_DIGIT = 250;
 export interface CallHost {
   readonly log: LogStore;
   readonly env: Pick<PhoneEnv, 'now' | 'setTimeout' | 'clearTimeout'>;
-  readonly levels: LevelFeed;
+  /** Where the SDK's volume events go; null when levels are measured off the main thread (level-taps.ts). */
+  readonly levels: LevelFeed | null;
   dispatch(event: PhoneEvent): void;
   /** What the state machine says this call is doing; null once the call has left the state. */
   statusOf(id: string): Status | null;
@@ -55,6 +56,11 @@ export class CallSession {
 
   get from(): string {
     return (this.call?.parameters ?? this.parameters).From ?? '';
+  }
+
+  /** The call's microphone and far-end streams, once the SDK has them: what its meters measure. */
+  streams(): { input: MediaStream | null; output: MediaStream | null } {
+    return { input: this.call?.getLocalStream?.() ?? null, output: this.call?.getRemoteStream?.() ?? null };
   }
 
   /** Places an outgoing call through the Device. */
@@ -161,7 +167,6 @@ export class CallSession {
         log.add(`Call quality warning cleared: ${name}`);
         host.dispatch({ type: 'warningCleared', id, name });
       },
-      volume: (input: number, output: number) => host.levels.emit(input, output),
       error: (error: unknown) => {
         pendingProblem = { reason: reasonFromError(error), detail: describeError(error) };
         log.add(`Call error ${errorCode(error) ?? ''}: ${describeError(error)}`);
@@ -190,6 +195,8 @@ export class CallSession {
         end(null);
       },
     };
+    const { levels } = host;
+    if (levels) handlers.volume = (input: number, output: number) => levels.emit(input, output);
     for (const [event, handler] of Object.entries(handlers)) call.on(event, handler);
     this.unwire = () => {
       for (const [event, handler] of Object.entries(handlers)) call.removeListener(event, handler);

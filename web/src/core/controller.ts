@@ -11,6 +11,7 @@ import { transferOffer } from './call-control';
 import { CallSession, type CallHost } from './call-session';
 import type { NotificationHandle, PhoneEnv } from './env';
 import type { StreamTransport } from './event-stream';
+import { LevelTaps, type LevelChannel, type LevelSink, type LevelTapPort, type MeteredStreams } from './level-taps';
 import { LevelFeed, type LevelListener } from './levels';
 import { LiveData, type MissedCallTexts } from './live-data';
 import { LOG_LIMIT, LogStore } from './log';
@@ -40,6 +41,8 @@ export interface PhoneDeps {
   createDevice: DeviceFactory;
   /** The SDK's shared AudioContext, rested between calls (audio-devices.ts). */
   audioContext?: () => AudioContextLike | null;
+  /** Measures levels off the main thread (level-taps.ts); without it, meters take the SDK's volume events. */
+  levelTaps?: LevelTapPort;
   env: PhoneEnv;
   /** How the live event stream reaches this tab (fetch in the browser, a fake in tests). */
   events: StreamTransport;
@@ -85,6 +88,7 @@ export class PhoneController {
   private snapshot: PhoneSnapshot;
   private readonly listeners = new Set<() => void>();
   private readonly levels: LevelFeed;
+  private readonly taps: LevelTaps | null;
   private readonly registration: DeviceRegistration;
   private readonly audio: AudioDeviceControl;
   /** The calls the SDK has given us or we are placing, by local id: at most two (one of them waiting). */
@@ -109,6 +113,9 @@ export class PhoneController {
     const log = new LogStore(LOG_LIMIT, deps.env.now);
     this.log = log;
     this.levels = new LevelFeed(deps.env);
+    this.taps = deps.levelTaps ? new LevelTaps(deps.levelTaps, deps.env) : null;
+    // With taps, nothing listens to the SDK's volume events (the SDK still polls for its own warnings).
+    const sdkLevels = this.taps ? null : this.levels;
     this.snapshot = initialSnapshot(deps.env.notificationPermission());
     this.live = new LiveData(
       { api: deps.api, env: deps.env, events: deps.events, log, texts: deps.texts, liveCall: (live) => this.control.apply(live) },
@@ -133,7 +140,7 @@ export class PhoneController {
     this.audio = new AudioDeviceControl({
       log,
       storage: deps.env.storage,
-      levels: this.levels,
+      levels: sdkLevels,
       device,
       audioContext: () => deps.audioContext?.() ?? null,
       inCall,
@@ -159,7 +166,7 @@ export class PhoneController {
     this.callHost = {
       log,
       env: deps.env,
-      levels: this.levels,
+      levels: sdkLevels,
       dispatch: (event) => this.dispatch(event),
       statusOf: (id) => (this.snapshot.phone.call?.id === id ? this.snapshot.phone.status : null),
       answered: (session) => {
@@ -186,6 +193,14 @@ export class PhoneController {
   /** Call audio levels (0..1) at the meters' frame rate, none while the page is hidden; for meters that draw without React. */
   onVolume(listener: LevelListener): () => void {
     return this.levels.subscribe(listener);
+  }
+
+  /**
+   * For meters drawn off the main thread: `sink` gets a port carrying the channel's levels, for each
+   * stream measured (level-taps.ts). Null when levels come through onVolume instead.
+   */
+  onLevelPort(channel: LevelChannel, sink: LevelSink): (() => void) | null {
+    return this.taps?.subscribe(channel, sink) ?? null;
   }
 
   /** A call timer's tick: now, then on each whole second since `startedAt` (call-clock.ts). Returns the stop. */
@@ -234,6 +249,7 @@ export class PhoneController {
   /** Stops everything; for page unload and tests. */
   dispose(): void {
     this.teardown();
+    this.taps?.dispose();
     this.envCleanup.splice(0).forEach((off) => off());
   }
 
@@ -327,8 +343,9 @@ export class PhoneController {
     return this.audio.startPreview();
   }
 
-  stopInputPreview(): Promise<void> {
-    return this.audio.stopPreview();
+  async stopInputPreview(): Promise<void> {
+    await this.audio.stopPreview();
+    this.taps?.follow(this.meteredStreams());
   }
 
   // ---- internals ----
@@ -506,6 +523,15 @@ export class PhoneController {
 
   private update(patch: Partial<PhoneSnapshot>): void {
     this.snapshot = { ...this.snapshot, ...patch };
+    this.taps?.follow(this.meteredStreams());
     this.listeners.forEach((l) => l());
+  }
+
+  /** What the meters show: the call in focus once it talks, else the settings' microphone preview. */
+  private meteredStreams(): MeteredStreams {
+    const { status } = this.snapshot.phone;
+    const session = this.current();
+    if (session && (status === 'inCall' || status === 'reconnecting')) return session.streams();
+    return { input: this.audio.previewStream() };
   }
 }

@@ -69,8 +69,8 @@ export interface MeterWrite {
 }
 
 /**
- * The decisions of one level meter, apart from the DOM: the bar follows the square root of the level
- * (speech sits low on a linear scale), in steps, so silence and steady sound write nothing; the
+ * The decisions of one level meter, apart from the DOM: the bar follows the square root of the SDK's
+ * level (speech sits low on a linear scale), in steps, so silence and steady sound write nothing; the
  * accessible value changes at most once a second.
  */
 export class MeterModel {
@@ -78,9 +78,15 @@ export class MeterModel {
   private ariaValue = 0;
   private ariaAt = -Infinity;
 
+  /**
+   * `shape` maps a level to the bar's length: the square root for the SDK's levels; none for levels
+   * already on a decibel scale (level-window.ts).
+   */
+  constructor(private readonly shape: (level: number) => number = Math.sqrt) {}
+
   frame(level: number, at: number): MeterWrite {
     const write: MeterWrite = {};
-    const scale = Math.round(Math.min(1, Math.sqrt(Math.max(0, level))) * METER_STEPS) / METER_STEPS;
+    const scale = Math.round(Math.min(1, this.shape(Math.max(0, level))) * METER_STEPS) / METER_STEPS;
     if (scale !== this.scale) {
       this.scale = scale;
       write.scale = scale;

@@ -21,6 +21,9 @@ export interface CallLike extends Emitter {
   isMuted(): boolean;
   sendDigits(digits: string): void;
   status(): string;
+  /** The microphone's stream and the far end's, once the call has them. */
+  getLocalStream?(): MediaStream | undefined;
+  getRemoteStream?(): MediaStream | undefined;
 }
 
 export interface OutputDevicesLike {
@@ -33,6 +36,8 @@ export interface AudioHelperLike extends Emitter {
   readonly availableInputDevices: Map<string, MediaDeviceInfo>;
   readonly availableOutputDevices: Map<string, MediaDeviceInfo>;
   readonly inputDevice: MediaDeviceInfo | null;
+  /** The open microphone's stream (the preview's, or a call's), if any. */
+  readonly inputStream?: MediaStream | null;
   readonly isOutputSelectionSupported: boolean;
   readonly speakerDevices: OutputDevicesLike;
   readonly ringtoneDevices: OutputDevicesLike;

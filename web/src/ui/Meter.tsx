@@ -6,11 +6,12 @@ import { usePhone } from './phone-context';
 const noSelection = () => null;
 
 /**
- * An audio level bar. Levels arrive a few times a second at most (the core's level feed limits the
- * rate and stops while the page is hidden) and only a visibly different length is drawn. The bar is a
- * canvas drawn by a worker (meter-painter.ts), so a moving meter costs the page's main thread nothing
- * but a message; where that is not available, an element whose transform is written straight into the
- * DOM. React never re-renders for a level.
+ * An audio level bar. The bar is a canvas drawn by a worker (meter-painter.ts). Where the phone measures
+ * levels on the audio thread (level-taps.ts), they go from there to that worker, which draws them and
+ * reports the accessible value once a second: a moving meter costs the page's main thread nothing.
+ * Otherwise levels come from the SDK through the core's level feed (a few times a second at most, none
+ * while the page is hidden) and only a visibly different length is posted to the worker, or, without
+ * OffscreenCanvas, written as an element's transform. React never re-renders for a level.
  */
 export function Meter({ channel, label }: { channel: 'input' | 'output'; label: string }) {
   const [, phone] = usePhone(noSelection);
@@ -19,8 +20,17 @@ export function Meter({ channel, label }: { channel: 'input' | 'output'; label: 
   const meterRef = useRef<HTMLDivElement | null>(null);
 
   useEffect(() => {
+    const meter = meterRef.current;
+    const painter = offMainThread && meter ? paintOffMainThread(meter, (value) => meter.setAttribute('aria-valuenow', String(value))) : null;
+    // Levels measured on the audio thread go straight to the painter: nothing per frame here.
+    const stopPort = painter ? phone.onLevelPort(channel, (port) => painter.listen(port)) : null;
+    if (painter && stopPort) {
+      return () => {
+        stopPort();
+        painter.dispose();
+      };
+    }
     const model = new MeterModel();
-    const painter = offMainThread && meterRef.current ? paintOffMainThread(meterRef.current) : null;
     const stop = phone.onVolume((input, output, at) => {
       const write = model.frame(channel === 'input' ? input : output, at);
       if (write.scale !== undefined) {

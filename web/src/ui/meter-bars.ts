@@ -1,9 +1,11 @@
 /**
  * What the meters' painter (meter-worker.ts) does with each message: it keeps the canvases it was given
- * by id and draws a bar whenever one's length, size or colour changes. Apart from the worker so that the
- * drawing can be tested with a fake canvas.
+ * by id and draws a bar whenever one's length, size or colour changes. A meter given a port of levels
+ * (from the audio thread, level-worklet.ts) turns them into lengths itself (MeterModel) and reports its
+ * accessible value back to the page. Apart from the worker so that it can be tested with a fake canvas.
  */
-import type { MeterMessage } from './meter-messages';
+import { MeterModel } from '../core/levels';
+import type { MeterMessage, MeterReport } from './meter-messages';
 
 /** The part of a canvas the painter uses (an OffscreenCanvas in the worker). */
 export interface BarCanvas {
@@ -19,7 +21,12 @@ interface Bar {
   context: BarContext;
   color: string;
   scale: number;
+  /** Where its levels arrive, when they come straight from the audio thread. */
+  levels: MessagePort | null;
 }
+
+/** Levels from the audio thread are on a decibel scale already: the bar follows them as they are. */
+const asMeasured = (level: number) => level;
 
 /** The bar from the left, clipped to the track's pill shape (the track itself is the element's CSS background). */
 function draw(bar: Bar): void {
@@ -37,14 +44,39 @@ function draw(bar: Bar): void {
   context.restore();
 }
 
-/** A painter's state; returns what to do with each message, and how many canvases it holds. */
-export function meterBars(): { receive(message: MeterMessage): void; readonly size: number } {
+/**
+ * A painter's state; returns what to do with each message, and how many canvases it holds. `report`
+ * sends a meter's accessible value to the page; `now` is the clock that paces it.
+ */
+export function meterBars(
+  report: (message: MeterReport) => void = () => undefined,
+  now: () => number = () => performance.now(),
+): { receive(message: MeterMessage): void; readonly size: number } {
   const bars = new Map<number, Bar>();
+  const listen = (id: number, bar: Bar, port: MessagePort | null) => {
+    bar.levels?.close();
+    bar.levels = port;
+    const model = new MeterModel(asMeasured);
+    const show = (level: number) => {
+      const write = model.frame(level, now());
+      if (write.scale !== undefined) {
+        bar.scale = write.scale;
+        draw(bar);
+      }
+      if (write.ariaValue !== undefined) report({ type: 'aria', id, value: write.ariaValue });
+    };
+    if (port) port.onmessage = (event: MessageEvent<number>) => show(event.data);
+    else if (bar.scale !== 0) {
+      bar.scale = 0;
+      draw(bar);
+      report({ type: 'aria', id, value: 0 });
+    }
+  };
   const receive = (message: MeterMessage): void => {
     if (message.type === 'attach') {
       const canvas = message.canvas as BarCanvas;
       const context = canvas.getContext('2d');
-      if (context) bars.set(message.id, { canvas, context, color: message.color, scale: 0 });
+      if (context) bars.set(message.id, { canvas, context, color: message.color, scale: 0, levels: null });
       return;
     }
     if (message.type === 'draw') {
@@ -68,7 +100,11 @@ export function meterBars(): { receive(message: MeterMessage): void; readonly si
       case 'color':
         bar.color = message.color;
         break;
+      case 'levels':
+        listen(message.id, bar, message.port);
+        return;
       case 'detach':
+        bar.levels?.close();
         bars.delete(message.id);
         return;
     }

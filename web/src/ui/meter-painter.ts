@@ -3,11 +3,16 @@
  * page (meter-worker.ts), which draws every new length. Browsers without OffscreenCanvas in workers
  * (and the tests' DOM) get the bar as an element instead, whose transform the compositor applies.
  */
-import type { MeterMessage } from './meter-messages';
+import type { MeterMessage, MeterReport } from './meter-messages';
 
 export interface MeterPainter {
   /** The bar's length, 0..1 of the track. */
   draw(scale: number): void;
+  /**
+   * The bar follows the levels arriving on `port` (from the audio thread), drawn and paced by the
+   * worker; the returned function says they stopped (the bar falls to zero).
+   */
+  listen(port: MessagePort): () => void;
   dispose(): void;
 }
 
@@ -24,12 +29,15 @@ export function canPaintOffMainThread(): boolean {
 /** One worker for every meter of the page, started with the first and kept: a meter may come back any time. */
 let worker: Worker | null = null;
 let nextId = 1;
+/** What each meter does with the accessible value the worker reports for it. */
+const ariaWriters = new Map<number, (value: number) => void>();
 
 function painter(): Worker {
   if (!worker) {
     worker = new Worker(new URL('./meter-worker.ts', import.meta.url), { type: 'module', name: 'level meters' });
     // Calls work without meters; say why they stand still rather than fail silently.
     worker.addEventListener('error', (event) => console.error('The level meters could not start:', event.message));
+    worker.addEventListener('message', (event: MessageEvent<MeterReport>) => ariaWriters.get(event.data.id)?.(event.data.value));
   }
   return worker;
 }
@@ -54,10 +62,12 @@ const barColor = (element: Element) => getComputedStyle(element).getPropertyValu
 
 /**
  * Puts a canvas in `track` and hands it to the worker. The canvas is made here rather than by React:
- * a canvas can be handed over only once, and an effect may run again on the same element.
+ * a canvas can be handed over only once, and an effect may run again on the same element. `aria`
+ * writes the accessible value the worker reports for levels it receives itself (listen).
  */
-export function paintOffMainThread(track: HTMLElement): MeterPainter {
+export function paintOffMainThread(track: HTMLElement, aria: (value: number) => void = () => undefined): MeterPainter {
   const id = nextId++;
+  ariaWriters.set(id, aria);
   const canvas = document.createElement('canvas');
   canvas.className = 'meter-canvas';
   canvas.setAttribute('aria-hidden', 'true');
@@ -82,7 +92,12 @@ export function paintOffMainThread(track: HTMLElement): MeterPainter {
 
   return {
     draw: (scale) => drawSoon(id, scale),
+    listen(port) {
+      post({ type: 'levels', id, port }, [port]);
+      return () => post({ type: 'levels', id, port: null });
+    },
     dispose: () => {
+      ariaWriters.delete(id);
       sizes.disconnect();
       scheme?.removeEventListener('change', recolor);
       post({ type: 'detach', id });

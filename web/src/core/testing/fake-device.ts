@@ -8,6 +8,9 @@ export class FakeCall extends EventEmitter implements CallLike {
   digits = '';
   /** Each sendDigits call, as the SDK received it. */
   sentDigits: string[] = [];
+  /** What getLocalStream and getRemoteStream give: set by tests that measure levels. */
+  localStream: MediaStream | undefined;
+  remoteStream: MediaStream | undefined;
   private muted = false;
   private state = 'pending';
 
@@ -49,6 +52,12 @@ export class FakeCall extends EventEmitter implements CallLike {
   setStatus(state: string): void {
     this.state = state;
   }
+  getLocalStream(): MediaStream | undefined {
+    return this.localStream;
+  }
+  getRemoteStream(): MediaStream | undefined {
+    return this.remoteStream;
+  }
 }
 
 class FakeOutputs implements OutputDevicesLike {
@@ -83,6 +92,8 @@ export class FakeAudioHelper extends EventEmitter implements AudioHelperLike {
     ['headset', info('headset', 'Headset', 'audiooutput')],
   ]);
   inputDevice: MediaDeviceInfo | null = null;
+  /** The open microphone: set by tests that measure levels. */
+  inputStream: MediaStream | null = null;
   isOutputSelectionSupported = true;
   speakerDevices = new FakeOutputs();
   ringtoneDevices = new FakeOutputs();

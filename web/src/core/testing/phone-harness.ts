@@ -3,6 +3,7 @@ import { PhoneController } from '../controller';
 import { FakeApi, fakeEnv, type FakeEnv } from './fake-env';
 import { FakeAudioContext, FakeCall, FakeDevices, type FakeDevice } from './fake-device';
 import { FakeEventServer } from './fake-events';
+import type { LevelTapPort } from '../level-taps';
 
 // The core's tests drive a PhoneController over a fake Device, API and browser through these.
 
@@ -12,7 +13,7 @@ export function twilioError(code: number, message = 'error') {
   return Object.assign(new Error(message), { code });
 }
 
-export function setup(opts: { env?: FakeEnv; api?: FakeApi; events?: FakeEventServer; onDevice?: (d: FakeDevice) => void } = {}) {
+export function setup(opts: { env?: FakeEnv; api?: FakeApi; events?: FakeEventServer; onDevice?: (d: FakeDevice) => void; levelTaps?: LevelTapPort } = {}) {
   const api = opts.api ?? new FakeApi();
   const audioContext = new FakeAudioContext();
   const env = opts.env ?? fakeEnv();
@@ -24,6 +25,7 @@ export function setup(opts: { env?: FakeEnv; api?: FakeApi; events?: FakeEventSe
     events: events.transport,
     createDevice: fakes.create,
     audioContext: () => audioContext,
+    levelTaps: opts.levelTaps,
     texts: {
       incomingTitle: (p) => `Call from ${p}`,
       incomingBody: () => 'Answer in the softphone',

@@ -1,0 +1,90 @@
+/**
+ * The browser's level taps (level-taps.ts): each is an AudioWorkletNode running level-worklet.ts on the
+ * Voice SDK's AudioContext, fed by a MediaStreamAudioSourceNode of the stream. That context already runs
+ * during calls and the microphone preview and rests between them (audio-devices.ts), so measuring adds
+ * no context and no audio thread of its own. Messages sent before the worklet module has loaded are kept
+ * and sent once the node exists.
+ */
+import workletUrl from './level-worklet.ts?worker&url';
+import type { LevelTapLike, LevelTapPort } from './level-taps';
+import type { WorkletMessage } from './level-worklet-messages';
+import { METER_MAX_FPS } from './levels';
+
+export function canMeasureOffMainThread(): boolean {
+  return typeof AudioWorkletNode !== 'undefined' && typeof MessageChannel !== 'undefined';
+}
+
+/** The module is added once per context. */
+const modules = new WeakMap<BaseAudioContext, Promise<void>>();
+function loadModule(context: BaseAudioContext): Promise<void> {
+  let loading = modules.get(context);
+  if (!loading) {
+    loading = context.audioWorklet.addModule(workletUrl);
+    modules.set(context, loading);
+  }
+  return loading;
+}
+
+/**
+ * Nodes no stream uses, by context, for the next stream. A node whose processor still runs stays alive
+ * as long as its context, and the SDK's context is suspended between calls (so a processor would never
+ * get to stop itself): a new node per call would be kept forever. At most one per channel ever exists.
+ */
+const idleNodes = new WeakMap<BaseAudioContext, AudioWorkletNode[]>();
+
+/**
+ * `context` gives the SDK's AudioContext (null before a Device made it: the tap then measures nothing).
+ * `failed` hears why meters stand still, once per tap that could not start.
+ */
+export function workletLevelTaps(context: () => unknown, failed: (reason: string) => void): LevelTapPort {
+  return {
+    open(stream: MediaStream): LevelTapLike {
+      const audio = context();
+      let node: AudioWorkletNode | null = null;
+      let source: MediaStreamAudioSourceNode | null = null;
+      let closed = false;
+      const queued: [WorkletMessage, Transferable[]][] = [];
+      const send = (message: WorkletMessage, transfer: Transferable[] = []) => {
+        if (node) node.port.postMessage(message, transfer);
+        else queued.push([message, transfer]);
+      };
+      if (audio instanceof AudioContext) {
+        loadModule(audio)
+          .then(() => {
+            if (closed) return;
+            const idle = idleNodes.get(audio) ?? [];
+            idleNodes.set(audio, idle);
+            node = idle.pop() ?? new AudioWorkletNode(audio, 'softphone-level', { numberOfInputs: 1, numberOfOutputs: 0, processorOptions: { fps: METER_MAX_FPS } });
+            source = audio.createMediaStreamSource(stream);
+            source.connect(node);
+            for (const [message, transfer] of queued.splice(0)) node.port.postMessage(message, transfer);
+          })
+          .catch((error: unknown) => failed(error instanceof Error ? error.message : String(error)));
+      } else {
+        failed('no AudioContext');
+      }
+      let nextId = 1;
+      return {
+        connect() {
+          const channel = new MessageChannel();
+          const id = nextId++;
+          send({ type: 'sink', id, port: channel.port1 }, [channel.port1]);
+          return { port: channel.port2, close: () => send({ type: 'drop', id }) };
+        },
+        pause: (paused) => send({ type: 'paused', paused }),
+        close() {
+          if (closed) return;
+          closed = true;
+          queued.length = 0;
+          // The source lets go of the stream's track; the node, emptied, waits for the next stream.
+          source?.disconnect();
+          if (node && audio instanceof AudioContext) {
+            node.port.postMessage({ type: 'release' } satisfies WorkletMessage);
+            idleNodes.get(audio)?.push(node);
+          }
+          node = null;
+        },
+      };
+    },
+  };
+}
