@@ -6,7 +6,7 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { expectNoSeriousA11yFindings } from '../test-support/a11y';
 import { expectPhoneState, phone, PHONES, TEAM_NUMBER } from '../test-support/emulator-api';
-import { callDialog, callFrom, expectPhoneHears, expectUserHears, HOLD_MUSIC, tonePhone } from '../test-support/call-control-ui';
+import { callDialog, callFrom, expectPhoneHears, expectPhoneHearsSound, expectUserHears, HOLD_MUSIC, tonePhone } from '../test-support/call-control-ui';
 import { expectMediaBothWays } from '../test-support/page-instrumentation';
 import { callStatus, expectTimerRunning, newPhonePage, recents, signIn } from '../test-support/phone-ui';
 
@@ -58,6 +58,19 @@ test.describe('web: hold, transfer, three-way calls and call waiting', () => {
     await expectUserHears(request, 'alice', { hears: [HZ.caller] });
     await expectPhoneHears(request, CALLER, { not: HOLD_MUSIC });
     await expectMediaBothWays(alice.page);
+
+    // The call is in a conference now. A key alice presses reaches the caller as the key's two tones (a
+    // conference plays keys into the room), which the caller's phone hears as the digit.
+    await dialog.getByTestId('keypad-toggle').click();
+    await dialog.getByRole('button', { name: '1', exact: true }).click();
+    await expect.poll(async () => (await phone(request, CALLER)).heard.digits, { timeout: 5_000 }).toBe('1');
+    await dialog.getByTestId('keypad-toggle').click();
+    // Mute for real: muted, the caller hears nothing of alice's microphone; unmuted, it hears it again.
+    await expectPhoneHearsSound(request, CALLER, true);
+    await dialog.getByRole('button', { name: 'Mute' }).click();
+    await expectPhoneHearsSound(request, CALLER, false);
+    await dialog.getByRole('button', { name: 'Unmute' }).click();
+    await expectPhoneHearsSound(request, CALLER, true);
 
     // Transfer now to a number nobody answers: after the ring time (TRANSFER_RING_SECONDS, 10 s here) the
     // call comes back to alice, ringing; she answers and talks to the caller again.

@@ -7,6 +7,7 @@ import { expect, type APIRequestContext, type Page } from '@playwright/test';
 import type { ConferenceView } from '../contracts/emulator/conferences';
 import type { ToneView } from '../contracts/emulator/calls';
 import { emulatorApi, expectPhoneState, phone, phonePath } from './emulator-api';
+import { sleep } from './wait';
 
 /** The server's hold music (server/sounds.ts `hold`). */
 export const HOLD_MUSIC = [349, 392, 523];
@@ -46,6 +47,29 @@ export async function expectPhoneHears(request: APIRequestContext, number: strin
       return matches(tones, hearing) ? 'ok' : describe(tones);
     }, { timeout, message: `${number} ${says(hearing)}` })
     .toBe('ok');
+}
+
+/** Quieter than this (dBFS over the last 250 ms) is silence: muted microphones send digital zeros. */
+const SILENT_BELOW = -60;
+
+/**
+ * Whether a phone hears a browser's microphone at all. Chromium's fake microphone beeps briefly
+ * twice a second, so sound means some 250 ms window is heard above SILENT_BELOW within a few
+ * seconds, and silence means every reading stays below it for 1.5 s (about three beeps' worth).
+ */
+export async function expectPhoneHearsSound(request: APIRequestContext, number: string, hears: boolean): Promise<void> {
+  const level = async () => (await phone(request, number)).heard.levelDbfs;
+  const message = `${number} ${hears ? 'hears' : 'does not hear'} the browser's microphone`;
+  if (hears) {
+    await expect.poll(level, { timeout: 5_000, intervals: [100], message }).toBeGreaterThan(SILENT_BELOW);
+    return;
+  }
+  await expect.poll(level, { timeout: 5_000, intervals: [100], message }).toBeLessThan(SILENT_BELOW);
+  const until = Date.now() + 1_500;
+  while (Date.now() < until) {
+    expect(await level(), message).toBeLessThan(SILENT_BELOW);
+    await sleep(100);
+  }
 }
 
 /** What the emulator sends a user's browser in their live conference. */

@@ -3,9 +3,12 @@
  * the mixer what the participant says this frame and takes what it hears:
  *
  * - a leg (an SDK browser, a console-operated phone): received RTP goes through a jitter buffer into
- *   the mix; the mixed frame is what the leg sends (encoded to PCMU by the leg itself);
+ *   the mix; the mixed frame is what the leg sends (encoded to PCMU by the leg itself). A key the
+ *   leg's party presses (an RFC 4733 event, or a digit by signaling) is played into its voice as the
+ *   key's two tones, as Twilio does in a conference: so only those who hear that voice hear the key
+ *   (not the presser, nor anyone while the presser is held or muted);
  * - a simulated phone (no RTP): its tone, echo or silence is its voice; what it hears is measured
- *   (level and tones) where the phone's card and the control API read it;
+ *   (level, tones and in-band DTMF digits) where the phone's card and the control API read it;
  * - early media: a phone still ringing is heard by the room as ringback.
  *
  * The mixer runs once per tick, whichever asks first: the clock itself, or a leg about to send.
@@ -14,6 +17,7 @@ import { onMediaTick, mediaTickCount } from '../media/clock';
 import { JitterBuffer } from '../media/jitter';
 import { LevelMeter, samplesDbfs } from '../media/level';
 import { mixFrame, type MixPart } from '../media/mixer';
+import { InBandDigitDetector, InBandDigits } from '../media/dtmf-inband';
 import { EchoSource, SilenceSource, ToneSource, FRAME_SAMPLES, type FrameSource } from '../media/sources';
 import { ToneMeter } from '../media/spectrum';
 import type { AudioSource, LegMediaStats, MediaLeg } from '../media/types';
@@ -30,9 +34,12 @@ export interface ParticipantAudio {
 export class LegAudio implements ParticipantAudio {
   private readonly jitter = new JitterBuffer();
   private readonly outFrame = new Int16Array(FRAME_SAMPLES);
+  private readonly keys = new InBandDigits();
+  private readonly onDigit = (digit: string) => this.keys.push(digit);
   private active = true;
 
   constructor(private readonly leg: MediaLeg, mixNow: () => void) {
+    leg.on('dtmf', this.onDigit);
     const source: FrameSource = {
       hear: (samples) => this.jitter.push(samples),
       next: (frame) => {
@@ -48,6 +55,7 @@ export class LegAudio implements ParticipantAudio {
 
   pullVoice(out: Int16Array): void {
     this.jitter.pull(out);
+    this.keys.addTo(out);
   }
 
   deliver(frame: Int16Array): void {
@@ -55,6 +63,7 @@ export class LegAudio implements ParticipantAudio {
   }
 
   close(): void {
+    this.leg.off('dtmf', this.onDigit);
     if (!this.active) return;
     this.active = false;
     this.leg.stopPlayback();
@@ -73,12 +82,22 @@ function frameSourceFor(audio: AudioSource): FrameSource {
 export class HeardMeters implements Pick<MediaLeg, 'stats'> {
   private readonly level = new LevelMeter();
   private readonly tones = new ToneMeter();
+  private readonly keys = new InBandDigitDetector();
   private frames = 0;
+  private digits = '';
+
+  /** `onDigit`: a key heard in the audio, for the phone's record of digits it heard. */
+  constructor(private readonly onDigit?: (digit: string) => void) {}
 
   push(frame: Int16Array, nowMs: number): void {
     this.frames++;
     this.level.push(frame, nowMs);
     this.tones.push(frame, nowMs);
+    const digit = this.keys.push(frame);
+    if (digit) {
+      this.digits += digit;
+      this.onDigit?.(digit);
+    }
   }
 
   stats(): LegMediaStats {
@@ -90,7 +109,7 @@ export class HeardMeters implements Pick<MediaLeg, 'stats'> {
       peakLevelDbfs: this.level.peakLevel(),
       codec: null,
       iceState: 'none',
-      digits: '',
+      digits: this.digits,
       tones: this.tones.tones(now),
     };
   }
@@ -98,11 +117,12 @@ export class HeardMeters implements Pick<MediaLeg, 'stats'> {
 
 /** A simulated phone in the room: its own sound is its voice; what it hears goes to its meters (and its echo). */
 export class PhoneAudio implements ParticipantAudio {
-  readonly meters = new HeardMeters();
+  readonly meters: HeardMeters;
   private readonly voice: FrameSource;
 
-  constructor(audio: AudioSource) {
+  constructor(audio: AudioSource, onDigit?: (digit: string) => void) {
     this.voice = frameSourceFor(audio);
+    this.meters = new HeardMeters(onDigit);
   }
 
   pullVoice(out: Int16Array): void {

@@ -16,6 +16,7 @@ import { emulatorRequestClient } from '../../local-setup/twilio-client';
 import { createMediaLeg } from '../media/leg';
 import { stripCandidates } from '../media/sdp';
 import { hasTone, type ToneReading } from '../media/spectrum';
+import { InBandDigitDetector } from '../media/dtmf-inband';
 import { HOLD_MUSIC_MAX_HZ } from '../media/hold-music';
 import type { MediaLeg } from '../media/types';
 import type { PhoneDetail } from '../../contracts/emulator/phones';
@@ -88,6 +89,13 @@ async function device(identity: string) {
 }
 
 const phone = async (number: string) => (await (await fetch(`${origin}/emulator/api/phones/${encodeURIComponent(number)}`)).json()) as PhoneDetail;
+/** Keys a browser hears in its received audio, found as the phones find them. */
+function keysHeard(leg: MediaLeg): () => string {
+  const detector = new InBandDigitDetector();
+  let keys = '';
+  leg.on('audio', (samples) => { keys += detector.push(samples) ?? ''; });
+  return () => keys;
+}
 const call = async (sid: string) => (await (await fetch(`${origin}/emulator/api/calls/${sid}`)).json()) as CallDetail;
 /** Tones heard clearly: a party's tone arrives near -9 dBFS; onsets and mixing products stay below -30. */
 const clear = (tones: ToneReading[] | undefined) => (tones ?? []).filter((t) => t.dbfs >= -30);
@@ -136,12 +144,25 @@ describe('conference with SDK legs and a phone', { timeout: 60000 }, () => {
     await eventually(() => clear(alice.leg.stats().tones).length > 0 && clear(alice.leg.stats().tones).every((t) => t.hz < HOLD_MUSIC_MAX_HZ), 'alice hears music');
     await eventually(() => only(bob.leg.stats().tones, [440], [880]), 'bob no longer hears alice');
     await eventually(async () => only((await phone(TONE_PHONE)).heard.tones, [500], [880]), 'the phone no longer hears alice');
+    // A key she presses on hold is not heard either: it is played into her voice, which nobody hears.
+    const bobKeys = keysHeard(bob.leg);
+    const aliceKeys = keysHeard(alice.leg);
+    await alice.leg.sendDtmf('2');
 
     // The API mutes bob and takes alice off hold: she hears the phone but not bob; he still hears both.
     await conference.participants(bobSid).update({ muted: true });
     await conference.participants('alice').update({ hold: false });
     await eventually(() => only(alice.leg.stats().tones, [440], [500]), 'alice hears the phone, not muted bob', 15000);
     await eventually(() => only(bob.leg.stats().tones, [440, 880], []), 'bob still hears both');
+
+    // Keys in the room are tones (no webhook, no RFC 4733 event to the others): alice's 1 reaches bob
+    // and the phone, not herself; muted bob's 3 reaches nobody.
+    await bob.leg.sendDtmf('3');
+    await alice.leg.sendDtmf('1');
+    await eventually(async () => (await phone(TONE_PHONE)).heard.digits === '1', 'the phone hears alice\'s 1', 5000);
+    await eventually(() => bobKeys() === '1', 'bob hears alice\'s 1', 5000);
+    expect(aliceKeys()).toBe('');
+    expect(bob.leg.stats().digits).toBe('');
 
     // alice hangs up from her browser: she leaves, the others carry on.
     alice.send('hangup', { callsid: added.callSid });

@@ -221,7 +221,7 @@ export class Conference {
     }
     const phone = this.deps.phones.on(call);
     if (phone) {
-      const audio = new PhoneAudio(phone.audioSource());
+      const audio = new PhoneAudio(phone.audioSource(), (digit) => { phone.digitsHeard += digit; });
       phone.listenLeg = audio.meters;
       p.audio = audio;
     }

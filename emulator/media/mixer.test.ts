@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InBandDigitDetector, InBandDigits } from './dtmf-inband';
 import { beep, HOLD_MUSIC_MAX_HZ, holdMusic } from './hold-music';
 import { JitterBuffer } from './jitter';
 import { FULL_SCALE, LIMIT_THRESHOLD, mixFrame, softLimit, type MixPart } from './mixer';
@@ -125,6 +126,47 @@ describe('mixFrame', () => {
     expect(heard(held!).length).toBeGreaterThan(0);
     expect(hasTone(heard(x!), 660) && !hasTone(heard(x!), 440)).toBe(true);
     expect(hasTone(heard(y!), 440) && !hasTone(heard(y!), 660)).toBe(true);
+  });
+});
+
+/** A voice with a key pressed 60 ms in, as a conference leg adds the key's tones frame by frame. */
+function voiceWithKey(hz: number, key: string): Int16Array {
+  const voice = tone(hz, 0.3);
+  const keys = new InBandDigits();
+  for (let at = 0; at + N <= voice.length; at += N) {
+    if (at === 3 * N) keys.push(key);
+    keys.addTo(voice.subarray(at, at + N));
+  }
+  return voice;
+}
+
+function digitsIn(signal: Int16Array): string {
+  const detector = new InBandDigitDetector();
+  let digits = '';
+  for (let at = 0; at + N <= signal.length; at += N) digits += detector.push(signal.subarray(at, at + N)) ?? '';
+  return digits;
+}
+
+describe('DTMF in a conference', () => {
+  it('a key is heard by the others as its two tones (1: 697 + 1209 Hz), never by the presser', () => {
+    // Party tones well clear of the DTMF rows (a loud 880 Hz sits 28 Hz from the 852 Hz row: no 20 ms receiver parts them).
+    const [presser, other, third] = mixSignals([voiceWithKey(620, '1'), tone(440, 0.3), tone(500, 0.3)], ['room', 'room', 'room']);
+    const heard = (s: Int16Array) => tonesIn(s, { floorDbfs: -40 });
+    for (const s of [other!, third!]) {
+      expect([hasTone(heard(s), 697), hasTone(heard(s), 1209), hasTone(heard(s), 620)]).toEqual([true, true, true]);
+      expect(digitsIn(s)).toBe('1');
+    }
+    expect([hasTone(heard(presser!), 697), hasTone(heard(presser!), 1209)]).toEqual([false, false]);
+    expect(digitsIn(presser!)).toBe('');
+  });
+
+  it('a held or muted presser is not heard, so neither is the key: the room hears what it hears of the voice', () => {
+    // The conference gives the mixer no voice for a held or muted participant: its keys go with it.
+    const music = holdMusic().subarray(0, 2048);
+    const [held, other] = mixSignals([null, tone(440, 0.3)], [music, 'room']);
+    expect(digitsIn(other!)).toBe('');
+    expect(hasTone(tonesIn(other!, { floorDbfs: -40 }), 697)).toBe(false);
+    expect(digitsIn(held!)).toBe('');
   });
 });
 
