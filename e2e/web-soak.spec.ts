@@ -12,7 +12,7 @@
 import { expect, test } from '@playwright/test';
 import { PAGE_SIZE } from '../web/src/core/history-store';
 import { emulatorMetrics, phoneCalls, PHONES } from '../test-support/emulator-api';
-import { heapBytesWithoutCode, heapObjectCounts, pageResources, recordPageResources, resourceSession, slope, type PageResources } from '../test-support/page-resources';
+import { CALL_OBJECTS, heapBytesWithoutCode, heapObjectCounts, pageResources, recordPageResources, resourceSession, slope, type PageResources } from '../test-support/page-resources';
 import { callAndHangUp, callStatus, newPhonePage, signIn } from '../test-support/phone-ui';
 import { E2E_BASE_URL, E2E_DATA_DIR } from '../test-support/local-server';
 import { addAnsweredCalls, dropSignaling, expireToken } from '../test-support/soak';
@@ -25,8 +25,6 @@ const WARM_UP = 6;
  * for dozens of calls, the app's and the test driver's, and is bounded by the code there is.
  */
 const FLAT_BYTES_PER_CALL = 4 * 1024;
-/** Objects an ended call holds; the heap snapshot must not have more of them than before the calls. */
-const PER_CALL_OBJECTS = ['RTCPeerConnection', 'MediaStream', 'MediaStreamAudioSourceNode', 'AnalyserNode'] as const;
 
 const summary = (r: PageResources) =>
   `heap ${(r.heapBytes / 1e6).toFixed(2)} MB, ${r.nodes} nodes, ${r.listeners} listeners, ${r.intervals} intervals, ${r.timeouts} timeouts, ${r.sockets} sockets`;
@@ -53,7 +51,7 @@ test.describe('web: an all-day tab', () => {
     await recordPageResources(context);
     await signIn(page, 'bob');
     const cdp = await resourceSession(page);
-    const objectsBefore = await heapObjectCounts(cdp, PER_CALL_OBJECTS);
+    const objectsBefore = await heapObjectCounts(cdp, CALL_OBJECTS);
 
     const heap: { call: number; bytes: number }[] = [];
     let before: PageResources | undefined;
@@ -68,13 +66,18 @@ test.describe('web: an all-day tab', () => {
     const after = await pageResources(page, cdp);
     heap.push({ call: CALLS, bytes: await heapBytesWithoutCode(cdp) });
     const perCall = slope(heap.map((h) => h.call), heap.map((h) => h.bytes));
-    const objectsAfter = await heapObjectCounts(cdp, PER_CALL_OBJECTS);
-    console.log(`soak: ${CALLS} calls; heap without compiled code ${(perCall / 1024).toFixed(2)} kB/call after warm-up; before ${summary(before!)}; after ${summary(after)}; objects ${JSON.stringify(objectsBefore)} → ${JSON.stringify(objectsAfter)}`);
+    console.log(`soak: ${CALLS} calls; heap without compiled code ${(perCall / 1024).toFixed(2)} kB/call after warm-up; before ${summary(before!)}; after ${summary(after)}`);
 
     expect(perCall).toBeLessThan(FLAT_BYTES_PER_CALL);
     expectNothingAdded(before!, after);
     expect(after.peerConnections).toBe(0);
-    for (const name of PER_CALL_OBJECTS) expect(objectsAfter[name], name).toBeLessThanOrEqual(objectsBefore[name]! + 2);
+    // No more of an ended call's objects than before the first call. Chromium itself holds the last
+    // call's microphone stream for 8 s after its getUserMedia (page-resources.ts, bench/call-memory.ts).
+    const added = async () => {
+      const counts = await heapObjectCounts(cdp, CALL_OBJECTS);
+      return Object.fromEntries(CALL_OBJECTS.map((name) => [name, counts[name]! - objectsBefore[name]!]).filter(([, n]) => n !== 0));
+    };
+    await expect.poll(added, { timeout: 20_000, intervals: [1000] }).toEqual({});
     // The emulator let go of every leg too.
     await expect.poll(async () => {
       const m = await emulatorMetrics(request);

@@ -145,9 +145,16 @@ export function slope(xs: readonly number[], ys: readonly number[]): number {
 }
 
 /**
- * Takes a heap snapshot and counts the objects with these constructor names (browser objects such as
- * RTCPeerConnection keep their names in a minified build). An ended call still referenced from
- * anywhere keeps its peer connection, media streams and analysers alive, so these counts show it.
+ * Takes a heap snapshot and counts the live objects with these constructor names (browser objects such
+ * as RTCPeerConnection keep their names in a minified build). An ended call still referenced from
+ * anywhere keeps its peer connection, media streams and analysers alive, so these counts show it. A live
+ * Web API object is one node, its native object with its JavaScript wrapper merged in.
+ *
+ * Live means reachable from the snapshot's roots by strong edges without passing through Blink's
+ * per-context data (`blink::V8PerContextData`). That table keeps, for each Web API type the page has
+ * used, one template object of the type (a wrapper "boilerplate" new wrappers are cloned from; no native
+ * object is behind it and no call holds it). Counted naively, the first call adds one RTCRtpTransceiver,
+ * MediaStream, MediaStreamTrack and MediaStreamAudioSourceNode for good, whatever the app does.
  */
 export async function heapObjectCounts(cdp: CDPSession, names: readonly string[]): Promise<Record<string, number>> {
   // The peer connection recorder (page-instrumentation.ts) lets go of a closed connection only when the
@@ -155,34 +162,69 @@ export async function heapObjectCounts(cdp: CDPSession, names: readonly string[]
   await cdp.send('Runtime.evaluate', {
     expression: "if (Array.isArray(window.__peerConnections)) window.__peerConnections = window.__peerConnections.filter((pc) => pc.connectionState !== 'closed')",
   });
-  const snapshot = await heapSnapshot(cdp);
-  const { node_fields: fields, node_types: types } = snapshot.snapshot.meta;
+  return countLiveObjects(await heapSnapshot(cdp), names);
+}
+
+/** Browser objects every call makes (its peer connection, media, audio graph and sound); for heapObjectCounts. */
+export const CALL_OBJECTS = ['RTCPeerConnection', 'RTCRtpTransceiver', 'MediaStream', 'MediaStreamTrack', 'MediaStreamAudioSourceNode', 'AnalyserNode', 'HTMLAudioElement'] as const;
+
+/** Blink's per-type template objects hang off nodes with this name; see heapObjectCounts. */
+const TYPE_TEMPLATES_HOLDER = 'blink::V8PerContextData';
+
+/** heapObjectCounts on a snapshot already taken. */
+export function countLiveObjects(snapshot: HeapSnapshot, names: readonly string[]): Record<string, number> {
+  const { node_fields: fields, node_types: nodeTypes, edge_fields: edgeFields, edge_types: edgeTypes } = snapshot.snapshot.meta;
   const width = fields.length;
-  const typeAt = fields.indexOf('type');
-  const nameAt = fields.indexOf('name');
-  const objectType = types[0].indexOf('object');
-  const nativeType = types[0].indexOf('native');
+  const edgeWidth = edgeFields.length;
+  const [typeAt, nameAt, edgeCountAt] = ['type', 'name', 'edge_count'].map((f) => fields.indexOf(f)) as [number, number, number];
+  const [edgeTypeAt, toAt] = ['type', 'to_node'].map((f) => edgeFields.indexOf(f)) as [number, number];
+  const objectType = nodeTypes[0].indexOf('object');
+  const nativeType = nodeTypes[0].indexOf('native');
+  const weakEdge = edgeTypes[0].indexOf('weak');
+  const count = snapshot.nodes.length / width;
+  const firstEdge = new Uint32Array(count + 1);
+  for (let node = 0; node < count; node++) firstEdge[node + 1] = firstEdge[node]! + snapshot.nodes[node * width + edgeCountAt]!;
+  const nameOf = (node: number) => snapshot.strings[snapshot.nodes[node * width + nameAt]!]!;
+
+  // Breadth-first from node 0, the snapshot's root.
+  const reached = new Uint8Array(count);
+  reached[0] = 1;
+  const queue = [0];
+  for (let head = 0; head < queue.length; head++) {
+    const node = queue[head]!;
+    if (nameOf(node).startsWith(TYPE_TEMPLATES_HOLDER)) continue;
+    for (let e = firstEdge[node]!; e < firstEdge[node + 1]!; e++) {
+      if (snapshot.edges[e * edgeWidth + edgeTypeAt] === weakEdge) continue;
+      const to = snapshot.edges[e * edgeWidth + toAt]! / width;
+      if (reached[to]) continue;
+      reached[to] = 1;
+      queue.push(to);
+    }
+  }
+
   const wanted = new Map(names.map((n) => [n, 0]));
-  for (let i = 0; i < snapshot.nodes.length; i += width) {
-    const type = snapshot.nodes[i + typeAt];
-    if (type !== objectType && type !== nativeType) continue;
-    const name = snapshot.strings[snapshot.nodes[i + nameAt]!]!;
-    // Native wrappers are named like "RTCPeerConnection" or "Detached RTCPeerConnection".
+  for (let node = 0; node < count; node++) {
+    const type = snapshot.nodes[node * width + typeAt];
+    if (!reached[node] || (type !== objectType && type !== nativeType)) continue;
+    const name = nameOf(node);
+    // Native objects are named like "RTCPeerConnection" or "Detached RTCPeerConnection".
     const key = name.startsWith('Detached ') ? name.slice('Detached '.length) : name;
-    const count = wanted.get(key);
-    if (count !== undefined) wanted.set(key, count + 1);
+    const n = wanted.get(key);
+    if (n !== undefined) wanted.set(key, n + 1);
   }
   return Object.fromEntries(wanted);
 }
 
-interface HeapSnapshot {
-  snapshot: { meta: { node_fields: string[]; node_types: [string[], ...unknown[]] } };
+/** V8's heap snapshot format (the fields and types are named in `snapshot.meta`). */
+export interface HeapSnapshot {
+  snapshot: { meta: { node_fields: string[]; node_types: [string[], ...unknown[]]; edge_fields: string[]; edge_types: [string[], ...unknown[]] } };
   nodes: number[];
+  edges: number[];
   strings: string[];
 }
 
-/** A heap snapshot of the page after a full collection. */
-async function heapSnapshot(cdp: CDPSession): Promise<HeapSnapshot> {
+/** A heap snapshot of the page after a full collection, as V8 writes it (JSON; for bench/heap-diff.ts). */
+export async function heapSnapshotText(cdp: CDPSession): Promise<string> {
   const chunks: string[] = [];
   const onChunk = ({ chunk }: { chunk: string }) => chunks.push(chunk);
   cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
@@ -192,7 +234,11 @@ async function heapSnapshot(cdp: CDPSession): Promise<HeapSnapshot> {
   } finally {
     cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
   }
-  return JSON.parse(chunks.join('')) as HeapSnapshot;
+  return chunks.join('');
+}
+
+async function heapSnapshot(cdp: CDPSession): Promise<HeapSnapshot> {
+  return JSON.parse(await heapSnapshotText(cdp)) as HeapSnapshot;
 }
 
 /**
@@ -206,7 +252,11 @@ async function heapSnapshot(cdp: CDPSession): Promise<HeapSnapshot> {
  * this still counts; DOM nodes and ended calls' media objects are counted on their own.
  */
 export async function heapBytesWithoutCode(cdp: CDPSession): Promise<number> {
-  const snapshot = await heapSnapshot(cdp);
+  return bytesWithoutCode(await heapSnapshot(cdp));
+}
+
+/** heapBytesWithoutCode on a snapshot already taken. */
+export function bytesWithoutCode(snapshot: HeapSnapshot): number {
   const { node_fields: fields, node_types: types } = snapshot.snapshot.meta;
   const width = fields.length;
   const typeAt = fields.indexOf('type');

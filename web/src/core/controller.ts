@@ -17,19 +17,15 @@ import { LiveData, type MissedCallTexts } from './live-data';
 import { LOG_LIMIT, LogStore } from './log';
 import type { AudioPrefs } from './prefs';
 import { messageOf } from './reasons';
+import { OtherTabs } from './other-tabs';
 import { DeviceRegistration, type RegistrationHost } from './registration';
 import { initialSnapshot, type PhoneSnapshot } from './snapshot';
-import { alertsHere, CALLS_TOPIC, holdsCall } from './busy-tabs';
+import { alertsHere, holdsCall } from './busy-tabs';
 import { incomingPlace, reduce, type PhoneEvent, type Problem } from './state';
-import { TabCalls } from './tab-calls';
-import { TabCoordinator, isSameCall, type TabMessage } from './tabs';
 import type { AudioContextLike, CallLike, DeviceFactory, Session } from './types';
 
 export type { AudioDeviceOption, AudioDevices } from './audio-devices';
 export { isCallActive, type Notice, type PhoneSnapshot } from './snapshot';
-
-/** How long another tab's message about a call that stopped ringing here still shows who took it. */
-const LATE_TAB_MESSAGE_MS = 5_000;
 
 export interface NotificationTexts extends Partial<MissedCallTexts> {
   incomingTitle(peer: string): string;
@@ -52,32 +48,25 @@ export interface PhoneDeps {
 /**
  * The phone core's coordinator, and the one object a UI talks to: it owns the snapshot, turns what
  * its parts report into events for the state machine (state.ts, a pure reducer), and exposes plain
- * methods. Nothing here knows about React. It is longer than most modules because it is where the
- * parts meet (wiring and routing only); anything with rules of its own lives in a part. Its parts:
+ * methods. Nothing here knows about React. Its parts:
  *
  * - registration.ts   the Device: token, registration, re-registration, replacement, the 401 exit
  * - call-session.ts   one call: its SDK wiring, DTMF queue and mute; one instance per call in `calls`
- * - audio-devices.ts  device choices, microphone preview, test sound, unplug fall-back
- * - tabs.ts           which tab rings and notifies; decisions shared between one person's tabs
- * - levels.ts, log.ts audio levels for meters, the device log (both outside the snapshot)
- * - live-data.ts      call history, unseen counts and presence: stores of their own (outside the
- *                     snapshot), loaded over HTTP and kept current by the event stream that the
- *                     person's tabs share (shared-stream.ts over event-stream.ts)
- *
  * - call-actions.ts   hold, resume, transfer, add a person, call waiting (`control`): requests
  *                     to the server, whose answers and `live-call` events say what each call now is
+ * - audio-devices.ts  device choices, microphone preview, test sound, ringing, unplug fall-back
+ * - other-tabs.ts     the person's other tabs: which one rings, their decisions on a call ringing
+ *                     in all of them, whether one holds a call (busy is per person: busy-tabs.ts)
+ * - levels.ts, level-taps.ts
+ *                     audio levels for meters (on the main thread, or measured and drawn off it)
+ * - log.ts            the device log, bounded (outside the snapshot)
+ * - live-data.ts      call history, voicemail, messages, unseen counts and presence: stores of their
+ *                     own (outside the snapshot), loaded over HTTP and kept current by the event
+ *                     stream that the person's tabs share (shared-stream.ts over event-stream.ts)
  *
  * Two calls at once (one in progress, one waiting) are two CallSessions in `calls`; the state machine
- * says which is in focus and which waits.
- *
- * Where the next features go:
- * - Headset buttons and lights (WebHID): headset.ts beside this file (report parsing as pure
- *   functions next to it) that, like the UI, reads the snapshot (ring, off-hook and mute lights)
- *   and calls these methods on button presses; WebHID reaches it through a new port on PhoneEnv,
- *   with a fake under testing/.
- * - Live server events of later features (voicemail, messages): their event types are handled in
- *   live-data.ts, their lists are stores beside the history store; the stream is already shared.
- * - Meters at a low frame rate: levels.ts, which every level passes through; log bounds: log.ts.
+ * says which is in focus and which waits. The headset (headset-manager.ts, loaded on demand) is not a
+ * part: like the UI, it reads the snapshot and calls these methods.
  */
 export class PhoneController {
   readonly log: LogStore;
@@ -94,18 +83,10 @@ export class PhoneController {
   /** The calls the SDK has given us or we are placing, by local id: at most two (one of them waiting). */
   private readonly calls = new Map<string, CallSession>();
   private readonly callHost: CallHost;
-  private tabs: TabCoordinator | null = null;
-  /** Which of this person's tabs hold a call (busy is per person). */
-  private tabCalls: TabCalls | null = null;
+  private readonly otherTabs: OtherTabs;
   private readonly envCleanup: Array<() => void> = [];
   private notification: NotificationHandle | null = null;
   private nextCallId = 1;
-  /**
-   * The last incoming call that stopped ringing here without this tab deciding (the caller hung up,
-   * or another tab answered), for a few seconds: the gateway's cancel and another tab's message race,
-   * and a message that loses should still tell the person what happened. One slot, so it stays bounded.
-   */
-  private stoppedRinging: { callSid: string; from: string; until: number } | null = null;
   /** The call this tab rejected or ignored, so its end is not mistaken for a decision elsewhere. */
   private declinedHere: string | null = null;
 
@@ -172,10 +153,29 @@ export class PhoneController {
       answered: (session) => {
         this.closeNotification();
         void this.control.refresh();
-        if (session.direction === 'incoming') this.tabs?.announce('answered', session.callSid, session.from);
+        if (session.direction === 'incoming') this.otherTabs.announce('answered', session.callSid, session.from);
       },
       ended: (session, problem) => this.onEnded(session, problem),
     };
+    this.otherTabs = new OtherTabs({
+      env: deps.env,
+      log,
+      ringingHere: () => this.ringing() ?? this.waitingForOtherTab(),
+      handledElsewhere: (decision, late) => {
+        if (!late || this.snapshot.phone.status === 'ready') this.update({ notice: { kind: 'handledElsewhere', decision } });
+      },
+      leaderChanged: (leader) => {
+        this.log.add(leader ? 'This tab rings for incoming calls' : 'Another tab rings for incoming calls');
+        this.update({ leader });
+        this.audio.ring(this.alertsHere());
+      },
+      otherTabCalls: (busy) => {
+        if (busy === Boolean(this.snapshot.phone.busyElsewhere)) return;
+        this.log.add(busy ? 'Another tab is on a call' : 'No other tab is on a call');
+        this.dispatch({ type: 'busyElsewhere', busy });
+        this.audio.ring(this.alertsHere());
+      },
+    });
   }
 
   /** The clock call timers are measured with. */
@@ -213,7 +213,7 @@ export class PhoneController {
   async start(): Promise<void> {
     this.envCleanup.push(this.registration.watchPage());
     // Without Web Locks a closing tab could leave the others believing the person is on a call.
-    this.envCleanup.push(this.deps.env.listen('window', 'pagehide', () => this.tabCalls?.setHoldingCall(false)));
+    this.envCleanup.push(this.deps.env.listen('window', 'pagehide', () => this.otherTabs.setHoldingCall(false)));
     try {
       const [config, session] = await Promise.all([this.deps.api.config(), this.deps.api.session()]);
       this.update({ config, booting: false });
@@ -354,7 +354,8 @@ export class PhoneController {
     this.dispatch({ type: 'signInStarted' });
     this.update({ user: session });
     this.log.add(`Signed in as ${session.identity}`);
-    const tabs = this.joinTabs(session.identity);
+    const tabs = this.otherTabs.join(session.identity);
+    this.update({ leader: tabs.isLeader });
     this.live.start(session.identity, tabs);
     await this.registration.start();
   }
@@ -372,7 +373,7 @@ export class PhoneController {
     if (!session) return;
     this.declinedHere = session.id;
     this.log.add(decision === 'rejected' ? 'Rejecting call' : 'Ignoring call');
-    this.tabs?.announce(decision, session.callSid, session.from);
+    this.otherTabs.announce(decision, session.callSid, session.from);
     if (decision === 'rejected') session.reject();
     else session.ignore();
   }
@@ -398,7 +399,7 @@ export class PhoneController {
   /** Whether this tab rings and notifies for a new call (busy-tabs.ts). */
   private alertsHere(): boolean {
     const { phone, leader } = this.snapshot;
-    return alertsHere({ leader: this.tabs ? leader : true, holdsCall: holdsCall(phone), busyElsewhere: Boolean(phone.busyElsewhere) });
+    return alertsHere({ leader: this.otherTabs.coordinator ? leader : true, holdsCall: holdsCall(phone), busyElsewhere: Boolean(phone.busyElsewhere) });
   }
 
   private openCall(direction: CallSession['direction']): CallSession {
@@ -431,7 +432,7 @@ export class PhoneController {
   private onEnded(session: CallSession, problem: Problem | null): void {
     const stillRinging = this.snapshot.phone.call?.id === session.id && this.snapshot.phone.status === 'incoming';
     if (stillRinging && !problem && this.declinedHere !== session.id && session.callSid) {
-      this.stoppedRinging = { callSid: session.callSid, from: session.from, until: this.deps.env.now() + LATE_TAB_MESSAGE_MS };
+      this.otherTabs.stoppedRingingHere(session.callSid, session.from);
     }
     this.declinedHere = null;
     this.calls.delete(session.id);
@@ -441,56 +442,6 @@ export class PhoneController {
     if (this.calls.size === 0) this.audio.releaseInput();
   }
 
-  private onTabMessage = (message: TabMessage): void => {
-    const session = this.ringing() ?? this.waitingForOtherTab();
-    if (!session || !isSameCall(message, session.callSid, session.from)) {
-      this.onLateTabMessage(message);
-      return;
-    }
-    this.log.add(`Call ${message.type} in another tab`);
-    this.update({ notice: { kind: 'handledElsewhere', decision: message.type } });
-    // A rejection in one tab is the person's answer for all of them; otherwise just stop ringing here.
-    if (message.type === 'rejected') session.reject();
-    else session.ignore();
-  };
-
-  /** Another tab's decision about a call that already stopped ringing here: still worth saying. */
-  private onLateTabMessage(message: TabMessage): void {
-    const stopped = this.stoppedRinging;
-    if (!stopped || this.deps.env.now() > stopped.until || !isSameCall(message, stopped.callSid, stopped.from)) return;
-    this.stoppedRinging = null;
-    this.log.add(`Call ${message.type} in another tab`);
-    if (this.snapshot.phone.status === 'ready') this.update({ notice: { kind: 'handledElsewhere', decision: message.type } });
-  }
-
-  private joinTabs(identity: string): TabCoordinator {
-    this.tabs?.close();
-    const tabs = new TabCoordinator(identity, this.deps.env.tabs);
-    this.tabs = tabs;
-    tabs.onMessage(this.onTabMessage);
-    tabs.onLeaderChange((leader) => {
-      this.log.add(leader ? 'This tab rings for incoming calls' : 'Another tab rings for incoming calls');
-      this.update({ leader });
-      this.audio.ring(this.alertsHere());
-    });
-    this.update({ leader: tabs.isLeader });
-    this.tabCalls?.close();
-    // Other tabs may answer its question while it is being made: read once it is in place.
-    this.tabCalls = null;
-    this.tabCalls = new TabCalls(`softphone:${identity}`, CALLS_TOPIC, tabs.tabId, this.deps.env.tabs, this.onTabCalls);
-    this.onTabCalls();
-    return tabs;
-  }
-
-  /** Another tab of this person started or stopped holding a call. */
-  private onTabCalls = (): void => {
-    const busy = Boolean(this.tabCalls?.otherTabHoldsCall);
-    if (busy === Boolean(this.snapshot.phone.busyElsewhere)) return;
-    this.log.add(busy ? 'Another tab is on a call' : 'No other tab is on a call');
-    this.dispatch({ type: 'busyElsewhere', busy });
-    this.audio.ring(this.alertsHere());
-  };
-
   private closeNotification(): void {
     this.notification?.close();
     this.notification = null;
@@ -498,16 +449,12 @@ export class PhoneController {
 
   private teardown(): void {
     this.closeNotification();
-    this.stoppedRinging = null;
     this.declinedHere = null;
     this.calls.forEach((session) => session.dispose());
     this.calls.clear();
     this.registration.stop();
     this.live.stop();
-    this.tabs?.close();
-    this.tabs = null;
-    this.tabCalls?.close();
-    this.tabCalls = null;
+    this.otherTabs.leave();
     this.audio.reset();
     this.update({ user: null, leader: false, notice: null });
   }
@@ -517,7 +464,7 @@ export class PhoneController {
     if (phone === before) return;
     this.update({ phone });
     if (holdsCall(phone) === holdsCall(before)) return;
-    this.tabCalls?.setHoldingCall(holdsCall(phone));
+    this.otherTabs.setHoldingCall(holdsCall(phone));
     this.audio.ring(this.alertsHere());
   }
 

@@ -79,7 +79,7 @@ describe('PhoneController: several tabs', () => {
     // A caller who hangs up is not "answered elsewhere" by a message about some other call.
     const again = await incoming(a, { CallSid: 'CA9' });
     again.emit('cancel');
-    b.controller['tabs']?.announce('answered', 'CA8', '+12025550999');
+    b.controller['otherTabs'].announce('answered', 'CA8', '+12025550999');
     expect(a.controller.getSnapshot().notice).toBeNull();
   });
 
