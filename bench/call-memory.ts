@@ -8,6 +8,8 @@
  * is filled before the first call, with answered calls to the echo phone reported as Twilio reports them.
  * Heap snapshots 1 s and 9 s after the last call count the browser objects an ended call would keep
  * alive if anything still referenced it (test-support/page-resources.ts says what counts as alive).
+ * The renderer processes' private memory, sampled with the heap, shows what a call leaves outside the
+ * JavaScript heap (renderer-memory.ts).
  *
  * 40 calls by default; `npm run bench -- --soak` makes it 200.
  */
@@ -19,6 +21,7 @@ import { PHONES } from '../test-support/emulator-api';
 import { bytesWithoutCode, CALL_OBJECTS, heapObjectCounts, heapSnapshotText, pageResources, recordPageResources, resourceSession, slope, type PageResources } from '../test-support/page-resources';
 import { callAndHangUp, newPhonePage, signIn } from '../test-support/phone-ui';
 import { addAnsweredCalls } from '../test-support/soak';
+import { rendererPrivateBytes } from './renderer-memory';
 import { round, withBrowserStack } from './stack';
 import type { BenchOptions, BenchRow, BenchSection } from './types';
 
@@ -35,12 +38,20 @@ const OBJECTS_SETTLE_MS = 8000;
 const LOG_LINES_PER_CALL = 5;
 /** Growth per call below this is noise (one string interned, a JIT tier-up) rather than a leak. */
 const FLAT_BYTES_PER_CALL = 1024;
+/**
+ * The renderer's memory moves by a few MB from sample to sample (allocator caches, compositor), which a
+ * 200-call slope spreads below this; one Web Audio stream source kept per call (its sink's resampler and
+ * FIFO, ~60 kB on a bare page) is above it.
+ */
+const RENDERER_FLAT_KB_PER_CALL = 20;
 
 interface Sample {
   call: number;
   resources: PageResources;
   /** The heap snapshot's bytes without V8's compiled code (bytesWithoutCode). */
   withoutCode: number;
+  /** The renderer processes' private memory (renderer-memory.ts): audio buffers and the like, outside the heap. */
+  renderer: number;
 }
 
 export async function run(options: BenchOptions = {}): Promise<BenchSection> {
@@ -67,8 +78,9 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
       const text = await heapSnapshotText(cdp);
       if (snapshotDir && (call === plateauFrom || call === calls)) await writeFile(join(snapshotDir, `tab-call-${call}.heapsnapshot`), text);
       const withoutCode = bytesWithoutCode(JSON.parse(text) as Parameters<typeof bytesWithoutCode>[0]);
-      samples.push({ call, resources, withoutCode });
-      log(`call ${call}: heap ${(resources.heapBytes / 1e6).toFixed(2)} MB (${(withoutCode / 1e6).toFixed(2)} MB without code), ${resources.nodes} nodes, ${resources.listeners} listeners`);
+      const renderer = await rendererPrivateBytes(browser);
+      samples.push({ call, resources, withoutCode, renderer });
+      log(`call ${call}: heap ${(resources.heapBytes / 1e6).toFixed(2)} MB (${(withoutCode / 1e6).toFixed(2)} MB without code), renderer ${(renderer / 1e6).toFixed(1)} MB, ${resources.nodes} nodes, ${resources.listeners} listeners`);
     };
     const started = performance.now();
     let before: PageResources | undefined;
@@ -98,6 +110,7 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
     const judged = secondHalf.length >= 3;
     const plateauPerCall = slope(secondHalf.map((s) => s.call), secondHalf.map((s) => s.resources.heapBytes));
     const plateauWithoutCode = slope(secondHalf.map((s) => s.call), secondHalf.map((s) => s.withoutCode));
+    const rendererPerCall = slope(samples.map((s) => s.call), samples.map((s) => s.renderer));
     const measured = calls - WARM_UP_CALLS;
     const delta = (key: keyof PageResources) => after[key] - before![key];
     const rows: BenchRow[] = [
@@ -131,6 +144,14 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
             },
           ]
         : []),
+      {
+        name: `renderer processes' private memory per call, calls ${WARM_UP_CALLS}–${calls}`,
+        value: round(rendererPerCall / 1024, 1),
+        unit: 'kB/call',
+        target: `< ${RENDERER_FLAT_KB_PER_CALL} kB/call`,
+        ok: rendererPerCall < RENDERER_FLAT_KB_PER_CALL * 1024,
+        note: `${round(samples[0]!.renderer / 1e6, 1)} → ${round(samples.at(-1)!.renderer / 1e6, 1)} MB (outside the JS heap: audio buffers, WebRTC)`,
+      },
       { name: 'DOM nodes, change', value: delta('nodes'), note: `${before!.nodes} → ${after.nodes}` },
       { name: 'event listeners, change', value: delta('listeners'), note: `${before!.listeners} → ${after.listeners}` },
       {
