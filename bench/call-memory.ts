@@ -148,9 +148,9 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
         name: `renderer processes' private memory per call, calls ${WARM_UP_CALLS}–${calls}`,
         value: round(rendererPerCall / 1024, 1),
         unit: 'kB/call',
-        target: `< ${RENDERER_FLAT_KB_PER_CALL} kB/call`,
-        ok: rendererPerCall < RENDERER_FLAT_KB_PER_CALL * 1024,
-        note: `${round(samples[0]!.renderer / 1e6, 1)} → ${round(samples.at(-1)!.renderer / 1e6, 1)} MB (outside the JS heap: audio buffers, WebRTC)`,
+        // Judged over the soak only: over 40 calls the few MB of sample-to-sample noise make the slope.
+        ...(options.soak ? { target: `< ${RENDERER_FLAT_KB_PER_CALL} kB/call`, ok: rendererPerCall < RENDERER_FLAT_KB_PER_CALL * 1024 } : {}),
+        note: `${round(samples[0]!.renderer / 1e6, 1)} → ${round(samples.at(-1)!.renderer / 1e6, 1)} MB (outside the JS heap: audio buffers, WebRTC)${options.soak ? '' : '; --soak judges it over 200 calls'}`,
       },
       { name: 'DOM nodes, change', value: delta('nodes'), note: `${before!.nodes} → ${after.nodes}` },
       { name: 'event listeners, change', value: delta('listeners'), note: `${before!.listeners} → ${after.listeners}` },
