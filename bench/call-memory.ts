@@ -9,7 +9,7 @@
  * Heap snapshots 1 s and 9 s after the last call count the browser objects an ended call would keep
  * alive if anything still referenced it (test-support/page-resources.ts says what counts as alive).
  * The renderer processes' private memory, sampled with the heap, shows what a call leaves outside the
- * JavaScript heap (renderer-memory.ts).
+ * JavaScript heap (proc-memory.ts).
  *
  * 40 calls by default; `npm run bench -- --soak` makes it 200.
  */
@@ -21,7 +21,7 @@ import { PHONES } from '../test-support/emulator-api';
 import { bytesWithoutCode, CALL_OBJECTS, heapObjectCounts, heapSnapshotText, pageResources, recordPageResources, resourceSession, slope, type PageResources } from '../test-support/page-resources';
 import { callAndHangUp, newPhonePage, signIn } from '../test-support/phone-ui';
 import { addAnsweredCalls } from '../test-support/soak';
-import { rendererPrivateBytes } from './renderer-memory';
+import { rendererPrivateBytes } from './proc-memory';
 import { round, withBrowserStack } from './stack';
 import type { BenchOptions, BenchRow, BenchSection } from './types';
 
@@ -50,7 +50,7 @@ interface Sample {
   resources: PageResources;
   /** The heap snapshot's bytes without V8's compiled code (bytesWithoutCode). */
   withoutCode: number;
-  /** The renderer processes' private memory (renderer-memory.ts): audio buffers and the like, outside the heap. */
+  /** The renderer processes' private memory (proc-memory.ts): audio buffers and the like, outside the heap. */
   renderer: number;
 }
 
@@ -75,10 +75,12 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
     const snapshotDir = process.env.BENCH_HEAP_SNAPSHOTS;
     const samples: Sample[] = [];
     const sample = async (call: number, resources: PageResources) => {
+      // Read before the snapshot, whose serialization grows the renderer for a while; `resources` has just
+      // collected garbage.
+      const renderer = await rendererPrivateBytes(browser);
       const text = await heapSnapshotText(cdp);
       if (snapshotDir && (call === plateauFrom || call === calls)) await writeFile(join(snapshotDir, `tab-call-${call}.heapsnapshot`), text);
       const withoutCode = bytesWithoutCode(JSON.parse(text) as Parameters<typeof bytesWithoutCode>[0]);
-      const renderer = await rendererPrivateBytes(browser);
       samples.push({ call, resources, withoutCode, renderer });
       log(`call ${call}: heap ${(resources.heapBytes / 1e6).toFixed(2)} MB (${(withoutCode / 1e6).toFixed(2)} MB without code), renderer ${(renderer / 1e6).toFixed(1)} MB, ${resources.nodes} nodes, ${resources.listeners} listeners`);
     };

@@ -25,6 +25,7 @@ import type { EventStreamClient } from '../test-support/event-stream';
 import { startLocalServer } from '../test-support/local-server';
 import { freePort, request, signIn } from '../test-support/node-client';
 import { fastHash, sign } from '../test-support/server-fixtures';
+import { rollupKb } from './proc-memory';
 import type { BenchOptions, BenchRow, BenchSection } from './types';
 
 const USERS = Array.from({ length: 25 }, (_, i) => `user${String(i + 1).padStart(2, '0')}`);
@@ -52,10 +53,7 @@ async function treePssMb(root: number): Promise<number> {
   }
   const tree = [root, ...[...parents].filter(([, ppid]) => ppid === root).map(([pid]) => pid)];
   let kb = 0;
-  for (const pid of tree) {
-    const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => '');
-    kb += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
-  }
+  for (const pid of tree) kb += await rollupKb(pid, ['Pss']);
   return kb / 1024;
 }
 
