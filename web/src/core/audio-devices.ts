@@ -128,6 +128,11 @@ export class AudioDeviceControl {
     }
   }
 
+  /** The settings' microphone preview is open. */
+  get previewOpen(): boolean {
+    return this.previewing;
+  }
+
   /** The microphone the preview opened, for meters that measure it themselves; null when not previewing. */
   previewStream(): MediaStream | null {
     return this.previewing ? (this.host.device()?.audio?.inputStream ?? null) : null;

@@ -50,7 +50,8 @@ export interface PhoneDeps {
  * its parts report into events for the state machine (state.ts, a pure reducer), and exposes plain
  * methods. Nothing here knows about React. Its parts:
  *
- * - registration.ts   the Device: token, registration, re-registration, replacement, the 401 exit
+ * - registration.ts   the Device: token, registration, re-registration, replacement, renewal on a
+ *                     fresh AudioContext every 20 calls, the 401 exit
  * - call-session.ts   one call: its SDK wiring, DTMF queue and mute; one instance per call in `calls`
  * - call-actions.ts   hold, resume, transfer, add a person, call waiting (`control`): requests
  *                     to the server, whose answers and `live-call` events say what each call now is
@@ -139,6 +140,7 @@ export class PhoneController {
         if (this.snapshot.notice?.kind === kind) this.update({ notice: null });
       },
       inCall,
+      quiet: () => this.calls.size === 0 && !this.audio.previewOpen,
       sessionExpired: () => this.endSession(),
       deviceInUse: (device) => this.audio.attach(device),
       incoming: (call) => this.onIncoming(call),
@@ -440,6 +442,7 @@ export class PhoneController {
     if (problem) this.log.add(`Call failed: ${problem.reason}`);
     this.dispatch({ type: 'ended', id: session.id, problem });
     if (this.calls.size === 0) this.audio.releaseInput();
+    this.registration.callEnded();
   }
 
   private closeNotification(): void {

@@ -3,8 +3,9 @@ import { ApiError } from './api';
 import { PhoneController } from './controller';
 import { FakeApi, fakeEnv } from './testing/fake-env';
 import { FakeEventServer } from './testing/fake-events';
-import type { FakeDevice } from './testing/fake-device';
-import { flush, setup, signedIn, twilioError } from './testing/phone-harness';
+import { FakeCall, type FakeDevice } from './testing/fake-device';
+import { flush, incoming, outgoing, setup, signedIn, twilioError } from './testing/phone-harness';
+import { FRESH_AUDIO_AFTER_CALLS } from './registration';
 
 describe('PhoneController: sign-in and registration', () => {
   it('signs in, creates the Device with the configured options, and registers', async () => {
@@ -189,6 +190,115 @@ describe('PhoneController: an all-day session', () => {
     expect(t.devices.flatMap((d) => d.consoleLog)).toEqual([]);
     // The person still sees why, in the device log.
     expect(t.controller.log.getEntries().filter((e) => e.text.includes('Device error 31005'))).toHaveLength(8);
+  });
+
+  /** `count` calls placed, answered and hung up, one after the other. */
+  async function callsMade(t: Awaited<ReturnType<typeof signedIn>>, count: number) {
+    for (let i = 0; i < count; i++) {
+      const call = await outgoing(t);
+      call.emit('accept', call);
+      await flush();
+      t.controller.hangUp();
+      await flush();
+    }
+  }
+  /** The second Device (the renewal) stays registering, its register() pending, until the test says. */
+  const signedInRegisteringSecondByHand = () => {
+    let made = 0;
+    return signedIn({
+      onDevice: (d) => {
+        const second = made++ === 1;
+        d.autoRegister = !second;
+        d.registerWaits = second;
+      },
+    });
+  };
+  const settle = async () => {
+    for (let i = 0; i < 6; i++) await flush();
+  };
+  const renewals = (t: Awaited<ReturnType<typeof signedIn>>) => t.controller.log.getEntries().filter((e) => e.text.startsWith('Connection renewed'));
+
+  it(`renews the Device on a fresh AudioContext after ${FRESH_AUDIO_AFTER_CALLS} calls, registering the new one before the old goes`, async () => {
+    const t = await signedInRegisteringSecondByHand();
+    const first = t.device();
+    await callsMade(t, FRESH_AUDIO_AFTER_CALLS - 1);
+    t.env.runTimers();
+    await settle();
+    expect(t.devices).toHaveLength(1);
+
+    await callsMade(t, 1);
+    t.env.runTimers();
+    await settle();
+    const renewed = t.device();
+    expect(t.devices).toHaveLength(2);
+    expect(renewed.freshAudio).toBe(true);
+    // Registering, silent: the old Device still takes calls and rings.
+    expect([renewed.state, renewed.audio.incomingEnabled, first.destroyed]).toEqual(['registering', false, false]);
+    renewed.setState('registered');
+    await settle();
+    expect(first.destroyed).toBe(true);
+    expect(renewed.tokens).toEqual(['token-2']);
+    expect(renewed.audio.incomingEnabled).toBe(true);
+    expect(renewals(t).map((e) => e.text)).toEqual([`Connection renewed after ${FRESH_AUDIO_AFTER_CALLS} calls (fresh audio)`]);
+    expect(t.status()).toBe('ready');
+
+    // The renewed Device is the one in use: it rings, and the count starts again.
+    await incoming(t);
+    expect(t.status()).toBe('incoming');
+    t.controller.reject();
+    await callsMade(t, FRESH_AUDIO_AFTER_CALLS - 2);
+    t.env.runTimers();
+    await settle();
+    expect(t.devices).toHaveLength(2);
+  });
+
+  it('keeps the old Device when a call arrives while the new one registers, and tries again after that call', async () => {
+    const t = await signedInRegisteringSecondByHand();
+    const first = t.device();
+    await callsMade(t, FRESH_AUDIO_AFTER_CALLS);
+    t.env.runTimers();
+    await settle();
+    const abandoned = t.device();
+    expect(abandoned.state).toBe('registering');
+    // Twilio rings every registration of the identity: the old Device, in use, hears it.
+    const call = new FakeCall({ CallSid: 'CA9', From: '+12025550123', To: 'client:alice' });
+    const sameOnNew = new FakeCall({ CallSid: 'CA9', From: '+12025550123', To: 'client:alice' });
+    first.emit('incoming', call);
+    abandoned.emit('incoming', sameOnNew);
+    abandoned.setState('registered');
+    await settle();
+    expect([abandoned.destroyed, first.destroyed, t.status()]).toEqual([true, false, 'incoming']);
+    // Ignored there, not rejected: a reject would end the call on every registration.
+    expect([sameOnNew.actions, call.actions]).toEqual([['ignore'], []]);
+    expect(abandoned.listenerCount('incoming')).toBe(0);
+    expect(renewals(t)).toHaveLength(0);
+
+    await t.controller.accept();
+    call.emit('accept', call);
+    await flush();
+    t.controller.hangUp();
+    await settle();
+    t.env.runTimers();
+    await settle();
+    expect(t.devices).toHaveLength(3);
+    expect(first.destroyed).toBe(true);
+    expect(renewals(t)).toHaveLength(1);
+  });
+
+  it('does not renew while the microphone preview is open, nor after sign-out', async () => {
+    const t = await signedIn();
+    await callsMade(t, FRESH_AUDIO_AFTER_CALLS);
+    await t.controller.startInputPreview();
+    t.env.runTimers();
+    await settle();
+    expect(t.devices).toHaveLength(1);
+
+    await t.controller.stopInputPreview();
+    await callsMade(t, 1);
+    await t.controller.signOut();
+    t.env.runTimers();
+    await settle();
+    expect(t.devices).toHaveLength(1);
   });
 });
 

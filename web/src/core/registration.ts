@@ -8,6 +8,14 @@ import type { AppConfig, CallLike, DeviceFactory, DeviceLike, DeviceOptions, Lis
 
 const REREGISTER_DELAY_MS = 5_000;
 const TOKEN_RETRY_MS = 10_000;
+/**
+ * Calls a Device carries on its AudioContext before it is renewed on a fresh one (sdk-audio-contexts.ts
+ * says why): each leaves some 400 kB in the renderer until then, and each renewal costs a new Device's
+ * registration and leaves ~300 kB of its own (docs/benchmarks.md).
+ */
+export const FRESH_AUDIO_AFTER_CALLS = 20;
+/** How long the tab stays without a call before the renewal, so it never races a quick redial. */
+export const FRESH_AUDIO_QUIET_MS = 3_000;
 
 export interface RegistrationDeps {
   api: Api;
@@ -25,6 +33,8 @@ export interface RegistrationHost {
   clearNotice(kind: Notice['kind']): void;
   /** A call is up: its own reconnection keeps it, so the Device is never swapped under it. */
   inCall(): boolean;
+  /** No call at all (not even ringing) and no microphone preview: a renewal would go unnoticed. */
+  quiet(): boolean;
   /** Our server no longer knows the session (401): everything stops and the person signs in again. */
   sessionExpired(): void;
   /** A Device goes into use; returns how to unwire whatever the host attached to it. */
@@ -35,8 +45,9 @@ export interface RegistrationHost {
 /**
  * The one Device of a signed-in session and its registration: creating and wiring it, refreshing
  * its token before it expires, re-registering when the network, the tab or a frozen page comes
- * back, and replacing a Device that lost its registration. A 401 from the token route, wherever
- * it happens, leaves through `sessionExpired`.
+ * back, replacing a Device that lost its registration, and renewing it on a fresh AudioContext every
+ * FRESH_AUDIO_AFTER_CALLS calls. A 401 from the token route, wherever it happens, leaves through
+ * `sessionExpired`.
  */
 export class DeviceRegistration {
   private device: DeviceLike | null = null;
@@ -46,6 +57,9 @@ export class DeviceRegistration {
   private stopped = false;
   private reregisterTimer: unknown = null;
   private tokenRetryTimer: unknown = null;
+  private freshAudioTimer: unknown = null;
+  /** Calls ended since the Device in use got its AudioContext. */
+  private callsOnAudio = 0;
 
   constructor(
     private readonly deps: RegistrationDeps,
@@ -115,6 +129,8 @@ export class DeviceRegistration {
     this.stopped = true;
     this.clearTimer('reregisterTimer');
     this.clearTimer('tokenRetryTimer');
+    this.clearTimer('freshAudioTimer');
+    this.callsOnAudio = 0;
     this.release();
     if (this.device) {
       this.device.destroy();
@@ -124,9 +140,9 @@ export class DeviceRegistration {
 
   // ---- one Device ----
 
-  private async newDevice(token: string): Promise<DeviceLike> {
+  private async newDevice(token: string, freshAudio = false): Promise<DeviceLike> {
     const config = this.host.config() ?? (await this.deps.api.config());
-    return this.deps.createDevice(token, deviceOptions(config));
+    return this.deps.createDevice(token, deviceOptions(config), freshAudio ? { freshAudio } : undefined);
   }
 
   private use(device: DeviceLike): void {
@@ -292,6 +308,60 @@ export class DeviceRegistration {
     await device.register().catch((error: unknown) => this.host.log.add(`Re-register failed: ${describeError(error)}`));
   }
 
+  // ---- renewing it on a fresh AudioContext ----
+
+  /** A call in this tab ended; after enough of them the Device is renewed once the tab is quiet. */
+  callEnded(): void {
+    if (this.stopped || ++this.callsOnAudio < FRESH_AUDIO_AFTER_CALLS) return;
+    this.clearTimer('freshAudioTimer');
+    this.freshAudioTimer = this.deps.env.setTimeout(() => {
+      this.freshAudioTimer = null;
+      void this.renewAudio();
+    }, FRESH_AUDIO_QUIET_MS);
+  }
+
+  /**
+   * Make before break: the new Device registers while the old one still takes calls, so the tab is
+   * reachable throughout; a call that arrives meanwhile keeps the old one (the next call's end tries
+   * again). Nothing is renewed while anything is going on.
+   */
+  private async renewAudio(): Promise<void> {
+    const old = this.device;
+    const generation = this.generation;
+    const still = () => generation === this.generation && this.device === old && old?.state === 'registered' && this.host.quiet();
+    if (!still()) return;
+    const calls = this.callsOnAudio;
+    let device: DeviceLike;
+    try {
+      device = await this.newDevice((await this.deps.api.token()).token, true);
+    } catch (error) {
+      this.host.log.add(`Could not renew the connection: ${describeError(error)}`);
+      return;
+    }
+    // Silent until it is the one in use: Twilio rings every registration of the identity, so whatever
+    // arrives meanwhile rings on the old Device, which answers it. Here it is only ignored: rejecting it,
+    // or destroying this Device with it pending, would end it on the old one too.
+    device.audio?.incoming(false);
+    const ignore = (call: CallLike) => call.ignore();
+    device.on('incoming', ignore);
+    const registered =
+      still() &&
+      (await device.register().then(
+        () => true,
+        (error: unknown) => (this.host.log.add(`Could not renew the connection: ${describeError(error)}`), false),
+      ));
+    device.removeListener('incoming', ignore);
+    if (!registered || device.state !== 'registered' || !still()) {
+      device.destroy();
+      return;
+    }
+    this.release();
+    old!.destroy();
+    this.use(device);
+    this.callsOnAudio = 0;
+    this.host.log.add(`Connection renewed after ${calls} calls (fresh audio)`);
+  }
+
   private scheduleReregister(): void {
     this.clearTimer('reregisterTimer');
     this.reregisterTimer = this.deps.env.setTimeout(() => {
@@ -300,7 +370,7 @@ export class DeviceRegistration {
     }, REREGISTER_DELAY_MS);
   }
 
-  private clearTimer(name: 'reregisterTimer' | 'tokenRetryTimer'): void {
+  private clearTimer(name: 'reregisterTimer' | 'tokenRetryTimer' | 'freshAudioTimer'): void {
     if (this[name] !== null) this.deps.env.clearTimeout(this[name]);
     this[name] = null;
   }

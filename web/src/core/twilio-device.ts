@@ -1,3 +1,4 @@
+import { SdkAudioContexts, type SdkAudioStatics } from './sdk-audio-contexts';
 import type { AudioContextLike, DeviceFactory, DeviceLike } from './types';
 
 /**
@@ -7,12 +8,14 @@ import type { AudioContextLike, DeviceFactory, DeviceLike } from './types';
 export const loadVoiceSdk = (): Promise<typeof import('@twilio/voice-sdk')> => import('@twilio/voice-sdk');
 
 let sdk: Awaited<ReturnType<typeof loadVoiceSdk>> | null = null;
+let contexts: SdkAudioContexts | null = null;
 
-export const createTwilioDevice: DeviceFactory = async (token, options) => {
+export const createTwilioDevice: DeviceFactory = async (token, options, how) => {
   sdk = await loadVoiceSdk();
   const { Device } = sdk;
   if (!Device.isSupported) throw Object.assign(new Error('This browser cannot make calls (WebRTC unavailable).'), { name: 'NotSupportedError' });
-  const device: DeviceLike = new Device(token, options as ConstructorParameters<typeof Device>[1]);
+  contexts ??= new SdkAudioContexts(Device as unknown as SdkAudioStatics);
+  const device: DeviceLike = contexts.make(() => new Device(token, options as ConstructorParameters<typeof Device>[1]), how?.freshAudio);
   return keepOneTokenTimer(device);
 };
 

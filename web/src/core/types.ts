@@ -58,9 +58,10 @@ export interface DeviceLike extends Emitter {
 export type DeviceOptions = Record<string, unknown>;
 
 /**
- * The Voice SDK's one AudioContext (`Device.audioContext`), shared by every call: it measures the
- * call's levels and plays key tones. A running context keeps every MediaStreamAudioSourceNode made on
- * it alive (Chromium), and the SDK makes new ones per call; suspended, they can be collected.
+ * The Voice SDK's AudioContext (`Device.audioContext`), shared by the calls of the Device in use: it
+ * measures the call's levels and plays key tones. A running context keeps every MediaStreamAudioSourceNode
+ * made on it alive (Chromium), and the SDK makes new ones per call; suspended, they can be collected, but
+ * their native sinks stay until the context is closed (sdk-audio-contexts.ts).
  */
 export interface AudioContextLike {
   readonly state: string;
@@ -68,8 +69,11 @@ export interface AudioContextLike {
   resume(): Promise<void>;
 }
 
-/** Creates the one Device; the real one loads the SDK lazily, tests pass a fake. */
-export type DeviceFactory = (token: string, options: DeviceOptions) => Promise<DeviceLike>;
+/**
+ * Creates the one Device; the real one loads the SDK lazily, tests pass a fake. `freshAudio`: on an
+ * AudioContext of its own, the one before closed once its Device is destroyed (sdk-audio-contexts.ts).
+ */
+export type DeviceFactory = (token: string, options: DeviceOptions, how?: { freshAudio?: boolean }) => Promise<DeviceLike>;
 
 // The HTTP API's shapes come from its contracts (contracts/api/), type-only so no schema code is bundled.
 /** GET /api/config. */

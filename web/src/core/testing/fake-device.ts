@@ -122,6 +122,13 @@ export class FakeDevice extends EventEmitter implements DeviceLike {
   registerCalls = 0;
   /** When false, register() leaves the device registering until the test emits. */
   autoRegister = true;
+  /**
+   * Then, like the SDK's, register() settles only once the test makes it registered (or unregistered);
+   * by default it returns at once, so a test can sign in and drive the states afterwards.
+   */
+  registerWaits = false;
+  /** Made on an AudioContext of its own (DeviceFactory). */
+  freshAudio = false;
 
   constructor(
     token: string,
@@ -148,6 +155,19 @@ export class FakeDevice extends EventEmitter implements DeviceLike {
     this.registerCalls++;
     this.setState('registering');
     if (this.autoRegister) this.setState('registered');
+    else if (this.registerWaits)
+      await new Promise<void>((resolve, reject) => {
+        const settle = (state: string) => () => {
+          this.off('registered', registered);
+          this.off('unregistered', unregistered);
+          if (state === 'registered') resolve();
+          else reject(new Error('unregistered'));
+        };
+        const registered = settle('registered');
+        const unregistered = settle('unregistered');
+        this.on('registered', registered);
+        this.on('unregistered', unregistered);
+      });
   }
 
   async connect(options?: { params?: Record<string, string> }): Promise<CallLike> {
@@ -180,8 +200,9 @@ export class FakeDevices {
 
   constructor(private readonly onCreate?: (device: FakeDevice) => void) {}
 
-  create: DeviceFactory = async (token, options) => {
+  create: DeviceFactory = async (token, options, how) => {
     const device = new FakeDevice(token, options);
+    device.freshAudio = how?.freshAudio ?? false;
     this.all.push(device);
     this.onCreate?.(device);
     return device;
