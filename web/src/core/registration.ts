@@ -15,7 +15,7 @@ const TOKEN_RETRY_MS = 10_000;
  */
 export const FRESH_AUDIO_AFTER_CALLS = 20;
 /** How long the tab stays without a call before the renewal, so it never races a quick redial. */
-export const FRESH_AUDIO_QUIET_MS = 3_000;
+const FRESH_AUDIO_QUIET_MS = 3_000;
 
 export interface RegistrationDeps {
   api: Api;

@@ -43,15 +43,14 @@ export class SdkAudioContexts {
     const swap = fresh && before.context !== undefined;
     if (swap) this.point({ context: undefined, dialtone: undefined });
     let device: D;
+    let own: Owned;
     try {
       device = construct();
-    } catch (error) {
+      own = { context: s._audioContext, dialtone: s._dialtonePlayer };
+    } finally {
+      // The Device in use keeps the statics until it is destroyed (see the module comment).
       if (swap) this.point(before);
-      throw error;
     }
-    const own: Owned = { context: s._audioContext, dialtone: s._dialtonePlayer };
-    // The Device in use keeps the statics until it is destroyed (see the module comment).
-    if (swap) this.point(before);
     this.live.set(device, own);
     const destroy = device.destroy.bind(device);
     device.destroy = () => {
