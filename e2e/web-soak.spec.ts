@@ -64,7 +64,7 @@ test.describe('web: an all-day tab', () => {
     await recordPageResources(context);
     await signIn(page, 'bob');
     const cdp = await resourceSession(page);
-    const objectsBefore = await heapObjectCounts(cdp, CALL_OBJECTS);
+    const objectsBefore = await heapObjectCounts(cdp, [...CALL_OBJECTS, 'AudioContext']);
 
     const heap: { call: number; bytes: number }[] = [];
     let before: PageResources | undefined;
@@ -112,6 +112,12 @@ test.describe('web: an all-day tab', () => {
     await expect(renewed.first()).toBeVisible({ timeout: 15_000 });
     expect(Number(/after (\d+) calls/.exec((await renewed.first().textContent()) ?? '')?.[1])).toBeGreaterThanOrEqual(FRESH_AUDIO_AFTER_CALLS);
     await expect.poll(async () => (await pageResources(page, cdp)).audioContexts).toBe(1);
+    // The old context is not only closed but let go (as many AudioContext objects as before the first
+    // call, the in-use context's two meter nodes): its meters' nodes were stopped first, or each would keep
+    // it, audio graph and all, for the page's life (level-worklet-port.ts).
+    await expect
+      .poll(async () => heapObjectCounts(cdp, ['AudioContext', 'AudioWorkletNode']), { timeout: 10_000 })
+      .toEqual({ AudioContext: objectsBefore.AudioContext, AudioWorkletNode: 2 });
     await page.getByRole('button', { name: 'Device log' }).click();
     await (await prepareDial(page, PHONES.echo)).click();
     await expect(callStatus(page)).toHaveAttribute('data-state', 'inCall', { timeout: 15_000 });

@@ -10,8 +10,8 @@ import { browserHid } from './core/hid-port';
 import { InstallPrompt } from './core/install-prompt';
 import { browserBadge, UnseenIndicator } from './core/unseen';
 import { loadPhoneLib, phoneLibIfLoaded } from './core/phone-lib';
-import { createTwilioDevice, loadVoiceSdk, sdkAudioContext } from './core/twilio-device';
-import { canMeasureOffMainThread, workletLevelTaps } from './core/level-worklet-port';
+import { beforeSdkContextCloses, createTwilioDevice, loadVoiceSdk, sdkAudioContext } from './core/twilio-device';
+import { canMeasureOffMainThread, retireLevelNodes, workletLevelTaps } from './core/level-worklet-port';
 import { canPaintOffMainThread } from './ui/meter-painter';
 import { initLocale, t } from './i18n';
 import { App } from './ui/App';
@@ -32,12 +32,15 @@ const peerName = (peer: string) => {
 };
 
 const env = browserEnv();
+// Meters measured on the audio thread and drawn by a worker, where the browser can do both.
+const workletMeters = canMeasureOffMainThread() && canPaintOffMainThread();
+// Their nodes let go of an SDK context before it is closed, or would keep it (level-worklet-port.ts).
+if (workletMeters) beforeSdkContextCloses(retireLevelNodes);
 const controller = new PhoneController({
   api: createApi(),
   createDevice: createTwilioDevice,
   audioContext: sdkAudioContext,
-  // Meters measured on the audio thread and drawn by a worker, where the browser can do both.
-  levelTaps: canMeasureOffMainThread() && canPaintOffMainThread() ? workletLevelTaps(sdkAudioContext, (why) => console.error('The level meters could not start:', why)) : undefined,
+  levelTaps: workletMeters ? workletLevelTaps(sdkAudioContext, (why) => console.error('The level meters could not start:', why)) : undefined,
   env,
   events: fetchEventStream(),
   texts: {

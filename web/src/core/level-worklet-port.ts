@@ -7,7 +7,7 @@
  */
 import workletUrl from './level-worklet.ts?worker&url';
 import type { LevelTapLike, LevelTapPort } from './level-taps';
-import type { WorkletMessage } from './level-worklet-messages';
+import type { ProcessorMessage, WorkletMessage } from './level-worklet-messages';
 import { METER_MAX_FPS } from './levels';
 
 export function canMeasureOffMainThread(): boolean {
@@ -30,9 +30,44 @@ function loadModule(context: BaseAudioContext): Promise<void> {
  * stopped itself for as long as the page, closed context and all, and the SDK's context is suspended
  * between calls (so a processor would never get to stop): a new node per call would be kept forever. At
  * most one per channel exists on a context; a renewed context (sdk-audio-contexts.ts) gets its own, and
- * the closed one stays with its two (~0.3 MB in the renderer, docs/benchmarks.md).
+ * the one before has its nodes retired (retireLevelNodes) before it is closed.
  */
 const idleNodes = new WeakMap<BaseAudioContext, AudioWorkletNode[]>();
+
+/** How long a context is given to run its processors' last quantum before it is closed anyway. */
+const RETIRE_WAIT_MS = 1000;
+
+/**
+ * Stops the processors of `context`'s nodes for good, so that Chromium lets the nodes go and, with them,
+ * the context (each kept node holds it, closed, with its audio graph: ~0.15 MB). A processor stops only
+ * from its own process(), that is while the context runs: a resting context is resumed for that moment,
+ * just before it is closed. Resolves when every processor has said so, or after RETIRE_WAIT_MS (a
+ * context the browser does not let resume keeps its nodes, as before).
+ */
+export async function retireLevelNodes(context: unknown): Promise<void> {
+  if (!(context instanceof AudioContext)) return;
+  const nodes = idleNodes.get(context) ?? [];
+  idleNodes.delete(context);
+  if (nodes.length === 0) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stopped = nodes.map(
+    (node) =>
+      new Promise<void>((resolve) => {
+        node.port.onmessage = (event: MessageEvent<ProcessorMessage>) => {
+          if (event.data.type === 'retired') resolve();
+        };
+        node.port.postMessage({ type: 'retire' } satisfies WorkletMessage);
+      }),
+  );
+  try {
+    if (context.state === 'suspended') void context.resume().catch(() => undefined);
+    await Promise.race([Promise.all(stopped), new Promise((resolve) => (timer = setTimeout(resolve, RETIRE_WAIT_MS)))]);
+  } finally {
+    clearTimeout(timer);
+    // An open port with a listener would keep its node alive on its own.
+    for (const node of nodes) node.port.close();
+  }
+}
 
 /**
  * `context` gives the SDK's AudioContext (null before a Device made it: the tap then measures nothing).

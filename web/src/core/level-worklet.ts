@@ -6,7 +6,7 @@
  * Loaded with AudioWorklet.addModule by level-worklet-port.ts.
  */
 import { LevelWindow } from './level-window';
-import type { WorkletMessage } from './level-worklet-messages';
+import type { ProcessorMessage, WorkletMessage } from './level-worklet-messages';
 
 // The AudioWorkletGlobalScope, which the DOM library does not describe.
 declare const sampleRate: number;
@@ -19,6 +19,7 @@ class LevelProcessor extends AudioWorkletProcessor {
   private readonly sinks = new Map<number, MessagePort>();
   private readonly window: LevelWindow;
   private paused = false;
+  private retired = false;
 
   constructor(options: { processorOptions?: { fps?: number } }) {
     super();
@@ -45,11 +46,18 @@ class LevelProcessor extends AudioWorkletProcessor {
         this.paused = false;
         this.window.reset();
         break;
+      case 'retire':
+        this.retired = true;
+        break;
     }
   }
 
-  // Always true: a node is reused for the next stream rather than let go (see level-worklet-port.ts).
+  // True until retired: a node is reused for the next stream rather than let go (see level-worklet-port.ts).
   process(inputs: Float32Array[][]): boolean {
+    if (this.retired) {
+      this.port.postMessage({ type: 'retired' } satisfies ProcessorMessage);
+      return false;
+    }
     const samples = inputs[0]?.[0];
     if (this.paused || this.sinks.size === 0 || !samples) return true;
     const level = this.window.add(samples);

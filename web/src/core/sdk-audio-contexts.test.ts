@@ -10,10 +10,10 @@ class Context {
 }
 
 /** The SDK's Device constructor as far as the statics go: it makes the context and dial-tone player if missing. */
-function sdk() {
+function sdk(beforeClose?: (context: Context) => Promise<void>) {
   const statics: SdkAudioStatics = {};
   const made: Context[] = [];
-  const contexts = new SdkAudioContexts(statics);
+  const contexts = new SdkAudioContexts(statics, beforeClose as ((context: unknown) => Promise<void>) | undefined);
   const newDevice = (fresh = false) =>
     contexts.make(() => {
       if (!statics._audioContext) {
@@ -29,6 +29,9 @@ function sdk() {
   return { statics, made, newDevice, current, dialtone };
 }
 
+/** A context is closed once what comes before its closing has settled. */
+const settled = () => new Promise((resolve) => setTimeout(resolve, 0));
+
 describe('SdkAudioContexts', () => {
   it('shares the page context between Devices made the usual way, and keeps it after sign-out', () => {
     const t = sdk();
@@ -43,7 +46,7 @@ describe('SdkAudioContexts', () => {
     expect(t.current()).toBe('c1');
   });
 
-  it('gives a fresh Device its own context, which the statics point at once the one in use is destroyed', () => {
+  it('gives a fresh Device its own context, which the statics point at once the one in use is destroyed', async () => {
     const t = sdk();
     const old = t.newDevice();
     const renewed = t.newDevice(true);
@@ -51,17 +54,40 @@ describe('SdkAudioContexts', () => {
     expect([t.current(), t.dialtone()]).toEqual(['c1', 'c1']);
     old.destroy();
     expect([t.current(), t.dialtone()]).toEqual(['c2', 'c2']);
+    await settled();
     expect(t.made.map((c) => [c.name, c.closed])).toEqual([['c1', 1], ['c2', 0]]);
     expect(renewed.destroyed).toBe(false);
   });
 
-  it('closes a fresh Device that never went into use and leaves the one in use alone', () => {
+  it('closes a fresh Device that never went into use and leaves the one in use alone', async () => {
     const t = sdk();
     t.newDevice();
     const abandoned = t.newDevice(true);
     abandoned.destroy();
+    await settled();
     expect(t.made.map((c) => [c.name, c.closed])).toEqual([['c1', 0], ['c2', 1]]);
     expect([t.current(), t.dialtone()]).toEqual(['c1', 'c1']);
+  });
+
+  it('closes a context only after what must happen before has finished, and even if it failed', async () => {
+    const finish: (() => void)[] = [];
+    const fail: (() => void)[] = [];
+    const t = sdk((context) => new Promise<void>((resolve, reject) => {
+      finish.push(resolve);
+      fail.push(() => reject(new Error(`${context.name} would not stop`)));
+    }));
+    t.newDevice();
+    t.newDevice(true).destroy();
+    const renewed = t.newDevice(true);
+    await settled();
+    expect(t.made.map((c) => c.closed)).toEqual([0, 0, 0]);
+    finish[0]!();
+    await settled();
+    expect(t.made.map((c) => c.closed)).toEqual([0, 1, 0]);
+    renewed.destroy();
+    fail[1]!();
+    await settled();
+    expect(t.made.map((c) => c.closed)).toEqual([0, 1, 1]);
   });
 
   it('restores the statics when the SDK throws while making a fresh Device', () => {

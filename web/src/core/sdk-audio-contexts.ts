@@ -34,7 +34,11 @@ export class SdkAudioContexts {
   /** Live Devices, oldest first, with what they were made with. */
   private readonly live = new Map<object, Owned>();
 
-  constructor(private readonly statics: SdkAudioStatics) {}
+  /** `beforeClose` finishes what must be done on a context before it is closed (the meters' nodes: main.tsx). */
+  constructor(
+    private readonly statics: SdkAudioStatics,
+    private readonly beforeClose: (context: ClosableAudioContext) => Promise<void> = () => Promise.resolve(),
+  ) {}
 
   /** Makes a Device with `construct`: on the page's context, or with `fresh`, on a new one of its own. */
   make<D extends { destroy(): void }>(construct: () => D, fresh = false): D {
@@ -71,7 +75,8 @@ export class SdkAudioContexts {
       if (!newest) return; // signed out: the next Device uses it
       this.point(newest);
     }
-    context.close().catch(() => undefined);
+    const close = () => void context.close().catch(() => undefined);
+    this.beforeClose(context).then(close, close);
   }
 
   private point(owned: Owned): void {

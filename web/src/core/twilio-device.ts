@@ -9,12 +9,18 @@ export const loadVoiceSdk = (): Promise<typeof import('@twilio/voice-sdk')> => i
 
 let sdk: Awaited<ReturnType<typeof loadVoiceSdk>> | null = null;
 let contexts: SdkAudioContexts | null = null;
+let beforeContextCloses: (context: unknown) => Promise<void> = () => Promise.resolve();
+
+/** What must happen on an SDK AudioContext before it is closed (sdk-audio-contexts.ts); main.tsx sets it. */
+export function beforeSdkContextCloses(hook: (context: unknown) => Promise<void>): void {
+  beforeContextCloses = hook;
+}
 
 export const createTwilioDevice: DeviceFactory = async (token, options, how) => {
   sdk = await loadVoiceSdk();
   const { Device } = sdk;
   if (!Device.isSupported) throw Object.assign(new Error('This browser cannot make calls (WebRTC unavailable).'), { name: 'NotSupportedError' });
-  contexts ??= new SdkAudioContexts(Device as unknown as SdkAudioStatics);
+  contexts ??= new SdkAudioContexts(Device as unknown as SdkAudioStatics, (context) => beforeContextCloses(context));
   const device: DeviceLike = contexts.make(() => new Device(token, options as ConstructorParameters<typeof Device>[1]), how?.freshAudio);
   return keepOneTokenTimer(device);
 };
