@@ -5,7 +5,7 @@ import { FakeApi, fakeEnv } from './testing/fake-env';
 import { FakeEventServer } from './testing/fake-events';
 import { FakeCall, type FakeDevice } from './testing/fake-device';
 import { flush, incoming, outgoing, setup, signedIn, twilioError } from './testing/phone-harness';
-import { FRESH_AUDIO_AFTER_CALLS } from './registration';
+import { FRESH_AUDIO_AFTER_CALLS, FRESH_AUDIO_BUSY_AFTER_CALLS } from './registration';
 
 describe('PhoneController: sign-in and registration', () => {
   it('signs in, creates the Device with the configured options, and registers', async () => {
@@ -283,6 +283,27 @@ describe('PhoneController: an all-day session', () => {
     expect(t.devices).toHaveLength(3);
     expect(first.destroyed).toBe(true);
     expect(renewals(t)).toHaveLength(1);
+  });
+
+  it(`renews between two calls after ${FRESH_AUDIO_BUSY_AFTER_CALLS} calls in a tab never quiet long enough, and only once at a time`, async () => {
+    const t = await signedInRegisteringSecondByHand();
+    const first = t.device();
+    // No timer runs: every call follows the one before within the quiet delay.
+    await callsMade(t, FRESH_AUDIO_BUSY_AFTER_CALLS - 1);
+    await settle();
+    expect(t.devices).toHaveLength(1);
+
+    await callsMade(t, 1);
+    await settle();
+    expect(t.devices).toHaveLength(2);
+    // Another hang-up while that renewal registers starts no second one.
+    await callsMade(t, 1);
+    await settle();
+    expect(t.devices).toHaveLength(2);
+    t.device().setState('registered');
+    await settle();
+    expect(first.destroyed).toBe(true);
+    expect(renewals(t).map((e) => e.text)).toEqual([`Connection renewed after ${FRESH_AUDIO_BUSY_AFTER_CALLS} calls (fresh audio)`]);
   });
 
   it('does not renew while the microphone preview is open, nor after sign-out', async () => {

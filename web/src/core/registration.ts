@@ -11,11 +11,17 @@ const TOKEN_RETRY_MS = 10_000;
 /**
  * Calls a Device carries on its AudioContext before it is renewed on a fresh one (sdk-audio-contexts.ts
  * says why): each leaves some 400 kB in the renderer until then, and each renewal costs a new Device's
- * registration and leaves ~300 kB of its own (docs/benchmarks.md).
+ * registration (docs/benchmarks.md).
  */
 export const FRESH_AUDIO_AFTER_CALLS = 20;
 /** How long the tab stays without a call before the renewal, so it never races a quick redial. */
 const FRESH_AUDIO_QUIET_MS = 3_000;
+/**
+ * A tab whose calls follow each other too closely ever to be quiet that long renews between two calls
+ * all the same once it has carried this many: a quick redial then keeps the old Device, and the next
+ * hang-up tries again.
+ */
+export const FRESH_AUDIO_BUSY_AFTER_CALLS = 3 * FRESH_AUDIO_AFTER_CALLS;
 
 export interface RegistrationDeps {
   api: Api;
@@ -60,6 +66,7 @@ export class DeviceRegistration {
   private freshAudioTimer: unknown = null;
   /** Calls ended since the Device in use got its AudioContext. */
   private callsOnAudio = 0;
+  private renewingAudio = false;
 
   constructor(
     private readonly deps: RegistrationDeps,
@@ -314,6 +321,10 @@ export class DeviceRegistration {
   callEnded(): void {
     if (this.stopped || ++this.callsOnAudio < FRESH_AUDIO_AFTER_CALLS) return;
     this.clearTimer('freshAudioTimer');
+    if (this.callsOnAudio >= FRESH_AUDIO_BUSY_AFTER_CALLS) {
+      void this.renewAudio();
+      return;
+    }
     this.freshAudioTimer = this.deps.env.setTimeout(() => {
       this.freshAudioTimer = null;
       void this.renewAudio();
@@ -326,6 +337,16 @@ export class DeviceRegistration {
    * again). Nothing is renewed while anything is going on.
    */
   private async renewAudio(): Promise<void> {
+    if (this.renewingAudio) return;
+    this.renewingAudio = true;
+    try {
+      await this.renewAudioOnce();
+    } finally {
+      this.renewingAudio = false;
+    }
+  }
+
+  private async renewAudioOnce(): Promise<void> {
     const old = this.device;
     const generation = this.generation;
     const still = () => generation === this.generation && this.device === old && old?.state === 'registered' && this.host.quiet();
