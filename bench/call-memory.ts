@@ -11,7 +11,11 @@
  * The renderer processes' private memory, sampled with the heap, shows what a call leaves outside the
  * JavaScript heap (proc-memory.ts).
  *
- * 40 calls by default; `npm run bench -- --soak` makes it 200.
+ * 40 calls by default; `npm run bench -- --soak` makes it 200 (BENCH_SOAK_CALLS=<n> more, to see where
+ * V8's compiled code levels off). The verdict is on the heap without V8's compiled code: the code keeps
+ * growing, less and less, for a few hundred calls as V8 optimizes more of the same functions (the app's,
+ * the SDK's and the test driver's injected scripts alike), and is reported beside it. A memory-infra dump at
+ * the plateau's start and after the last call says which of Chromium's allocators the renderer's growth is in.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -21,7 +25,7 @@ import { PHONES } from '../test-support/emulator-api';
 import { bytesWithoutCode, CALL_OBJECTS, heapObjectCounts, heapSnapshotText, pageResources, recordPageResources, resourceSession, slope, type PageResources } from '../test-support/page-resources';
 import { callAndHangUp, newPhonePage, signIn } from '../test-support/phone-ui';
 import { addAnsweredCalls } from '../test-support/soak';
-import { rendererPrivateBytes } from './proc-memory';
+import { rendererAllocators, rendererPrivateBytes } from './proc-memory';
 import { round, withBrowserStack } from './stack';
 import type { BenchOptions, BenchRow, BenchSection } from './types';
 
@@ -36,7 +40,7 @@ const SAMPLE_EVERY = 5;
 const OBJECTS_SETTLE_MS = 8000;
 /** Lines one call through the UI adds to the device log (e2e/web-soak.spec.ts counts them too). */
 const LOG_LINES_PER_CALL = 5;
-/** Growth per call below this is noise (one string interned, a JIT tier-up) rather than a leak. */
+/** Growth per call below this is noise (a string interned, a table grown) rather than a leak. */
 const FLAT_BYTES_PER_CALL = 1024;
 /**
  * The renderer's memory moves by a few MB from sample to sample (allocator caches, compositor), which a
@@ -55,7 +59,7 @@ interface Sample {
 }
 
 export async function run(options: BenchOptions = {}): Promise<BenchSection> {
-  const calls = options.soak ? 200 : 40;
+  const calls = options.soak ? Number(process.env.BENCH_SOAK_CALLS ?? 200) : 40;
   const log = options.verbose ? (line: string) => console.log(`  ${line}`) : () => undefined;
   return withBrowserStack(PORT, options, async ({ server, browser }) => {
     // Recents' window full from the start, with rows like the ones the calls add.
@@ -74,15 +78,17 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
     // last call (tab-call-<n>.heapsnapshot), to compare with `npx tsx bench/heap-diff.ts <a> <b>`.
     const snapshotDir = process.env.BENCH_HEAP_SNAPSHOTS;
     const samples: Sample[] = [];
+    const allocators: { call: number; bytes: Record<string, number> }[] = [];
     const sample = async (call: number, resources: PageResources) => {
       // Read before the snapshot, whose serialization grows the renderer for a while; `resources` has just
       // collected garbage.
       const renderer = await rendererPrivateBytes(browser);
+      if (call === plateauFrom || call === calls) allocators.push({ call, bytes: await rendererAllocators(browser) });
       const text = await heapSnapshotText(cdp);
       if (snapshotDir && (call === plateauFrom || call === calls)) await writeFile(join(snapshotDir, `tab-call-${call}.heapsnapshot`), text);
       const withoutCode = bytesWithoutCode(JSON.parse(text) as Parameters<typeof bytesWithoutCode>[0]);
       samples.push({ call, resources, withoutCode, renderer });
-      log(`call ${call}: heap ${(resources.heapBytes / 1e6).toFixed(2)} MB (${(withoutCode / 1e6).toFixed(2)} MB without code), renderer ${(renderer / 1e6).toFixed(1)} MB, ${resources.nodes} nodes, ${resources.listeners} listeners`);
+      log(`call ${call}: heap ${(resources.heapBytes / 1e6).toFixed(2)} MB (${(withoutCode / 1e6).toFixed(2)} MB without code, ${((resources.heapBytes - withoutCode) / 1e6).toFixed(2)} MB code), renderer ${(renderer / 1e6).toFixed(1)} MB, ${resources.nodes} nodes, ${resources.listeners} listeners`);
     };
     const started = performance.now();
     let before: PageResources | undefined;
@@ -114,6 +120,18 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
     const plateauWithoutCode = slope(secondHalf.map((s) => s.call), secondHalf.map((s) => s.withoutCode));
     const rendererPerCall = slope(samples.map((s) => s.call), samples.map((s) => s.renderer));
     const measured = calls - WARM_UP_CALLS;
+    const code = (s: Sample | undefined) => (s ? s.resources.heapBytes - s.withoutCode : NaN);
+    const plateauCode = slope(secondHalf.map((s) => s.call), secondHalf.map(code));
+    const [allocFrom, allocTo] = allocators;
+    const allocatorGrowth =
+      allocFrom && allocTo
+        ? Object.entries(allocTo.bytes)
+            .map(([name, bytes]) => [name, bytes - (allocFrom.bytes[name] ?? 0)] as const)
+            .filter(([, grew]) => Math.abs(grew) >= 100_000)
+            .sort((a, b) => b[1] - a[1])
+            .map(([name, grew]) => `${name} ${grew > 0 ? '+' : ''}${round(grew / 1e6, 1)}`)
+            .join(', ') || 'none over 0.1 MB'
+        : undefined;
     const delta = (key: keyof PageResources) => after[key] - before![key];
     const rows: BenchRow[] = [
       {
@@ -124,12 +142,12 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
       },
       judged
         ? {
-            name: `JS heap growth per call once the device log is full, calls ${secondHalf[0]?.call}–${calls} (after GC)`,
-            value: round(plateauPerCall / 1024, 2),
+            name: `JS heap growth per call once the device log is full, calls ${secondHalf[0]?.call}–${calls}, without V8's compiled code (after GC, heap snapshot)`,
+            value: round(plateauWithoutCode / 1024, 2),
             unit: 'kB/call',
             target: `< ${FLAT_BYTES_PER_CALL / 1024} kB/call`,
-            ok: plateauPerCall < FLAT_BYTES_PER_CALL,
-            note: `heap ${round((secondHalf[0]?.resources.heapBytes ?? NaN) / 1e6, 2)} → ${round(after.heapBytes / 1e6, 2)} MB`,
+            ok: plateauWithoutCode < FLAT_BYTES_PER_CALL,
+            note: `${round((secondHalf[0]?.withoutCode ?? NaN) / 1e6, 2)} → ${round(samples.at(-1)!.withoutCode / 1e6, 2)} MB`,
           }
         : {
             name: 'JS heap growth per call once the device log is full',
@@ -139,10 +157,16 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
       ...(judged
         ? [
             {
-              name: `  the same without V8's compiled code (heap snapshot)`,
-              value: round(plateauWithoutCode / 1024, 2),
+              name: `  the same with V8's compiled code`,
+              value: round(plateauPerCall / 1024, 2),
               unit: 'kB/call',
-              note: `${round((secondHalf[0]?.withoutCode ?? NaN) / 1e6, 2)} → ${round(samples.at(-1)!.withoutCode / 1e6, 2)} MB`,
+              note: `heap ${round((secondHalf[0]?.resources.heapBytes ?? NaN) / 1e6, 2)} → ${round(after.heapBytes / 1e6, 2)} MB`,
+            },
+            {
+              name: `  V8's compiled code (heap − heap without code)`,
+              value: round(plateauCode / 1024, 2),
+              unit: 'kB/call',
+              note: `${round(code(samples[0]) / 1e6, 2)} MB after call ${samples[0]!.call} → ${round(code(secondHalf[0]) / 1e6, 2)} at ${secondHalf[0]?.call} → ${round(code(samples.at(-1)) / 1e6, 2)} at ${calls}: levels off (BENCH_SOAK_CALLS=400 shows it)`,
             },
           ]
         : []),
@@ -154,6 +178,9 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
         ...(options.soak ? { target: `< ${RENDERER_FLAT_KB_PER_CALL} kB/call`, ok: rendererPerCall < RENDERER_FLAT_KB_PER_CALL * 1024 } : {}),
         note: `${round(samples[0]!.renderer / 1e6, 1)} → ${round(samples.at(-1)!.renderer / 1e6, 1)} MB (outside the JS heap: audio buffers, WebRTC)${options.soak ? '' : '; --soak judges it over 200 calls'}`,
       },
+      ...(allocatorGrowth === undefined
+        ? []
+        : [{ name: `  by Chromium's allocators, calls ${allocFrom!.call}–${allocTo!.call} (memory-infra dump, MB)`, value: allocatorGrowth }]),
       { name: 'DOM nodes, change', value: delta('nodes'), note: `${before!.nodes} → ${after.nodes}` },
       { name: 'event listeners, change', value: delta('listeners'), note: `${before!.listeners} → ${after.listeners}` },
       {
@@ -177,7 +204,7 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
         `Heap after two forced GCs (CDP HeapProfiler.collectGarbage) every ${SAMPLE_EVERY} calls after ${WARM_UP_CALLS} warm-up calls; growth = least-squares slope. ${round(seconds / calls, 2)} s per call.`,
         options.soak ? 'Soak run (--soak).' : 'npm run bench -- --soak makes it 200 calls.',
       ],
-      data: { calls, samples, objectsBefore, objectsSoon, objects },
+      data: { calls, samples, allocators, objectsBefore, objectsSoon, objects },
     };
   });
 }

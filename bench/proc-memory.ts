@@ -25,3 +25,38 @@ export async function rendererPrivateBytes(browser: Browser): Promise<number> {
     await cdp.detach();
   }
 }
+
+/**
+ * The renderer processes' memory by Chromium's own accounting (a memory-infra dump, as chrome://tracing
+ * takes it): bytes by top-level allocator (`malloc`, `partition_alloc`, `blink_gc`, `v8`, `cc`, …), summed
+ * over renderers. Where /proc says how much, this says whose.
+ */
+export async function rendererAllocators(browser: Browser): Promise<Record<string, number>> {
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const events: { ph: string; pid: number; args?: { dumps?: { allocators?: Record<string, { attrs?: { size?: { value: string } } }> } } }[] = [];
+    cdp.on('Tracing.dataCollected', ({ value }) => void events.push(...(value as unknown as typeof events)));
+    const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+    await cdp.send('Tracing.start', {
+      traceConfig: { includedCategories: ['disabled-by-default-memory-infra'], excludedCategories: ['*'], memoryDumpConfig: { triggers: [] } },
+      transferMode: 'ReportEvents',
+    } as never);
+    const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] };
+    const renderers = new Set(processInfo.filter((p) => p.type === 'renderer').map((p) => p.id));
+    await cdp.send('Tracing.requestMemoryDump', { deterministic: true, levelOfDetail: 'detailed' } as never);
+    await cdp.send('Tracing.end');
+    await complete;
+    const bytes: Record<string, number> = {};
+    for (const event of events) {
+      if (event.ph !== 'v' || !renderers.has(event.pid)) continue;
+      for (const [name, dump] of Object.entries(event.args?.dumps?.allocators ?? {})) {
+        const size = dump.attrs?.size?.value;
+        if (name.includes('/') || size === undefined) continue;
+        bytes[name] = (bytes[name] ?? 0) + parseInt(size, 16);
+      }
+    }
+    return bytes;
+  } finally {
+    await cdp.detach();
+  }
+}
