@@ -166,7 +166,7 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
               name: `  V8's compiled code (heap − heap without code)`,
               value: round(plateauCode / 1024, 2),
               unit: 'kB/call',
-              note: `${round(code(samples[0]) / 1e6, 2)} MB after call ${samples[0]!.call} → ${round(code(secondHalf[0]) / 1e6, 2)} at ${secondHalf[0]?.call} → ${round(code(samples.at(-1)) / 1e6, 2)} at ${calls}: levels off (BENCH_SOAK_CALLS=400 shows it)`,
+              note: `${round(code(samples[0]) / 1e6, 2)} MB after call ${samples[0]!.call} → ${round(code(secondHalf[0]) / 1e6, 2)} at ${secondHalf[0]?.call} → ${round(code(samples.at(-1)) / 1e6, 2)} at ${calls}; BENCH_SOAK_CALLS=400 runs long enough to see it level off`,
             },
           ]
         : []),

@@ -39,7 +39,7 @@ const RETIRE_WAIT_MS = 1000;
 
 /**
  * Stops the processors of `context`'s nodes for good, so that Chromium lets the nodes go and, with them,
- * the context (each kept node holds it, closed, with its audio graph: ~0.15 MB). A processor stops only
+ * the context (each kept node holds it, closed, with its audio graph: ~0.3 MB a context, docs/benchmarks.md). A processor stops only
  * from its own process(), that is while the context runs: a resting context is resumed for that moment,
  * just before it is closed. Resolves when every processor has said so, or after RETIRE_WAIT_MS (a
  * context the browser does not let resume keeps its nodes, as before).
