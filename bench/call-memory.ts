@@ -58,8 +58,16 @@ interface Sample {
   renderer: number;
 }
 
+/** BENCH_SOAK_CALLS: how many calls the soak makes (200 unless set); a plateau needs a multiple of 10, from 40. */
+function soakCalls(value: string | undefined): number {
+  if (value === undefined) return 200;
+  const calls = Number(value);
+  if (!Number.isInteger(calls) || calls < 40 || calls % 10 !== 0) throw new Error(`BENCH_SOAK_CALLS must be a multiple of 10 from 40, not "${value}"`);
+  return calls;
+}
+
 export async function run(options: BenchOptions = {}): Promise<BenchSection> {
-  const calls = options.soak ? Number(process.env.BENCH_SOAK_CALLS ?? 200) : 40;
+  const calls = options.soak ? soakCalls(process.env.BENCH_SOAK_CALLS) : 40;
   const log = options.verbose ? (line: string) => console.log(`  ${line}`) : () => undefined;
   return withBrowserStack(PORT, options, async ({ server, browser }) => {
     // Recents' window full from the start, with rows like the ones the calls add.
