@@ -45,7 +45,8 @@ const FLAT_BYTES_PER_CALL = 1024;
 /**
  * The renderer's memory moves by a few MB from sample to sample (allocator caches, compositor), which a
  * 200-call slope spreads below this; one Web Audio stream source kept per call (its sink's resampler and
- * FIFO, ~60 kB on a bare page) is above it.
+ * FIFO, ~60 kB on a bare page) is above it, and so are the meters' two worklet nodes left on each closed
+ * context (~0.5 MB a renewal: 28.4 kB/call over 200 calls, against 9.8 without; docs/benchmarks.md).
  */
 const RENDERER_FLAT_KB_PER_CALL = 20;
 
@@ -54,8 +55,15 @@ interface Sample {
   resources: PageResources;
   /** The heap snapshot's bytes without V8's compiled code (bytesWithoutCode). */
   withoutCode: number;
-  /** The renderer processes' private memory (proc-memory.ts): audio buffers and the like, outside the heap. */
+  /**
+   * The page renderers' private memory (proc-memory.ts: audio buffers and the like, outside the heap) once
+   * Chromium's deterministic memory dump has collected garbage as under memory pressure: what the tab keeps.
+   */
   renderer: number;
+  /** The same just before that dump, right after the call: what it keeps plus what it holds for reuse. */
+  rendererAfterCall: number;
+  /** The renderers of the browser's own interface (not the tab's), after the dump. */
+  browserUi: number;
 }
 
 /** BENCH_SOAK_CALLS: how many calls the soak makes (200 unless set); a plateau needs a multiple of 10, from 40. */
@@ -90,13 +98,14 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
     const sample = async (call: number, resources: PageResources) => {
       // Read before the snapshot, whose serialization grows the renderer for a while; `resources` has just
       // collected garbage.
-      const renderer = await rendererPrivateBytes(browser);
-      if (call === plateauFrom || call === calls) allocators.push({ call, bytes: await rendererAllocators(browser) });
+      const afterCall = await rendererPrivateBytes(browser);
+      allocators.push({ call, bytes: await rendererAllocators(browser) });
+      const settled = await rendererPrivateBytes(browser);
       const text = await heapSnapshotText(cdp);
       if (snapshotDir && (call === plateauFrom || call === calls)) await writeFile(join(snapshotDir, `tab-call-${call}.heapsnapshot`), text);
       const withoutCode = bytesWithoutCode(JSON.parse(text) as Parameters<typeof bytesWithoutCode>[0]);
-      samples.push({ call, resources, withoutCode, renderer });
-      log(`call ${call}: heap ${(resources.heapBytes / 1e6).toFixed(2)} MB (${(withoutCode / 1e6).toFixed(2)} MB without code, ${((resources.heapBytes - withoutCode) / 1e6).toFixed(2)} MB code), renderer ${(renderer / 1e6).toFixed(1)} MB, ${resources.nodes} nodes, ${resources.listeners} listeners`);
+      samples.push({ call, resources, withoutCode, renderer: settled.pages, rendererAfterCall: afterCall.pages, browserUi: settled.browserUi });
+      log(`call ${call}: heap ${(resources.heapBytes / 1e6).toFixed(2)} MB (${(withoutCode / 1e6).toFixed(2)} MB without code, ${((resources.heapBytes - withoutCode) / 1e6).toFixed(2)} MB code), renderer ${(afterCall.pages / 1e6).toFixed(1)} → ${(settled.pages / 1e6).toFixed(1)} MB, ${resources.nodes} nodes, ${resources.listeners} listeners`);
     };
     const started = performance.now();
     let before: PageResources | undefined;
@@ -126,11 +135,13 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
     const judged = secondHalf.length >= 3;
     const plateauPerCall = slope(secondHalf.map((s) => s.call), secondHalf.map((s) => s.resources.heapBytes));
     const plateauWithoutCode = slope(secondHalf.map((s) => s.call), secondHalf.map((s) => s.withoutCode));
-    const rendererPerCall = slope(samples.map((s) => s.call), samples.map((s) => s.renderer));
+    const perCallOf = (of: (s: Sample) => number) => slope(samples.map((s) => s.call), samples.map(of));
+    const rendererPerCall = perCallOf((s) => s.renderer);
     const measured = calls - WARM_UP_CALLS;
     const code = (s: Sample | undefined) => (s ? s.resources.heapBytes - s.withoutCode : NaN);
     const plateauCode = slope(secondHalf.map((s) => s.call), secondHalf.map(code));
-    const [allocFrom, allocTo] = allocators;
+    const allocFrom = allocators.find((a) => a.call === plateauFrom);
+    const allocTo = allocFrom && allocators.at(-1);
     const allocatorGrowth =
       allocFrom && allocTo
         ? Object.entries(allocTo.bytes)
@@ -179,12 +190,24 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
           ]
         : []),
       {
-        name: `renderer processes' private memory per call, calls ${WARM_UP_CALLS}–${calls}`,
+        name: `tab's renderer private memory per call, calls ${WARM_UP_CALLS}–${calls} (after Chromium's deterministic memory dump)`,
         value: round(rendererPerCall / 1024, 1),
         unit: 'kB/call',
         // Judged over the soak only: over 40 calls the few MB of sample-to-sample noise make the slope.
         ...(options.soak ? { target: `< ${RENDERER_FLAT_KB_PER_CALL} kB/call`, ok: rendererPerCall < RENDERER_FLAT_KB_PER_CALL * 1024 } : {}),
         note: `${round(samples[0]!.renderer / 1e6, 1)} → ${round(samples.at(-1)!.renderer / 1e6, 1)} MB (outside the JS heap: audio buffers, WebRTC)${options.soak ? '' : '; --soak judges it over 200 calls'}`,
+      },
+      {
+        name: `  the same right after each call, before the dump`,
+        value: round(perCallOf((s) => s.rendererAfterCall) / 1024, 1),
+        unit: 'kB/call',
+        note: `${round(samples[0]!.rendererAfterCall / 1e6, 1)} → ${round(samples.at(-1)!.rendererAfterCall / 1e6, 1)} MB, highest ${round(Math.max(...samples.map((s) => s.rendererAfterCall)) / 1e6, 1)}: also what the renderer holds for reuse until Chromium gives it back`,
+      },
+      {
+        name: `  the browser's own interface renderers (not the tab's)`,
+        value: round(perCallOf((s) => s.browserUi) / 1024, 1),
+        unit: 'kB/call',
+        note: `${round(samples[0]!.browserUi / 1e6, 1)} → ${round(samples.at(-1)!.browserUi / 1e6, 1)} MB`,
       },
       ...(allocatorGrowth === undefined
         ? []
@@ -209,7 +232,7 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
       title: `Memory of a tab over ${calls} consecutive calls (alice ↔ echo phone through the UI)`,
       rows,
       notes: [
-        `Heap after two forced GCs (CDP HeapProfiler.collectGarbage) every ${SAMPLE_EVERY} calls after ${WARM_UP_CALLS} warm-up calls; growth = least-squares slope. ${round(seconds / calls, 2)} s per call.`,
+        `Heap after two forced GCs (CDP HeapProfiler.collectGarbage) every ${SAMPLE_EVERY} calls after ${WARM_UP_CALLS} warm-up calls; the tab's renderer after a deterministic memory-infra dump (Chromium's low-memory collection); growth = least-squares slope. ${round(seconds / calls, 2)} s per call.`,
         options.soak ? 'Soak run (--soak).' : 'npm run bench -- --soak makes it 200 calls.',
       ],
       data: { calls, samples, allocators, objectsBefore, objectsSoon, objects },

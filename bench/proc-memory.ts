@@ -13,23 +13,46 @@ export async function rollupKb(pid: number, fields: readonly ('Pss' | 'Private_C
   return fields.reduce((kb, field) => kb + Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(rollup)?.[1] ?? 0), 0);
 }
 
-/** Private_Clean + Private_Dirty of every renderer process of the browser, in bytes. */
-export async function rendererPrivateBytes(browser: Browser): Promise<number> {
+/**
+ * The renderers of the browser's own interface (WebUI such as the omnibox popup, which Chromium runs even
+ * headless, and extensions): their memory is not the tab's, though it moves while the tab works.
+ */
+export function isBrowserUiRenderer(commandLine: string): boolean {
+  return /--top-chrome-webui|--webui-|--extension-process/.test(commandLine);
+}
+
+/** The browser's renderer processes, the page's apart from the browser's own interface. */
+async function renderers(browser: Browser): Promise<{ id: number; ui: boolean }[]> {
   const cdp = await browser.newBrowserCDPSession();
   try {
     const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] };
-    let kb = 0;
-    for (const { type, id } of processInfo) if (type === 'renderer') kb += await rollupKb(id, ['Private_Clean', 'Private_Dirty']);
-    return kb * 1024;
+    const out: { id: number; ui: boolean }[] = [];
+    for (const { type, id } of processInfo) {
+      // Chromium rewrites its argv into one string; either way the flags are in there.
+      if (type === 'renderer') out.push({ id, ui: isBrowserUiRenderer((await readFile(`/proc/${id}/cmdline`, 'utf8').catch(() => '')).replaceAll('\0', ' ')) });
+    }
+    return out;
   } finally {
     await cdp.detach();
   }
 }
 
 /**
- * The renderer processes' memory by Chromium's own accounting (a memory-infra dump, as chrome://tracing
+ * Private_Clean + Private_Dirty, in bytes, of the renderer processes that host pages (`pages`) and of
+ * those of the browser's own interface (`browserUi`).
+ */
+export async function rendererPrivateBytes(browser: Browser): Promise<{ pages: number; browserUi: number }> {
+  const bytes = { pages: 0, browserUi: 0 };
+  for (const { id, ui } of await renderers(browser)) bytes[ui ? 'browserUi' : 'pages'] += (await rollupKb(id, ['Private_Clean', 'Private_Dirty'])) * 1024;
+  return bytes;
+}
+
+/**
+ * The page renderers' memory by Chromium's own accounting (a memory-infra dump, as chrome://tracing
  * takes it): bytes by top-level allocator (`malloc`, `partition_alloc`, `blink_gc`, `v8`, `cc`, …), summed
- * over renderers. Where /proc says how much, this says whose.
+ * over renderers. Where /proc says how much, this says whose. The dump is deterministic: Chromium first
+ * collects garbage in V8 and Blink as under memory pressure, which also gives back memory the renderer
+ * had only kept for reuse (docs/benchmarks.md).
  */
 export async function rendererAllocators(browser: Browser): Promise<Record<string, number>> {
   const cdp = await browser.newBrowserCDPSession();
@@ -41,14 +64,13 @@ export async function rendererAllocators(browser: Browser): Promise<Record<strin
       traceConfig: { includedCategories: ['disabled-by-default-memory-infra'], excludedCategories: ['*'], memoryDumpConfig: { triggers: [] } },
       transferMode: 'ReportEvents',
     } as never);
-    const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] };
-    const renderers = new Set(processInfo.filter((p) => p.type === 'renderer').map((p) => p.id));
+    const pages = new Set((await renderers(browser)).filter((r) => !r.ui).map((r) => r.id));
     await cdp.send('Tracing.requestMemoryDump', { deterministic: true, levelOfDetail: 'detailed' } as never);
     await cdp.send('Tracing.end');
     await complete;
     const bytes: Record<string, number> = {};
     for (const event of events) {
-      if (event.ph !== 'v' || !renderers.has(event.pid)) continue;
+      if (event.ph !== 'v' || !pages.has(event.pid)) continue;
       for (const [name, dump] of Object.entries(event.args?.dumps?.allocators ?? {})) {
         const size = dump.attrs?.size?.value;
         if (name.includes('/') || size === undefined) continue;
