@@ -57,7 +57,7 @@ interface Sample {
   withoutCode: number;
   /**
    * The page renderers' private memory (proc-memory.ts: audio buffers and the like, outside the heap) once
-   * Chromium's deterministic memory dump has collected garbage as under memory pressure: what the tab keeps.
+   * Chromium's deterministic memory dump has made its low-memory collection: what the tab keeps.
    */
   renderer: number;
   /** The same just before that dump, right after the call: what it keeps plus what it holds for reuse. */

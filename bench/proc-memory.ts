@@ -51,8 +51,8 @@ export async function rendererPrivateBytes(browser: Browser): Promise<{ pages: n
  * The page renderers' memory by Chromium's own accounting (a memory-infra dump, as chrome://tracing
  * takes it): bytes by top-level allocator (`malloc`, `partition_alloc`, `blink_gc`, `v8`, `cc`, …), summed
  * over renderers. Where /proc says how much, this says whose. The dump is deterministic: Chromium first
- * collects garbage in V8 and Blink as under memory pressure, which also gives back memory the renderer
- * had only kept for reuse (docs/benchmarks.md).
+ * asks V8 for a low-memory collection (repeated until nothing more is freed, Blink's heap included),
+ * which gives back memory that ordinary collections leave for later (docs/benchmarks.md).
  */
 export async function rendererAllocators(browser: Browser): Promise<Record<string, number>> {
   const cdp = await browser.newBrowserCDPSession();
