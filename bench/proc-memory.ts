@@ -5,7 +5,7 @@
  * nor a heap snapshot's sizes show.
  */
 import { readFile } from 'node:fs/promises';
-import type { Browser } from '@playwright/test';
+import type { Browser, CDPSession } from '@playwright/test';
 
 /** The sum of these fields of the process's /proc/<pid>/smaps_rollup, in kB (0 where it cannot be read). */
 export async function rollupKb(pid: number, fields: readonly ('Pss' | 'Private_Clean' | 'Private_Dirty')[]): Promise<number> {
@@ -21,20 +21,15 @@ export function isBrowserUiRenderer(commandLine: string): boolean {
   return /--top-chrome-webui|--webui-|--extension-process/.test(commandLine);
 }
 
-/** The browser's renderer processes, the page's apart from the browser's own interface. */
-async function renderers(browser: Browser): Promise<{ id: number; ui: boolean }[]> {
-  const cdp = await browser.newBrowserCDPSession();
-  try {
-    const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] };
-    const out: { id: number; ui: boolean }[] = [];
-    for (const { type, id } of processInfo) {
-      // Chromium rewrites its argv into one string; either way the flags are in there.
-      if (type === 'renderer') out.push({ id, ui: isBrowserUiRenderer((await readFile(`/proc/${id}/cmdline`, 'utf8').catch(() => '')).replaceAll('\0', ' ')) });
-    }
-    return out;
-  } finally {
-    await cdp.detach();
+/** The browser's renderer processes, the page's apart from the browser's own interface (`cdp`: a browser session). */
+async function renderers(cdp: CDPSession): Promise<{ id: number; ui: boolean }[]> {
+  const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] };
+  const out: { id: number; ui: boolean }[] = [];
+  for (const { type, id } of processInfo) {
+    // Chromium rewrites its argv into one string; either way the flags are in there.
+    if (type === 'renderer') out.push({ id, ui: isBrowserUiRenderer((await readFile(`/proc/${id}/cmdline`, 'utf8').catch(() => '')).replaceAll('\0', ' ')) });
   }
+  return out;
 }
 
 /**
@@ -42,9 +37,14 @@ async function renderers(browser: Browser): Promise<{ id: number; ui: boolean }[
  * those of the browser's own interface (`browserUi`).
  */
 export async function rendererPrivateBytes(browser: Browser): Promise<{ pages: number; browserUi: number }> {
-  const bytes = { pages: 0, browserUi: 0 };
-  for (const { id, ui } of await renderers(browser)) bytes[ui ? 'browserUi' : 'pages'] += (await rollupKb(id, ['Private_Clean', 'Private_Dirty'])) * 1024;
-  return bytes;
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const bytes = { pages: 0, browserUi: 0 };
+    for (const { id, ui } of await renderers(cdp)) bytes[ui ? 'browserUi' : 'pages'] += (await rollupKb(id, ['Private_Clean', 'Private_Dirty'])) * 1024;
+    return bytes;
+  } finally {
+    await cdp.detach();
+  }
 }
 
 /**
@@ -64,7 +64,7 @@ export async function rendererAllocators(browser: Browser): Promise<Record<strin
       traceConfig: { includedCategories: ['disabled-by-default-memory-infra'], excludedCategories: ['*'], memoryDumpConfig: { triggers: [] } },
       transferMode: 'ReportEvents',
     } as never);
-    const pages = new Set((await renderers(browser)).filter((r) => !r.ui).map((r) => r.id));
+    const pages = new Set((await renderers(cdp)).filter((r) => !r.ui).map((r) => r.id));
     await cdp.send('Tracing.requestMemoryDump', { deterministic: true, levelOfDetail: 'detailed' } as never);
     await cdp.send('Tracing.end');
     await complete;
