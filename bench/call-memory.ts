@@ -16,6 +16,9 @@
  * growing, less and less, for a few hundred calls as V8 optimizes more of the same functions (the app's,
  * the SDK's and the test driver's injected scripts alike), and is reported beside it. A memory-infra dump at
  * the plateau's start and after the last call says which of Chromium's allocators the renderer's growth is in.
+ * The renderer also holds the DevTools agent's copy of every body the tab receives (Playwright enables CDP's
+ * Network domain on every page), above all the sounds each renewed Device downloads: the bodies received
+ * per call are reported beside it so that its slope can be read (docs/benchmarks.md).
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -50,6 +53,23 @@ const FLAT_BYTES_PER_CALL = 1024;
  */
 const RENDERER_FLAT_KB_PER_CALL = 20;
 
+/**
+ * Runs in the page before its scripts: adds up the bodies it receives over HTTP (fetch, XHR), as resource
+ * timing reports them once each is complete. A long-lived response (the live event stream) counts only
+ * when it ends.
+ */
+const COUNT_HTTP_BODIES = () => {
+  const w = window as unknown as HttpBodiesWindow;
+  w.__httpBodyBytes = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries() as PerformanceResourceTiming[]) w.__httpBodyBytes += entry.decodedBodySize;
+  }).observe({ type: 'resource', buffered: true });
+};
+
+interface HttpBodiesWindow {
+  __httpBodyBytes: number;
+}
+
 interface Sample {
   call: number;
   resources: PageResources;
@@ -83,6 +103,7 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
     // Not the bench's moment recorder: it keeps every signaling frame, which would grow per call.
     const { context, page } = await newPhonePage(browser);
     await recordPageResources(context);
+    await context.addInitScript(COUNT_HTTP_BODIES);
     await signIn(page, 'alice', { origin: server.origin });
     const cdp = await resourceSession(page);
     const objectsBefore = await heapObjectCounts(cdp, CALL_OBJECTS);
@@ -109,13 +130,17 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
     };
     const started = performance.now();
     let before: PageResources | undefined;
+    const httpBodyBytes = () => page.evaluate(() => (window as unknown as HttpBodiesWindow).__httpBodyBytes);
+    let bodiesBefore = 0;
     for (let n = 1; n <= calls; n++) {
       await callAndHangUp(page, PHONES.echo, 300);
+      if (n === WARM_UP_CALLS) bodiesBefore = await httpBodyBytes();
       if (n === WARM_UP_CALLS) before = await pageResources(page, cdp);
       if (n >= WARM_UP_CALLS && n < calls && (n - WARM_UP_CALLS) % SAMPLE_EVERY === 0) await sample(n, n === WARM_UP_CALLS ? before! : await pageResources(page, cdp));
     }
     await page.waitForTimeout(1000); // the last call's clean-up (the audio context rests asynchronously)
     const after = await pageResources(page, cdp);
+    const bodiesPerCall = ((await httpBodyBytes()) - bodiesBefore) / (calls - WARM_UP_CALLS);
     await sample(calls, after);
     const seconds = (performance.now() - started) / 1000;
     // Prototypes and the page's own audio objects count too; what matters is what the calls added.
@@ -204,6 +229,12 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
         note: `${round(samples[0]!.rendererAfterCall / 1e6, 1)} → ${round(samples.at(-1)!.rendererAfterCall / 1e6, 1)} MB, highest ${round(Math.max(...samples.map((s) => s.rendererAfterCall)) / 1e6, 1)}: also what the renderer holds for reuse until Chromium gives it back`,
       },
       {
+        name: `  HTTP bodies the tab received per call (Playwright keeps a copy of each in the renderer)`,
+        value: round(bodiesPerCall / 1024, 1),
+        unit: 'kB/call',
+        note: 'the sounds each renewed Device fetches (~140 kB) and API responses, not the live event stream; CDP\'s Network domain, which Playwright enables on every page, keeps every body in the renderer: part of the rows above, not of a user\'s tab (docs/benchmarks.md)',
+      },
+      {
         name: `  the browser's own interface renderers (not the tab's)`,
         value: round(perCallOf((s) => s.browserUi) / 1024, 1),
         unit: 'kB/call',
@@ -235,7 +266,7 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
         `Heap after two forced GCs (CDP HeapProfiler.collectGarbage) every ${SAMPLE_EVERY} calls after ${WARM_UP_CALLS} warm-up calls; the tab's renderer after a deterministic memory-infra dump (Chromium's low-memory collection); growth = least-squares slope. ${round(seconds / calls, 2)} s per call.`,
         options.soak ? 'Soak run (--soak).' : 'npm run bench -- --soak makes it 200 calls.',
       ],
-      data: { calls, samples, allocators, objectsBefore, objectsSoon, objects },
+      data: { calls, samples, allocators, bodiesPerCall, objectsBefore, objectsSoon, objects },
     };
   });
 }
