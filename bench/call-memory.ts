@@ -134,8 +134,10 @@ export async function run(options: BenchOptions = {}): Promise<BenchSection> {
     let bodiesBefore = 0;
     for (let n = 1; n <= calls; n++) {
       await callAndHangUp(page, PHONES.echo, 300);
-      if (n === WARM_UP_CALLS) bodiesBefore = await httpBodyBytes();
-      if (n === WARM_UP_CALLS) before = await pageResources(page, cdp);
+      if (n === WARM_UP_CALLS) {
+        bodiesBefore = await httpBodyBytes();
+        before = await pageResources(page, cdp);
+      }
       if (n >= WARM_UP_CALLS && n < calls && (n - WARM_UP_CALLS) % SAMPLE_EVERY === 0) await sample(n, n === WARM_UP_CALLS ? before! : await pageResources(page, cdp));
     }
     await page.waitForTimeout(1000); // the last call's clean-up (the audio context rests asynchronously)
